@@ -1,0 +1,62 @@
+"""Opening the store: the one-time schema step, then the application itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import psycopg
+
+from api.settings import Settings
+from domain.application import PlansApplication
+
+# One key for every schema change this service makes (pg_advisory_lock).
+SCHEMA_LOCK_KEY = 0x706C616E73  # "plans"
+
+SchemaStep = Callable[[Settings], None]
+_schema_steps: list[SchemaStep] = []
+
+
+def schema_step(step: SchemaStep) -> SchemaStep:
+    """Register a function that creates tables (idempotently) during init."""
+    _schema_steps.append(step)
+    return step
+
+
+@contextmanager
+def schema_lock(settings: Settings) -> Iterator[None]:
+    """Serialise schema creation across processes (PostgreSQL advisory lock).
+
+    Parallel CREATE TABLE IF NOT EXISTS fails with "tuple concurrently
+    updated"; one process creates, the others wait and then find it done.
+    """
+    if settings.backend != "postgres":
+        yield
+        return
+    p = settings.postgres_params()
+    with psycopg.connect(
+        host=p["host"], port=p["port"], user=p["user"], password=p["password"],
+        dbname=p["dbname"], autocommit=True, connect_timeout=10,
+    ) as conn:
+        if p["schema"]:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{p["schema"]}"')
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
+
+
+def init_schema(settings: Settings) -> None:
+    """Create every table the service needs, once, safely under concurrency."""
+    with schema_lock(settings):
+        app = PlansApplication(env=settings.library_env(create_table=True))
+        try:
+            for step in _schema_steps:
+                step(settings)
+        finally:
+            app.close()
+
+
+def open_application(settings: Settings) -> PlansApplication:
+    return PlansApplication(env=settings.library_env(create_table=False))

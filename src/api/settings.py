@@ -1,0 +1,169 @@
+"""Settings: one pydantic-settings class, translated to the library's keys here only."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(ValueError):
+    """A setting is unusable; the message is one line, fit for a terminal."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PLANS_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str | None = Field(
+        default=None,
+        description="postgresql://user:pass@host:port/db or sqlite:///path/to/file.db",
+    )
+    data_dir: Path = Field(default=Path(".plans"), description="SQLite file and JWT secret")
+    jwt_secret: SecretStr | None = None
+    cipher_key: SecretStr | None = None
+    snapshot_interval: int = Field(default=50, ge=2, le=10_000)
+    pool_size: int = Field(default=8, ge=1, le=200)
+    # Read-your-writes: how long a query with min_position waits before 503.
+    min_position_wait_seconds: float = Field(default=5.0, ge=0, le=60)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parse_database_url(value)
+        return value
+
+    @field_validator("cipher_key")
+    @classmethod
+    def _check_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        try:
+            raw = base64.b64decode(value.get_secret_value(), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("PLANS_CIPHER_KEY is not valid base64") from None
+        if len(raw) != 32:
+            raise ValueError(f"PLANS_CIPHER_KEY must decode to 32 bytes (AES-256), not {len(raw)}")
+        return value
+
+    # ----------------------------------------------------------------- derived
+    @property
+    def backend(self) -> Literal["sqlite", "postgres"]:
+        return parse_database_url(self.database_url_or_default)["backend"]  # type: ignore[return-value]
+
+    @property
+    def database_url_or_default(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'plans.db').as_posix()}"
+
+    def postgres_params(self) -> dict[str, str]:
+        return parse_database_url(self.database_url_or_default)
+
+    def secret(self) -> str:
+        """The JWT secret: configured, or generated once and kept (0600) in data_dir."""
+        if self.jwt_secret is not None and self.jwt_secret.get_secret_value():
+            return self.jwt_secret.get_secret_value()
+        path = self.data_dir / "jwt_secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+    def library_env(self, *, create_table: bool = False, name: str = "") -> dict[str, str]:
+        """The eventsourcing library's environment for these settings."""
+        params = self.postgres_params()
+        env: dict[str, str] = {
+            "CREATE_TABLE": "y" if create_table else "n",
+            "SNAPSHOT_INTERVAL": str(self.snapshot_interval),
+            "IS_SNAPSHOTTING_ENABLED": "y",
+        }
+        if params["backend"] == "sqlite":
+            Path(params["path"]).parent.mkdir(parents=True, exist_ok=True)
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.sqlite",
+                SQLITE_DBNAME=params["path"],
+                SQLITE_LOCK_TIMEOUT="30",
+                APPLICATION_RECORDER_TOPIC="projections.inline:ChainedSQLiteRecorder",
+            )
+        else:
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.postgres",
+                POSTGRES_DBNAME=params["dbname"],
+                POSTGRES_HOST=params["host"],
+                POSTGRES_PORT=params["port"],
+                POSTGRES_USER=params["user"],
+                POSTGRES_PASSWORD=params["password"],
+                POSTGRES_SCHEMA=params["schema"],
+                POSTGRES_POOL_SIZE=str(self.pool_size),
+                POSTGRES_MAX_OVERFLOW=str(self.pool_size),
+                POSTGRES_CONNECT_TIMEOUT="5",
+                POSTGRES_LOCK_TIMEOUT="10",
+                POSTGRES_PRE_PING="y",
+                POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT="10",
+                APPLICATION_RECORDER_TOPIC="projections.inline:ChainedPostgresRecorder",
+            )
+        if self.cipher_key is not None:
+            env.update(
+                CIPHER_TOPIC="eventsourcing.cryptography:AESCipher",
+                CIPHER_KEY=self.cipher_key.get_secret_value(),
+            )
+        return env
+
+
+def parse_database_url(url: str) -> dict[str, str]:
+    """Split a database URL into its parts, or raise SettingsError saying why."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        if parts.netloc or not path or path == "/":
+            raise SettingsError(f"PLANS_DATABASE_URL: expected sqlite:///path/to/file.db, got {url!r}")
+        # sqlite:///rel.db → "rel.db"; sqlite:////abs.db → "/abs.db"
+        return {"backend": "sqlite", "path": path[1:] if path.startswith("/") else path}
+    if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        dbname = parts.path.lstrip("/")
+        if not parts.hostname or not dbname:
+            raise SettingsError(
+                "PLANS_DATABASE_URL: expected postgresql://user:pass@host:port/db"
+            )
+        try:
+            port = parts.port or 5432
+        except ValueError:
+            raise SettingsError("PLANS_DATABASE_URL: the port is not a number") from None
+        query = parse_qs(parts.query)
+        return {
+            "backend": "postgres",
+            "host": parts.hostname,
+            "port": str(port),
+            "user": unquote(parts.username or "postgres"),
+            "password": unquote(parts.password or ""),
+            "dbname": unquote(dbname),
+            "schema": query.get("schema", [""])[0],
+        }
+    raise SettingsError(
+        f"PLANS_DATABASE_URL: unsupported scheme {parts.scheme!r} (use postgresql:// or sqlite:///)"
+    )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and .env; raises SettingsError with one clear line."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = "PLANS_" + "_".join(str(p) for p in first["loc"]).upper()
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{where}: {message}") from None

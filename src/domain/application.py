@@ -1,0 +1,540 @@
+"""The application service: one method per command, load → decide → save.
+
+It owns optimistic concurrency (If-Match → `expected_version`; without one, a
+concurrent-write clash is retried), idempotency (a command id already recorded
+on the plan returns its first outcome and records nothing), and reading plans
+as of a version or an instant from the event store.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.utils import Environment
+
+from domain import errors
+from domain.plan import Actor, Plan
+from domain.policy import DEFAULT_POLICY, PolicyTerms, ReviewPolicy, policy_id
+
+PLAN_NAMESPACE = uuid5(NAMESPACE_URL, "urn:plans:plan")
+MAX_ATTEMPTS = 60
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command answers: the plan's new version and the event's position."""
+
+    plan_id: UUID
+    version: int
+    position: int | None
+    result: dict[str, Any] = field(default_factory=dict)
+    replayed: bool = False
+
+
+class PlansApplication(Application[UUID]):
+    name = "plans"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
+    SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        interval = int(self.env.get(self.SNAPSHOT_INTERVAL) or 50)
+        self.snapshotting_intervals = {Plan: interval}
+        self._listeners: list[Callable[[int], None]] = []
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        # Given an explicit environment (the settings layer always gives one),
+        # use only it: stray PLANS_* variables of the process must not leak in.
+        if env is None:
+            return super().construct_env(name, env)
+        merged = dict(type(self).env)
+        merged["IS_SNAPSHOTTING_ENABLED"] = "y"
+        merged.update(env)
+        return Environment(name, merged)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # --------------------------------------------------------------- plumbing
+    def on_recorded(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(position)` after every save (wakes in-process followers)."""
+        self._listeners.append(listener)
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
+        # The recorder writes each event's recording time into the time index.
+        processing_event.saved_kwargs["recorded_at"] = [
+            e.timestamp for e in processing_event.events
+        ]
+        return super()._record(processing_event)
+
+    def _notify(self, recordings: Any) -> None:
+        if recordings and self._listeners:
+            position = recordings[-1].notification.id
+            for listener in self._listeners:
+                listener(position)
+
+    def _position_of(self, plan_id: UUID, version: int) -> int | None:
+        lookup = getattr(self.recorder, "position_of", None)
+        return lookup(plan_id, version) if lookup else None
+
+    def head_hash(self, plan_id: UUID) -> str | None:
+        lookup = getattr(self.recorder, "head_hash", None)
+        return lookup(plan_id) if lookup else None
+
+    # ------------------------------------------------------------------ reads
+    def get_plan(self, plan_id: UUID, clinic: str, version: int | None = None) -> Plan:
+        """The plan (as of `version`), or PlanNotFoundError, also for another clinic's plan."""
+        try:
+            plan: Plan = self.repository.get(plan_id, version=version)
+        except AggregateNotFoundError:
+            raise errors.PlanNotFoundError(f"plan {plan_id} not found") from None
+        if not isinstance(plan, Plan) or plan.clinic != clinic:
+            raise errors.PlanNotFoundError(f"plan {plan_id} not found")
+        if version is not None and plan.version != version:
+            raise errors.VersionNotFoundError(f"plan {plan_id} has no version {version}", "version")
+        return plan
+
+    def plan_as_of(self, plan_id: UUID, clinic: str, instant: datetime) -> Plan:
+        current = self.get_plan(plan_id, clinic)
+        version = self.recorder.version_at(plan_id, instant)  # type: ignore[attr-defined]
+        if version is None:
+            raise errors.VersionNotFoundError(f"plan {plan_id} did not exist at that time", "as_of")
+        if version == current.version:
+            return current
+        return self.get_plan(plan_id, clinic, version=version)
+
+    def policy_for(self, clinic: str) -> PolicyTerms:
+        try:
+            policy: ReviewPolicy = self.repository.get(policy_id(clinic))
+        except AggregateNotFoundError:
+            return DEFAULT_POLICY
+        return policy.terms
+
+    # --------------------------------------------------------------- commands
+    def create_plan(
+        self,
+        by: Actor,
+        client_id: str,
+        start_date: date,
+        presenting_concerns: Sequence[str] = (),
+        diagnoses: Sequence[dict[str, Any]] = (),
+        review_interval_days: int | None = None,
+        reason: str | None = None,
+    ) -> CommandResult:
+        # A plan created under an idempotency key gets an id derived from it,
+        # so a retried or raced create finds the first plan instead of a twin.
+        plan_id = (
+            uuid5(PLAN_NAMESPACE, f"{by.clinic}\x00{by.command_id}") if by.command_id else uuid4()
+        )
+        if by.command_id:
+            replay = self._replay_create(plan_id, by)
+            if replay:
+                return replay
+        policy = self.policy_for(by.clinic)
+        plan = Plan.create(
+            plan_id=plan_id,
+            by=by,
+            client_id=client_id,
+            start_date=start_date,
+            review_interval_days=review_interval_days,
+            policy_interval_days=policy.review_interval_days,
+            presenting_concerns=presenting_concerns,
+            diagnoses=diagnoses,
+            reason=reason,
+        )
+        try:
+            recordings = self.save(plan)
+        except IntegrityError:
+            replay = self._replay_create(plan_id, by) if by.command_id else None
+            if replay:
+                return replay
+            raise
+        return CommandResult(plan.id, plan.version, recordings[-1].notification.id)
+
+    def _replay_create(self, plan_id: UUID, by: Actor) -> CommandResult | None:
+        try:
+            plan = self.get_plan(plan_id, by.clinic, version=1)
+        except errors.PlanNotFoundError:
+            return None
+        outcome = plan.outcome_of(by.command_id, by.request_hash)
+        if outcome is None:  # pragma: no cover - a keyed plan always remembers its key
+            return None
+        return CommandResult(plan_id, 1, self._position_of(plan_id, 1), {}, replayed=True)
+
+    def execute(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        decide: Callable[[Plan], None],
+        expected_version: int | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> CommandResult:
+        """Load the plan, let `decide` call one command method on it, save.
+
+        Order of refusals: not found (404), an idempotent replay answers first,
+        stale If-Match (412), then the plan's own rules (409 closed, 422).
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            plan = self.get_plan(plan_id, by.clinic)
+            outcome = plan.outcome_of(by.command_id, by.request_hash)
+            if outcome is not None:
+                return CommandResult(
+                    plan_id,
+                    outcome["version"],
+                    self._position_of(plan_id, outcome["version"]),
+                    outcome["result"],
+                    replayed=True,
+                )
+            if expected_version is not None and plan.version != expected_version:
+                raise errors.StaleVersionError(expected_version, plan.version)
+            decide(plan)
+            try:
+                recordings = self.save(plan)
+            except IntegrityError:
+                if expected_version is not None:
+                    current = self.get_plan(plan_id, by.clinic)
+                    outcome = current.outcome_of(by.command_id, by.request_hash)
+                    if outcome is None:
+                        raise errors.StaleVersionError(expected_version, current.version) from None
+                # Another writer got there first: back off a little and retry on
+                # the new version.
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311
+                continue
+            return CommandResult(
+                plan_id, plan.version, recordings[-1].notification.id, dict(result or {})
+            )
+        raise errors.PlanError("too many concurrent changes to this plan; try again")
+
+    def set_review_policy(
+        self,
+        by: Actor,
+        review_interval_days: int,
+        due_soon_days: int,
+        required_signers: Sequence[str] = DEFAULT_POLICY.required_signers,
+        reason: str | None = None,
+    ) -> CommandResult:
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                policy: ReviewPolicy = self.repository.get(policy_id(by.clinic))
+            except AggregateNotFoundError:
+                policy = ReviewPolicy.register(by.clinic)
+            outcome = policy.outcome_of(by.command_id, by.request_hash)
+            if outcome is not None:
+                return CommandResult(
+                    policy.id,
+                    outcome["version"],
+                    self._position_of(policy.id, outcome["version"]),
+                    replayed=True,
+                )
+            policy.set_terms(by, review_interval_days, due_soon_days, required_signers, reason)
+            try:
+                recordings = self.save(policy)
+            except IntegrityError:
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311
+                continue
+            return CommandResult(policy.id, policy.version, recordings[-1].notification.id)
+        raise errors.PlanError("too many concurrent policy changes; try again")
+
+    # Each command below is one line of intent; `execute` does the rest.
+    def add_problem(
+        self, plan_id: UUID, by: Actor, description: str, expected_version: int | None = None
+    ) -> CommandResult:
+        problem_id = str(uuid4())
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.add_problem(by, problem_id, description),
+            expected_version,
+            {"problem_id": problem_id},
+        )
+
+    def resolve_problem(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        problem_id: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id, by, lambda p: p.resolve_problem(by, problem_id, reason), expected_version
+        )
+
+    def add_diagnosis(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        code: str,
+        description: str | None = None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.add_diagnosis(by, code, description, reason),
+            expected_version,
+            {"code": code},
+        )
+
+    def remove_diagnosis(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        code: str,
+        reason: str | None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id, by, lambda p: p.remove_diagnosis(by, code, reason), expected_version
+        )
+
+    def add_goal(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        problem_ids: Sequence[str],
+        statement: str,
+        measure: dict[str, Any],
+        target_date: date,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        goal_id = str(uuid4())
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.add_goal(by, goal_id, problem_ids, statement, measure, target_date, reason),
+            expected_version,
+            {"goal_id": goal_id},
+        )
+
+    def revise_goal(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        goal_id: str,
+        reason: str | None,
+        statement: str | None = None,
+        measure: dict[str, Any] | None = None,
+        target_date: date | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.revise_goal(by, goal_id, reason, statement, measure, target_date),
+            expected_version,
+        )
+
+    def change_goal_status(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        goal_id: str,
+        status: str,
+        reason: str | None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.change_goal_status(by, goal_id, status, reason),
+            expected_version,
+        )
+
+    def add_objective(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        goal_id: str,
+        statement: str,
+        target_date: date | None = None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        objective_id = str(uuid4())
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.add_objective(by, goal_id, objective_id, statement, target_date, reason),
+            expected_version,
+            {"objective_id": objective_id},
+        )
+
+    def add_intervention(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        modality: str,
+        goal_ids: Sequence[str],
+        description: str | None = None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        intervention_id = str(uuid4())
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.add_intervention(
+                by, intervention_id, modality, goal_ids, description, reason
+            ),
+            expected_version,
+            {"intervention_id": intervention_id},
+        )
+
+    def discontinue_intervention(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        intervention_id: str,
+        reason: str | None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.discontinue_intervention(by, intervention_id, reason),
+            expected_version,
+        )
+
+    def change_frequency(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        every: int,
+        unit: str,
+        session_minutes: int,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.change_frequency(by, every, unit, session_minutes, reason),
+            expected_version,
+        )
+
+    def schedule_assessment(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        instrument: str,
+        every_days: int,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.schedule_assessment(by, instrument, every_days, reason),
+            expected_version,
+        )
+
+    def record_score(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        instrument: str,
+        score: int,
+        administered_on: date,
+        goal_id: str | None = None,
+        item_scores: Sequence[int] | None = None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        score_id = str(uuid4())
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.record_score(
+                by, score_id, instrument, score, administered_on, goal_id, item_scores, reason
+            ),
+            expected_version,
+            {"score_id": score_id},
+        )
+
+    def review_plan(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        reviewed_on: date,
+        outcome: str,
+        summary: str | None = None,
+        next_review_due: date | None = None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        interval = self.policy_for(by.clinic).review_interval_days
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.review_plan(
+                by, reviewed_on, outcome, interval, summary, next_review_due, reason
+            ),
+            expected_version,
+        )
+
+    def change_review_interval(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        days: int,
+        reason: str | None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id, by, lambda p: p.change_review_interval(by, days, reason), expected_version
+        )
+
+    def sign_plan(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        signer_role: str,
+        signed_on: date,
+        signer_name: str | None = None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        required = self.policy_for(by.clinic).required_signers
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.sign(
+                by, signer_role, signed_on, required, self.head_hash(plan_id), signer_name, reason
+            ),
+            expected_version,
+        )
+
+    def close_plan(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        closed_on: date,
+        reason: str | None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id, by, lambda p: p.close(by, closed_on, reason), expected_version
+        )

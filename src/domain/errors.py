@@ -1,0 +1,134 @@
+"""Why the domain refused a command.
+
+Every refusal is a specific class under `PlanError`; the API maps the four
+families (not found, closed, stale, rule violated) to HTTP in one table.
+Messages never contain client data (names, statements, reasons), only ids,
+codes, numbers and dates, so they are safe to return and to log.
+"""
+
+from __future__ import annotations
+
+
+class PlanError(Exception):
+    """Base of every refusal by the treatment-plan domain."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- 404: the thing addressed does not exist (or is another clinic's) ---
+class NotFoundError(PlanError):
+    pass
+
+
+class PlanNotFoundError(NotFoundError):
+    pass
+
+
+class ProblemNotFoundError(NotFoundError):
+    pass
+
+
+class GoalNotFoundError(NotFoundError):
+    pass
+
+
+class InterventionNotFoundError(NotFoundError):
+    pass
+
+
+class VersionNotFoundError(NotFoundError):
+    pass
+
+
+# --- 409: the plan is in a state that refuses every change ---
+class PlanClosedError(PlanError):
+    pass
+
+
+# --- 412: the caller saw an older version ---
+class StaleVersionError(PlanError):
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(f"plan is at version {actual}, not {expected}")
+        self.expected = expected
+        self.actual = actual
+
+
+# --- 422: the command breaks a rule of the domain ---
+class RuleViolationError(PlanError):
+    pass
+
+
+class UnknownInstrumentError(RuleViolationError):
+    pass
+
+
+class ScoreOutOfRangeError(RuleViolationError):
+    pass
+
+
+class ItemScoresError(RuleViolationError):
+    pass
+
+
+class TargetNotImprovementError(RuleViolationError):
+    pass
+
+
+class DateBeforeStartError(RuleViolationError):
+    pass
+
+
+class ReviewOutOfOrderError(RuleViolationError):
+    pass
+
+
+class NextReviewTooLateError(RuleViolationError):
+    pass
+
+
+class InvalidFrequencyError(RuleViolationError):
+    pass
+
+
+class InvalidIntervalError(RuleViolationError):
+    pass
+
+
+class GoldenThreadError(RuleViolationError):
+    """A goal without an open problem, an intervention without a live goal,
+    or a score for a goal measured by another instrument."""
+
+
+class ProblemAlreadyResolvedError(RuleViolationError):
+    pass
+
+
+class GoalStatusTransitionError(RuleViolationError):
+    pass
+
+
+class InterventionAlreadyDiscontinuedError(RuleViolationError):
+    pass
+
+
+class DiagnosisError(RuleViolationError):
+    pass
+
+
+class SignatureError(RuleViolationError):
+    pass
+
+
+class MissingReasonError(RuleViolationError):
+    pass
+
+
+class IdempotencyKeyReusedError(RuleViolationError):
+    """The same Idempotency-Key arrived with a different request."""
+
+
+class InvalidPolicyError(RuleViolationError):
+    pass
