@@ -35,8 +35,13 @@ def schema_lock(settings: Settings) -> Iterator[None]:
         return
     p = settings.postgres_params()
     with psycopg.connect(
-        host=p["host"], port=p["port"], user=p["user"], password=p["password"],
-        dbname=p["dbname"], autocommit=True, connect_timeout=10,
+        host=p["host"],
+        port=p["port"],
+        user=p["user"],
+        password=p["password"],
+        dbname=p["dbname"],
+        autocommit=True,
+        connect_timeout=10,
     ) as conn:
         if p["schema"]:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{p["schema"]}"')

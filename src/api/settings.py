@@ -128,15 +128,15 @@ def parse_database_url(url: str) -> dict[str, str]:
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
         if parts.netloc or not path or path == "/":
-            raise SettingsError(f"PLANS_DATABASE_URL: expected sqlite:///path/to/file.db, got {url!r}")
+            raise SettingsError(
+                f"PLANS_DATABASE_URL: expected sqlite:///path/to/file.db, got {url!r}"
+            )
         # sqlite:///rel.db → "rel.db"; sqlite:////abs.db → "/abs.db"
         return {"backend": "sqlite", "path": path[1:] if path.startswith("/") else path}
     if parts.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
         dbname = parts.path.lstrip("/")
         if not parts.hostname or not dbname:
-            raise SettingsError(
-                "PLANS_DATABASE_URL: expected postgresql://user:pass@host:port/db"
-            )
+            raise SettingsError("PLANS_DATABASE_URL: expected postgresql://user:pass@host:port/db")
         try:
             port = parts.port or 5432
         except ValueError:

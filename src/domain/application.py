@@ -535,6 +535,4 @@ class PlansApplication(Application[UUID]):
         reason: str | None,
         expected_version: int | None = None,
     ) -> CommandResult:
-        return self.execute(
-            plan_id, by, lambda p: p.close(by, closed_on, reason), expected_version
-        )
+        return self.execute(plan_id, by, lambda p: p.close(by, closed_on, reason), expected_version)

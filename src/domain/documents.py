@@ -60,9 +60,7 @@ def goal_progress(goal: dict[str, Any], scores: list[dict[str, Any]]) -> dict[st
     measure = goal["measure"]
     inst = INSTRUMENTS[measure["instrument"]]
     relevant = [
-        s
-        for s in scores
-        if s["instrument"] == inst.code and s.get("goal_id") in (None, goal["id"])
+        s for s in scores if s["instrument"] == inst.code and s.get("goal_id") in (None, goal["id"])
     ]
     if not relevant:
         return None

@@ -107,7 +107,9 @@ INSTRUMENTS: dict[str, Instrument] = {
             name="Generalized Anxiety Disorder-7",
             min_score=0,
             max_score=21,
-            bands=_bands((0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")),
+            bands=_bands(
+                (0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")
+            ),
             loinc="70274-6",
             item_count=7,
             remission_below=5,
@@ -128,7 +130,9 @@ INSTRUMENTS: dict[str, Instrument] = {
             name="Beck Anxiety Inventory",
             min_score=0,
             max_score=63,
-            bands=_bands((0, 7, "minimal"), (8, 15, "mild"), (16, 25, "moderate"), (26, 63, "severe")),
+            bands=_bands(
+                (0, 7, "minimal"), (8, 15, "mild"), (16, 25, "moderate"), (26, 63, "severe")
+            ),
             loinc=None,
             local_code="BAI-TOTAL",
             item_count=21,

@@ -217,7 +217,9 @@ class Plan(Aggregate):
             code = diagnosis.get("code", "")
             check_diagnosis_code(code, f"diagnoses[{i}].code")
             if code in codes:
-                raise errors.DiagnosisError(f"diagnosis {code} listed twice", f"diagnoses[{i}].code")
+                raise errors.DiagnosisError(
+                    f"diagnosis {code} listed twice", f"diagnoses[{i}].code"
+                )
             codes.add(code)
         return cls._create(
             cls.PlanCreated,
@@ -278,7 +280,9 @@ class Plan(Aggregate):
                 "resolved_reason": None,
             }
 
-    def add_problem(self, by: Actor, problem_id: str, description: str, reason: str | None = None) -> None:
+    def add_problem(
+        self, by: Actor, problem_id: str, description: str, reason: str | None = None
+    ) -> None:
         self._check_open()
         require_text(description, "description")
         self.trigger_event(
@@ -319,7 +323,9 @@ class Plan(Aggregate):
         check_diagnosis_code(code, "code")
         if code in self.diagnoses:
             raise errors.DiagnosisError(f"diagnosis {code} is already on the plan", "code")
-        self.trigger_event(self.DiagnosisAdded, code=code, description=description, **by.meta(reason))
+        self.trigger_event(
+            self.DiagnosisAdded, code=code, description=description, **by.meta(reason)
+        )
 
     class DiagnosisRemoved(Event):
         code: str
@@ -539,7 +545,9 @@ class Plan(Aggregate):
         for i, goal_id in enumerate(goal_ids):
             goal = self.goals.get(goal_id)
             if goal is None:
-                raise errors.GoldenThreadError(f"goal {goal_id} is not on this plan", f"goal_ids[{i}]")
+                raise errors.GoldenThreadError(
+                    f"goal {goal_id} is not on this plan", f"goal_ids[{i}]"
+                )
             if goal["status"] == "cancelled":
                 raise errors.GoldenThreadError(f"goal {goal_id} is cancelled", f"goal_ids[{i}]")
         self.trigger_event(

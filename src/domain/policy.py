@@ -33,7 +33,9 @@ def policy_id(clinic: str) -> UUID:
     return uuid5(POLICY_NAMESPACE, clinic)
 
 
-def check_terms(review_interval_days: int, due_soon_days: int, required_signers: Sequence[str]) -> None:
+def check_terms(
+    review_interval_days: int, due_soon_days: int, required_signers: Sequence[str]
+) -> None:
     check_interval(review_interval_days, "review_interval_days")
     if isinstance(due_soon_days, bool) or not isinstance(due_soon_days, int):
         raise errors.InvalidPolicyError("due_soon_days is a whole number of days", "due_soon_days")

@@ -69,7 +69,9 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             SQL(
                 "CREATE INDEX IF NOT EXISTS {index} ON {schema}.{table} "
                 "(originator_id, recorded_at)"
-            ).format(index=Identifier(f"{self.chain_table_name}_time_idx"), schema=schema, table=table)
+            ).format(
+                index=Identifier(f"{self.chain_table_name}_time_idx"), schema=schema, table=table
+            )
         )
         # The previous link is read in SQL, so a save stays one pipelined round trip.
         self.insert_link_statement = SQL(
