@@ -689,7 +689,8 @@ class Plan(Aggregate):
                 raise errors.GoldenThreadError(f"goal {goal_id} is not on this plan", "goal_id")
             if goal["measure"]["instrument"] != inst.code:
                 raise errors.GoldenThreadError(
-                    f"goal {goal_id} is measured by {goal['measure']['instrument']}, not {inst.code}",
+                    f"goal {goal_id} is measured by {goal['measure']['instrument']}, "
+                    f"not {inst.code}",
                     "goal_id",
                 )
         if item_scores is not None:
