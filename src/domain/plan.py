@@ -840,12 +840,15 @@ class Plan(Aggregate):
                 f"signer_role must be one of {', '.join(SIGNER_ROLES)}", "signer_role"
             )
         self._check_date(signed_on, "signed_on")
+        # A signature covers the content up to the version it signed; the same
+        # role signing again before the content changed would be a duplicate.
         if any(
-            s["signer_role"] == signer_role and s["version"] == self.version
+            s["signer_role"] == signer_role and s["version"] >= self.content_version
             for s in self.signatures
         ):
             raise errors.SignatureError(
-                f"the {signer_role} already signed version {self.version}", "signer_role"
+                f"the {signer_role} already signed version {self.content_version}",
+                "signer_role",
             )
         self.trigger_event(
             self.PlanSigned,
