@@ -63,5 +63,35 @@ def init_schema(settings: Settings) -> None:
             app.close()
 
 
+class StoreUnreadableError(RuntimeError):
+    """The event store cannot be read with these settings (e.g. wrong or missing key)."""
+
+
 def open_application(settings: Settings) -> PlansApplication:
-    return PlansApplication(env=settings.library_env(create_table=False))
+    """The application, after checking that its stored events can be read.
+
+    An encrypted store opened without its key (or with another key) must
+    refuse to start rather than serve garbage or fail on every request.
+    """
+    app = PlansApplication(env=settings.library_env(create_table=False))
+    try:
+        check_store_readable(app)
+    except StoreUnreadableError:
+        app.close()
+        raise
+    return app
+
+
+def check_store_readable(app: PlansApplication) -> None:
+    first = app.recorder.select_notifications(start=1, limit=1)
+    if not first:
+        return
+    try:
+        app.mapper.to_domain_event(first[0])
+    except Exception as e:  # noqa: BLE001 - any decoding failure means the same thing
+        hint = (
+            "set PLANS_CIPHER_KEY to the store's key"
+            if app.mapper.cipher is None
+            else "PLANS_CIPHER_KEY does not match the key the store was written with"
+        )
+        raise StoreUnreadableError(f"the event store cannot be decoded: {hint}") from e
