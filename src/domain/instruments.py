@@ -71,6 +71,8 @@ class Instrument:
         if len(items) != self.item_count:
             return f"{self.code} has {self.item_count} items, got {len(items)}"
         for value in items:
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"{self.code} item scores are integers"
             if not self.item_min <= value <= self.item_max:
                 return f"{self.code} items score {self.item_min}–{self.item_max}"
         if sum(items) != score:
