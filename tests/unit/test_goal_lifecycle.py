@@ -9,12 +9,26 @@ from domain import errors
 
 STATUSES = ("active", "on-hold", "achieved", "not-achieved", "cancelled")
 FHIR_LIFECYCLE = {
-    "proposed", "planned", "accepted", "active", "on-hold", "completed", "cancelled",
-    "entered-in-error", "rejected",
+    "proposed",
+    "planned",
+    "accepted",
+    "active",
+    "on-hold",
+    "completed",
+    "cancelled",
+    "entered-in-error",
+    "rejected",
 }
 FHIR_ACHIEVEMENT = {
-    "in-progress", "improving", "worsening", "no-change", "achieved", "sustaining",
-    "not-achieved", "no-progress", "not-attainable",
+    "in-progress",
+    "improving",
+    "worsening",
+    "no-change",
+    "achieved",
+    "sustaining",
+    "not-achieved",
+    "no-progress",
+    "not-attainable",
 }
 
 
@@ -100,17 +114,27 @@ def test_goal_revision_changes_only_what_is_given():
 def test_goal_revision_rules():
     plan, _, goal_id = plan_with_goal()
     cases = [
-        (lambda: plan.revise_goal(CLINICIAN, goal_id, None, statement="x"),
-         errors.MissingReasonError),
+        (
+            lambda: plan.revise_goal(CLINICIAN, goal_id, None, statement="x"),
+            errors.MissingReasonError,
+        ),
         (lambda: plan.revise_goal(CLINICIAN, goal_id, "why"), errors.RuleViolationError),
-        (lambda: plan.revise_goal(CLINICIAN, goal_id, "why", statement=" "),
-         errors.RuleViolationError),
-        (lambda: plan.revise_goal(CLINICIAN, goal_id, "why", measure=measure("PHQ-9", 9, 12)),
-         errors.TargetNotImprovementError),
-        (lambda: plan.revise_goal(CLINICIAN, goal_id, "why", measure=measure("PHQ-9", 30, 2)),
-         errors.ScoreOutOfRangeError),
-        (lambda: plan.revise_goal(CLINICIAN, "nope", "why", statement="x"),
-         errors.GoalNotFoundError),
+        (
+            lambda: plan.revise_goal(CLINICIAN, goal_id, "why", statement=" "),
+            errors.RuleViolationError,
+        ),
+        (
+            lambda: plan.revise_goal(CLINICIAN, goal_id, "why", measure=measure("PHQ-9", 9, 12)),
+            errors.TargetNotImprovementError,
+        ),
+        (
+            lambda: plan.revise_goal(CLINICIAN, goal_id, "why", measure=measure("PHQ-9", 30, 2)),
+            errors.ScoreOutOfRangeError,
+        ),
+        (
+            lambda: plan.revise_goal(CLINICIAN, "nope", "why", statement="x"),
+            errors.GoalNotFoundError,
+        ),
     ]
     for command, error in cases:
         assert_refused(plan, error, command)
