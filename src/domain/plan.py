@@ -880,8 +880,12 @@ def check_diagnosis_code(code: str, field: str) -> None:
         raise errors.DiagnosisError(f"{code!r} is not an ICD-10-CM code (e.g. F41.1)", field)
 
 
+# The library adds a `Plan.Created` class of its own; plans are created with
+# PlanCreated, so it is no event type of the timeline.
 EVENT_TYPES: dict[str, type[Plan.Event]] = {
     cls.__name__: cls
     for cls in vars(Plan).values()
-    if isinstance(cls, type) and issubclass(cls, Plan.Event) and cls is not Plan.Event
+    if isinstance(cls, type)
+    and issubclass(cls, Plan.Event)
+    and cls not in (Plan.Event, Plan.Created)
 }
