@@ -13,7 +13,7 @@ untouched by upcasting, and survives crypto-shredding.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -45,6 +45,15 @@ def _recorded_at(kwargs: dict[str, Any], count: int) -> list[datetime]:
         now = datetime.now(tz=UTC)
         return [now] * count
     return times
+
+
+def _group_topics(rows: Iterable[tuple[Any, str | None]]) -> dict[UUID, set[str]]:
+    topics: dict[UUID, set[str]] = {}
+    for originator_id, topic in rows:
+        found = topics.setdefault(UUID(str(originator_id)), set())
+        if topic is not None:
+            found.add(topic)
+    return topics
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
@@ -93,6 +102,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "SELECT max(originator_version) AS version FROM {schema}.{table} "
             "WHERE originator_id = %s AND recorded_at <= %s"
         ).format(schema=schema, table=table)
+        self.select_originator_topics_statement = SQL(
+            "SELECT DISTINCT originator_id, topic FROM {schema}.{events} "
+            "UNION SELECT DISTINCT originator_id, NULL FROM {schema}.{table}"
+        ).format(schema=schema, events=Identifier(self.events_table_name), table=table)
         self.select_position_statement = SQL(
             "SELECT notification_id FROM {schema}.{table} "
             "WHERE originator_id = %s AND originator_version = %s"
@@ -135,6 +148,12 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
     def position_of(self, originator_id: UUID, version: int) -> int | None:
         rows = self._fetch(self.select_position_statement, [originator_id, version])
         return rows[0]["notification_id"] if rows else None
+
+    def originator_topics(self) -> dict[UUID, set[str]]:
+        """Every originator in the chain or events table, with its events' topics
+        (an empty set when only chain links are left)."""
+        rows = self._fetch(self.select_originator_topics_statement, [])
+        return _group_topics((r["originator_id"], r["topic"]) for r in rows)
 
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
@@ -220,3 +239,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             [originator_id.hex, version],
         )
         return rows[0]["position"] if rows else None
+
+    def originator_topics(self) -> dict[UUID, set[str]]:
+        """Every originator in the chain or events table, with its events' topics
+        (an empty set when only chain links are left)."""
+        rows = self._fetch(
+            f"SELECT DISTINCT originator_id, topic FROM {self.events_table_name} "
+            f"UNION SELECT DISTINCT originator_id, NULL FROM {self.chain_table_name}",
+            [],
+        )
+        return _group_topics((r["originator_id"], r["topic"]) for r in rows)
