@@ -46,7 +46,7 @@ from domain import errors
 from domain.application import PlansApplication
 from domain.documents import event_data, event_type, plan_document, summarize
 from domain.plan import Plan
-from projections.inline import canonical_record, chain_hash
+from projections.inline import canonical_record, chain_hash, utc_text
 
 EXPORT_PAGE = 500
 
@@ -63,7 +63,7 @@ def timeline_item(event: Any) -> dict[str, Any]:
     return {
         "version": event.originator_version,
         "type": event_type(event),
-        "recorded_at": event.timestamp.isoformat(),
+        "recorded_at": utc_text(event.timestamp),
         "actor": event.actor,
         "role": event.role,
         "reason": event.reason,
@@ -267,7 +267,7 @@ def _export_item(
         item = {
             "version": stored.originator_version,
             "type": stored.topic.rpartition(".")[2],
-            "recorded_at": link[0].isoformat() if link else None,
+            "recorded_at": utc_text(link[0]) if link else None,
             "actor": None,
             "role": None,
             "reason": None,
