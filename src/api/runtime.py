@@ -9,6 +9,7 @@ import psycopg
 
 from api.settings import Settings
 from domain.application import PlansApplication
+from projections.readmodels import create_read_model_tables
 
 # One key for every schema change this service makes (pg_advisory_lock).
 SCHEMA_LOCK_KEY = 0x706C616E73  # "plans"
@@ -57,6 +58,7 @@ def init_schema(settings: Settings) -> None:
     with schema_lock(settings):
         app = PlansApplication(env=settings.library_env(create_table=True))
         try:
+            create_read_model_tables(settings.library_env(create_table=False), app)
             for step in _schema_steps:
                 step(settings)
         finally:

@@ -1,0 +1,398 @@
+"""Shared machinery of the read models: projection base, views, caches, batches.
+
+A read model is a library `Projection` (name, topics, process_event) whose
+view is a tracking recorder: each batch of events turns into row operations
+that commit in ONE transaction with the tracking position (the notification
+id of the batch's last event, whether or not the read model cared about it).
+A tracking id not above the stored one raises IntegrityError and rolls the
+rows back with it, so replaying an event changes nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import abstractmethod
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.projection import Projection
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.utils import get_topic
+from psycopg.sql import SQL
+
+from domain.plan import EVENT_TYPES, Plan
+from projections.store import Dialect
+
+PLAN_TOPICS: tuple[str, ...] = tuple(get_topic(cls) for cls in EVENT_TYPES.values())
+DEFAULT_BATCH = 500
+DEFAULT_CACHE_SIZE = 20_000
+
+Op = tuple[str, Sequence[Any]]  # (SQL text with {t} slots and %s, params)
+Fence = Callable[[Any], None]
+
+
+class CommitSignal:
+    """Wakes in-process waiters (wait_for) when any follower commits a batch."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+
+    def notify(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+    def wait(self, timeout: float) -> None:
+        with self._cond:
+            self._cond.wait(timeout)
+
+
+COMMITTED = CommitSignal()
+
+
+class QueryError(ValueError):
+    """A query argument is unusable (bad cursor, bad range); say which in `.field`."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class LockLostError(RuntimeError):
+    """This process no longer holds the read model's advisory lock."""
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def loads(text: str | bytes | None) -> Any:
+    return None if text is None else orjson.loads(text)
+
+
+def table_names(dialect: Dialect, name: str, generation: int, suffixes: Iterable[str]) -> dict:
+    """Slots for one generation: {t} main table, {t_<suffix>} others, {ix} index prefix."""
+    base = f"{name}_g{generation}"
+    tables = {"ix": base}
+    for suffix in suffixes:
+        key = f"t_{suffix}" if suffix else "t"
+        tables[key] = dialect.table(f"{base}_{suffix}" if suffix else base)
+    return tables
+
+
+def tracking_table_name(name: str, generation: int) -> str:
+    return f"{name}_g{generation}_tracking"
+
+
+def group_ops(ops: Iterable[Op]) -> list[tuple[str, list[Sequence[Any]]]]:
+    """Consecutive operations with the same SQL run as one executemany, order kept."""
+    groups: list[tuple[str, list[Sequence[Any]]]] = []
+    for text, params in ops:
+        if groups and groups[-1][0] == text:
+            groups[-1][1].append(params)
+        else:
+            groups.append((text, [params]))
+    return groups
+
+
+# ----------------------------------------------------------------------- views
+class PostgresReadModelView(PostgresTrackingRecorder):
+    """One generation of one read model on PostgreSQL: its tables and tracking."""
+
+    def __init__(
+        self,
+        datastore: Any,
+        *,
+        tracking_table_name: str,
+        dialect: Dialect,
+        tables: Mapping[str, str],
+        ddl: Sequence[str] = (),
+        fence: Fence | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
+        self.dialect = dialect
+        self.tables = dict(tables)
+        self.fence = fence
+        self._compiled: dict[str, str] = {}
+        for statement in ddl:
+            self.sql_create_statements.append(SQL(dialect.compile(statement, self.tables)))
+
+    def compile(self, text: str) -> str:
+        compiled = self._compiled.get(text)
+        if compiled is None:
+            compiled = self._compiled[text] = self.dialect.compile(text, self.tables)
+        return compiled
+
+    def write(self, ops: Iterable[Op], tracking: Tracking) -> None:
+        groups = group_ops(ops)
+        with self.datastore.get_connection() as conn:
+            with conn.transaction():
+                curs = conn.cursor()
+                # Rows and tracking are kept or lost together: a crash only means
+                # processing these events again, so the commit need not wait for disk.
+                curs.execute("SET LOCAL synchronous_commit = off")
+                if self.fence is not None:
+                    self.fence(curs)
+                with conn.pipeline():
+                    for text, rows in groups:
+                        curs.executemany(self.compile(text), rows)
+                self._insert_tracking(curs, tracking)
+
+    def drop_tables(self) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute("SET LOCAL lock_timeout = '5s'")
+            for key, table in self.tables.items():
+                if key.startswith("t"):
+                    curs.execute(f"DROP TABLE IF EXISTS {table}")
+            curs.execute(f"DROP TABLE IF EXISTS {self.dialect.table(self.tracking_table_name)}")
+
+
+class SQLiteReadModelView(SQLiteTrackingRecorder):
+    """One generation of one read model on SQLite: its tables and its own tracking table."""
+
+    def __init__(
+        self,
+        datastore: Any,
+        *,
+        tracking_table_name: str,
+        dialect: Dialect,
+        tables: Mapping[str, str],
+        ddl: Sequence[str] = (),
+        fence: Fence | None = None,
+    ) -> None:
+        self.tracking_table_name = tracking_table_name
+        self.dialect = dialect
+        self.tables = dict(tables)
+        self.ddl = [dialect.compile(s, self.tables) for s in ddl]
+        self.fence = fence
+        self._compiled: dict[str, str] = {}
+        super().__init__(datastore)
+        # The library names SQLite's tracking table "tracking" for everyone; each
+        # read model generation keeps its own, like on PostgreSQL.
+        tt = dialect.quote(tracking_table_name)
+        self.insert_tracking_statement = (
+            f"INSERT INTO {tt} VALUES (:application_name, :notification_id) "
+            "ON CONFLICT (application_name) DO UPDATE "
+            "SET notification_id = :notification_id "
+            f"WHERE {tt}.notification_id < :notification_id "
+            "RETURNING notification_id"
+        )
+        self.select_max_tracking_id_statement = (
+            f"SELECT MAX(notification_id) FROM {tt} WHERE application_name=?"
+        )
+
+    def construct_create_table_statements(self) -> list[str]:
+        tt = self.dialect.quote(self.tracking_table_name)
+        return [
+            f"CREATE TABLE IF NOT EXISTS {tt} ("
+            "application_name TEXT, notification_id INTEGER, "
+            "PRIMARY KEY (application_name)) WITHOUT ROWID",
+            *self.ddl,
+        ]
+
+    def compile(self, text: str) -> str:
+        compiled = self._compiled.get(text)
+        if compiled is None:
+            compiled = self._compiled[text] = self.dialect.compile(text, self.tables)
+        return compiled
+
+    def write(self, ops: Iterable[Op], tracking: Tracking) -> None:
+        groups = group_ops(ops)
+        with self.datastore.transaction(commit=True) as c:
+            # Write first: the transaction takes SQLite's write lock at once
+            # (waiting up to the busy timeout) instead of failing on upgrade.
+            self._insert_tracking(c, tracking)
+            for text, rows in groups:
+                c.executemany(self.compile(text), rows)
+
+    def drop_tables(self) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            for key, table in self.tables.items():
+                if key.startswith("t"):
+                    c.execute(f"DROP TABLE IF EXISTS {table}")
+            c.execute(f"DROP TABLE IF EXISTS {self.dialect.quote(self.tracking_table_name)}")
+
+
+ReadModelView = PostgresReadModelView | SQLiteReadModelView
+
+
+# --------------------------------------------------------------------- caches
+class AggregateCache:
+    """Plan aggregates kept current by applying events (`event.mutate`), LRU-bounded.
+
+    A miss (evicted, or another generation got there first) loads version v-1
+    from the event store. Aggregates touched by a batch are remembered so a
+    failed transaction can drop them: the cache never runs ahead of the rows.
+    """
+
+    def __init__(self, app: Any, size: int = DEFAULT_CACHE_SIZE) -> None:
+        self.app = app
+        self.size = size
+        self._items: OrderedDict[UUID, Plan] = OrderedDict()
+        self.touched: set[UUID] = set()
+        self.loads = 0
+
+    def apply(self, event: Plan.Event) -> Plan:
+        plan_id = event.originator_id
+        version = event.originator_version
+        self.touched.add(plan_id)
+        if version == 1:
+            plan = event.mutate(None)
+        else:
+            plan = self._items.get(plan_id)
+            if plan is None or plan.version != version - 1:
+                self.loads += 1
+                plan = self.app.repository.get(plan_id, version=version - 1)
+            plan = event.mutate(plan)
+        assert plan is not None
+        self._items[plan_id] = plan
+        self._items.move_to_end(plan_id)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return plan
+
+    def begin(self) -> None:
+        self.touched = set()
+
+    def forget_touched(self) -> None:
+        for plan_id in self.touched:
+            self._items.pop(plan_id, None)
+        self.touched = set()
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.touched = set()
+
+
+class NotificationSource:
+    """Reads the event log in id order and decodes each stored event once.
+
+    Followers of several read models in one process share it: a full batch
+    (as many rows as asked for) is final — the library's table lock makes
+    commit order equal id order — so it is cached and handed to the next
+    follower asking for the same range; decoded events are cached by id.
+    """
+
+    def __init__(self, app: Any, batches: int = 64, events: int = 40_000) -> None:
+        self.app = app
+        self.max_batches = batches
+        self.max_events = events
+        self._batches: OrderedDict[tuple[int, int], Sequence[Notification]] = OrderedDict()
+        self._events: OrderedDict[int, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def read(self, after: int, limit: int) -> Sequence[Notification]:
+        key = (after, limit)
+        with self._lock:
+            cached = self._batches.get(key)
+        if cached is not None:
+            return cached
+        notes = self.app.recorder.select_notifications(
+            start=after, limit=limit, inclusive_of_start=False
+        )
+        if len(notes) == limit:
+            with self._lock:
+                self._batches[key] = notes
+                while len(self._batches) > self.max_batches:
+                    self._batches.popitem(last=False)
+        return notes
+
+    def decode(self, note: Notification) -> Any:
+        with self._lock:
+            event = self._events.get(note.id)
+        if event is None:
+            event = self.app.mapper.to_domain_event(note)
+            with self._lock:
+                self._events[note.id] = event
+                while len(self._events) > self.max_events:
+                    self._events.popitem(last=False)
+        return event
+
+    def head(self) -> int:
+        return int(self.app.recorder.max_notification_id() or 0)
+
+
+# ----------------------------------------------------------------- projection
+class ReadModelProjection(Projection[Any]):
+    """A read model: which events it reads, its tables, and how events become rows.
+
+    Subclasses set `name`, `topics`, `suffixes` (extra tables), `ddl` (with
+    `{t}`, `{t_<suffix>}`, `{ix}` slots) and implement `rows(items)`.
+    """
+
+    name: ClassVar[str] = ""
+    topics: tuple[str, ...] = PLAN_TOPICS
+    suffixes: ClassVar[tuple[str, ...]] = ("",)
+    ddl: ClassVar[tuple[str, ...]] = ()
+    uses_aggregates: ClassVar[bool] = False
+
+    def __init__(self, view: Any, app: Any = None, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+        super().__init__(view)
+        self.app = app
+        self.topic_set = frozenset(self.topics)
+        self.cache = AggregateCache(app, cache_size) if self.uses_aggregates else None
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+        """One event, one transaction (the library's contract); batches use process_batch."""
+        self.process_batch([(tracking.notification_id, domain_event)], tracking)
+
+    def process_batch(self, items: Sequence[tuple[int, Any]], tracking: Tracking) -> None:
+        """Rows for every event in `items`, and `tracking`, in one transaction."""
+        if self.cache is not None:
+            self.cache.begin()
+        try:
+            ops = self.rows([(p, e) for p, e in items if isinstance(e, Plan.Event)])
+            self.view.write(ops, tracking)
+        except BaseException:
+            if self.cache is not None:
+                self.cache.forget_touched()
+            raise
+
+    @abstractmethod
+    def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
+        """Row operations (in order) for these (position, event) pairs."""
+
+
+class GenerationProcessor:
+    """Feeds the log, batch by batch and in id order, to one generation of a read model."""
+
+    def __init__(
+        self,
+        projection: ReadModelProjection,
+        source: NotificationSource,
+        generation: int,
+        app_name: str,
+    ) -> None:
+        self.projection = projection
+        self.view = projection.view
+        self.source = source
+        self.generation = generation
+        self.app_name = app_name
+        self.position = 0
+        self.reload_position()
+
+    @property
+    def name(self) -> str:
+        return self.projection.name
+
+    def reload_position(self) -> int:
+        self.position = int(self.view.max_tracking_id(self.app_name) or 0)
+        return self.position
+
+    def step(self, limit: int = DEFAULT_BATCH) -> int:
+        """Process the next batch (up to `limit` notifications); how many there were."""
+        notes = self.source.read(self.position, limit)
+        if not notes:
+            return 0
+        topics = self.projection.topic_set
+        items = [(n.id, self.source.decode(n)) for n in notes if n.topic in topics]
+        tracking = Tracking(self.app_name, notes[-1].id)
+        self.projection.process_batch(items, tracking)
+        self.position = notes[-1].id
+        return len(notes)

@@ -1,0 +1,220 @@
+"""The read models as the API sees them: queries, read-your-writes, health.
+
+Every query looks up the live generation of its read model in the registry
+and runs against that generation's tables. A query that races the drop of an
+old generation (after a rebuild switched) re-reads the registry and retries
+once, so queries keep answering throughout a rebuild.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from eventsourcing.persistence import PersistenceError
+
+from projections import plans as plans_model
+from projections import review_queue as queue_model
+from projections import revisions as revisions_model
+from projections import scores as scores_model
+from projections import timeline as timeline_model
+from projections.base import COMMITTED, tracking_table_name
+from projections.catalog import MODELS, model, open_view, tables_of
+from projections.store import Store, construct_factory, is_missing_table
+
+T = TypeVar("T")
+
+STALL_SECONDS = 5.0
+
+
+def create_read_model_tables(env: Mapping[str, str], app: Any = None) -> None:
+    """Create the registry and the live generation of every read model (idempotent).
+
+    Run once at start-up under the schema lock (`api.runtime.init_schema`).
+    """
+    store = Store(construct_factory(env, POSTGRES_POOL_SIZE="1", POSTGRES_MAX_OVERFLOW="2"))
+    try:
+        store.create_registry()
+        for name in MODELS:
+            store.register(name)
+        generations = store.generations()
+        for name in MODELS:
+            open_view(store, name, generations[name][0]).create_table()
+    finally:
+        store.close()
+
+
+class ReadModels:
+    """Queries of the read models, `wait_for` (min_position) and `status` (readiness)."""
+
+    def __init__(self, env: Mapping[str, str], app: Any) -> None:
+        self.app = app
+        self.store = Store(construct_factory(env))
+        self._seen: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, env: Mapping[str, str], app: Any) -> ReadModels:
+        return cls(env, app)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ------------------------------------------------------------- plumbing
+    def generation(self, name: str) -> int:
+        return self.store.live_generation(name)
+
+    def _query(self, name: str, run: Callable[[dict[str, str]], T]) -> T:
+        generation = self.store.live_generation(name)
+        try:
+            return run(tables_of(self.store, name, generation))
+        except PersistenceError as e:
+            again = self.store.live_generation(name)
+            if again == generation and not is_missing_table(e):
+                raise
+            return run(tables_of(self.store, name, again))
+
+    # -------------------------------------------------------------- queries
+    def current_plan(self, plan_id: Any, clinic: str | None = None) -> dict[str, Any] | None:
+        """The plan document as last projected (with `clinic`), or None.
+
+        With `clinic`, a plan of another clinic is None too.
+        """
+        return self._query(
+            "plans", lambda t: plans_model.current_plan(self.store, t, plan_id, clinic)
+        )
+
+    def list_plans(
+        self,
+        clinic: str,
+        status: str | None = None,
+        clinician: str | None = None,
+        client_id: str | None = None,
+        limit: int = 50,
+        after: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        return self._query(
+            "plans",
+            lambda t: plans_model.list_plans(
+                self.store, t, clinic, status, clinician, client_id, limit, after
+            ),
+        )
+
+    def timeline(
+        self,
+        plan_id: Any,
+        after_version: int | None = None,
+        limit: int = 100,
+        clinic: str | None = None,
+    ) -> list[dict[str, Any]]:
+        return self._query(
+            "plan_timeline",
+            lambda t: timeline_model.timeline(self.store, t, plan_id, after_version, limit, clinic),
+        )
+
+    def review_queue(
+        self, clinic: str, as_of: date, within_days: int, limit: int | None = None
+    ) -> dict[str, list[dict[str, Any]]]:
+        return self._query(
+            "review_queue",
+            lambda t: queue_model.review_queue(self.store, t, clinic, as_of, within_days, limit),
+        )
+
+    def scores(self, plan_id: Any, clinic: str | None = None) -> dict[str, Any]:
+        return self._query("scores", lambda t: scores_model.scores(self.store, t, plan_id, clinic))
+
+    def revisions(
+        self,
+        clinic: str,
+        from_: date | datetime | str | None = None,
+        to: date | datetime | str | None = None,
+        type: str | None = None,  # noqa: A002 - the contract's name
+        role: str | None = None,
+        limit: int = 100,
+        after: str | int | None = None,
+        deidentified: bool = True,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        return self._query(
+            "revisions",
+            lambda t: revisions_model.revisions(
+                self.store, t, clinic, from_, to, type, role, limit, after, deidentified
+            ),
+        )
+
+    # ------------------------------------------------------- read-your-writes
+    def positions(self, names: Iterable[str] | None = None) -> dict[str, int]:
+        """Each read model's processed position (its live generation's tracking)."""
+        chosen = list(names) if names is not None else list(MODELS)
+        for _ in range(2):
+            generations = self.store.generations()
+            parts, params = [], []
+            for name in chosen:
+                model(name)
+                table = self.store.dialect.table(tracking_table_name(name, generations[name][0]))
+                parts.append(
+                    f"SELECT %s AS name, notification_id FROM {table} WHERE application_name = %s"
+                )
+                params.extend([name, self.app.name])
+            try:
+                rows = self.store.fetchall(" UNION ALL ".join(parts), params)
+            except PersistenceError as e:
+                if is_missing_table(e):
+                    continue
+                raise
+            found = {r["name"]: int(r["notification_id"] or 0) for r in rows}
+            return {name: found.get(name, 0) for name in chosen}
+        raise LookupError("read model tables are missing; run the schema step")
+
+    def wait_for(self, position: int, timeout: float, names: list[str] | None = None) -> bool:
+        """True once every named read model (default: all) has processed `position`."""
+        deadline = time.monotonic() + max(timeout, 0.0)
+        pending = list(names) if names is not None else list(MODELS)
+        interval = 0.002
+        while True:
+            done = self.positions(pending)
+            pending = [n for n in pending if done[n] < position]
+            if not pending:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            COMMITTED.wait(min(interval, remaining))
+            interval = min(interval * 2, 0.05)
+
+    def status(self) -> dict[str, dict[str, Any]]:
+        """Per read model: position, the log's head, lag, and whether it is stalled
+        (behind and not advancing for a few seconds)."""
+        head = int(self.app.recorder.max_notification_id() or 0)
+        positions = self.positions()
+        generations = self.store.generations()
+        now = time.monotonic()
+        report: dict[str, dict[str, Any]] = {}
+        with self._lock:
+            for name, position in positions.items():
+                seen = self._seen.get(name)
+                if seen is None or seen[0] != position:
+                    seen = self._seen[name] = (position, now)
+                lag = max(head - position, 0)
+                report[name] = {
+                    "position": position,
+                    "head": head,
+                    "lag": lag,
+                    "stalled": lag > 0 and now - seen[1] >= STALL_SECONDS,
+                    "generation": generations[name][0],
+                }
+        return report
+
+    # ------------------------------------------------------------ for tests
+    def dump(self, name: str, generation: int | None = None) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of a read model generation (default: live), sorted: for comparisons."""
+        generation = generation or self.store.live_generation(name)
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for key, table in tables_of(self.store, name, generation).items():
+            if not key.startswith("t"):
+                continue
+            rows = self.store.fetchall(f"SELECT * FROM {table}")
+            out[key] = sorted((tuple(r.values()) for r in rows), key=repr)
+        return out

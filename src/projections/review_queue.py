@@ -1,0 +1,107 @@
+"""Review queue: which open plans of a clinic are overdue or due soon, on any date.
+
+A narrow table (one row per plan) with an index on (clinic, next_review_due)
+restricted to plans that are not closed, so a clinic's queue is an index range
+scan however many plans (open or closed) the service holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from domain.plan import Plan
+from projections.base import Op, QueryError, ReadModelProjection
+from projections.store import Store, date_text
+
+UPSERT = (
+    "INSERT INTO {t} (plan_id, clinic, client_id, clinician, status, next_review_due) "
+    "VALUES (%s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (plan_id) DO UPDATE SET clinic = excluded.clinic, "
+    "client_id = excluded.client_id, clinician = excluded.clinician, "
+    "status = excluded.status, next_review_due = excluded.next_review_due"
+)
+
+# The literal `status <> 'closed'` matches the partial index's predicate.
+OVERDUE = (
+    "SELECT plan_id, client_id, clinician, next_review_due FROM {t} "
+    "WHERE clinic = %s AND status <> 'closed' AND next_review_due < %s "
+    "ORDER BY next_review_due, plan_id"
+)
+DUE_SOON = (
+    "SELECT plan_id, client_id, clinician, next_review_due FROM {t} "
+    "WHERE clinic = %s AND status <> 'closed' AND next_review_due >= %s "
+    "AND next_review_due <= %s ORDER BY next_review_due, plan_id"
+)
+
+
+class ReviewQueueProjection(ReadModelProjection):
+    name = "review_queue"
+    uses_aggregates = True
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS {t} ("
+        "plan_id TEXT PRIMARY KEY, "
+        "clinic TEXT NOT NULL, "
+        "client_id TEXT NOT NULL, "
+        "clinician TEXT NOT NULL, "
+        "status TEXT NOT NULL, "
+        "next_review_due TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS {ix}_open ON {t} (clinic, next_review_due) "
+        "WHERE status <> 'closed'",
+    )
+
+    def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
+        assert self.cache is not None
+        last: dict[Any, Plan] = {}
+        for _, event in items:
+            plan = self.cache.apply(event)
+            last[plan.id] = plan
+        return [
+            (
+                UPSERT,
+                (
+                    str(p.id),
+                    p.clinic,
+                    p.client_id,
+                    p.clinician,
+                    p.status,
+                    date_text(p.review["next_review_due"]),
+                ),
+            )
+            for p in last.values()
+        ]
+
+
+def _item(row: dict[str, Any], as_of: date) -> dict[str, Any]:
+    due = date.fromisoformat(row["next_review_due"])
+    return {
+        "plan_id": row["plan_id"],
+        "client_id": row["client_id"],
+        "clinician": row["clinician"],
+        "next_review_due": row["next_review_due"],
+        "days_overdue": (as_of - due).days,
+    }
+
+
+def review_queue(
+    store: Store,
+    tables: dict[str, str],
+    clinic: str,
+    as_of: date,
+    within_days: int,
+    limit: int | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Overdue (due before `as_of`, most overdue first) and due within `within_days`."""
+    if within_days < 0:
+        raise QueryError("within_days must not be negative", "within_days")
+    day = date_text(as_of)
+    until = date_text(as_of + timedelta(days=within_days))
+    suffix = " LIMIT %s" if limit is not None else ""
+    extra: tuple[Any, ...] = (limit,) if limit is not None else ()
+    overdue = store.fetchall(OVERDUE + suffix, (clinic, day, *extra), tables)
+    due_soon = store.fetchall(DUE_SOON + suffix, (clinic, day, until, *extra), tables)
+    return {
+        "overdue": [_item(r, as_of) for r in overdue],
+        "due_soon": [_item(r, as_of) for r in due_soon],
+    }

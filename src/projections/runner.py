@@ -1,0 +1,541 @@
+"""Followers that keep the read models current, and rebuilds beside the live tables.
+
+One follower thread per read model. It reads the log in notification-id order
+(no gap is ever passed over: the library's table lock makes commit order equal
+id order), processes up to `batch_size` events per transaction, and tracks the
+id of the last notification of each batch, even one its read model ignores.
+
+PostgreSQL: each follower holds its read model's advisory lock on a dedicated
+connection (other processes stand by and take over when it dies) and LISTENs
+on the events channel there, polling at least every second in case a
+notification is lost. Every batch also checks, in its transaction, that this
+process still holds the lock. SQLite: followers poll, woken in-process after
+each save. Errors (an outage, a lost lock) are logged without data, backed
+off and retried: a follower never brings the process down.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
+
+from projections.base import (
+    COMMITTED,
+    DEFAULT_BATCH,
+    DEFAULT_CACHE_SIZE,
+    GenerationProcessor,
+    LockLostError,
+    NotificationSource,
+)
+from projections.catalog import MODELS, model, open_view
+from projections.store import (
+    ADVISORY_NAMESPACE,
+    REBUILD_NAMESPACE,
+    Store,
+    advisory_key,
+    construct_factory,
+    utc_text,
+)
+
+log = logging.getLogger("projections")
+
+POLL_SECONDS = 1.0  # at most this long without looking at the log
+REGISTRY_TTL = 0.5  # how stale a follower's idea of the live generation may be
+STANDBY_SECONDS = 1.0  # how often a standby tries to take a read model over
+MAX_BACKOFF = 5.0
+
+Progress = Callable[[str, int, int, float], None]
+
+
+def _describe(error: BaseException) -> str:
+    """An error for the log: connection trouble verbatim, anything else by type only
+    (messages of other errors may quote row values, i.e. client data)."""
+    name = type(error).__name__
+    if isinstance(error, (OperationalError, InterfaceError, psycopg.OperationalError)):
+        return f"{name}: {str(error).splitlines()[0] if str(error) else ''}"
+    return name
+
+
+def pg_connect(store: Store) -> psycopg.Connection[Any]:
+    """A dedicated connection (advisory lock, LISTEN), with keepalives to notice death."""
+    env = store.factory.env
+    return psycopg.connect(
+        host=env.get("POSTGRES_HOST"),
+        port=env.get("POSTGRES_PORT") or "5432",
+        user=env.get("POSTGRES_USER"),
+        password=env.get("POSTGRES_PASSWORD") or "",
+        dbname=env.get("POSTGRES_DBNAME"),
+        autocommit=True,
+        connect_timeout=5,
+        keepalives=1,
+        keepalives_idle=10,
+        keepalives_interval=3,
+        keepalives_count=3,
+        application_name="plans-projections",
+    )
+
+
+def lock_fence(namespace: int, key: int, pid: int) -> Callable[[Any], None]:
+    """Inside a batch's transaction: refuse to commit unless our session holds the lock."""
+
+    def fence(curs: Any) -> None:
+        curs.execute(
+            "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' "
+            "AND classid = %s AND objid = %s AND objsubid = 2 AND pid = %s AND granted",
+            (namespace, key, pid),
+        )
+        row = curs.fetchone()
+        if not row or not row["n"]:
+            raise LockLostError("advisory lock lost")
+
+    return fence
+
+
+class Follower(threading.Thread):
+    """Keeps one read model's live generation current, forever (until stopped)."""
+
+    def __init__(
+        self,
+        name: str,
+        store: Store,
+        source: NotificationSource,
+        app: Any,
+        stop: threading.Event,
+        batch_size: int = DEFAULT_BATCH,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+    ) -> None:
+        super().__init__(name=f"projection-{name}", daemon=True)
+        self.model_name = name
+        self.store = store
+        self.source = source
+        self.app = app
+        self.stop_event = stop
+        self.batch_size = batch_size
+        self.cache_size = cache_size
+        self.wake = threading.Event()
+        self.processor: GenerationProcessor | None = None
+        self.conn: psycopg.Connection[Any] | None = None
+        self.holding = False
+        self.errors = 0
+        self.processed = 0
+        self._generation: tuple[int, float] | None = None
+        self.key = advisory_key(name)
+
+    # ------------------------------------------------------------------ loop
+    def run(self) -> None:
+        delay = 0.25
+        while not self.stop_event.is_set():
+            try:
+                self._follow()
+                delay = 0.25
+            except Exception as e:  # noqa: BLE001 - a follower must survive anything
+                self.errors += 1
+                log.warning(
+                    "read model %s: %s; retrying in %.1fs", self.model_name, _describe(e), delay
+                )
+                self._reset()
+                self.stop_event.wait(delay)
+                delay = min(delay * 2, MAX_BACKOFF)
+        self._reset()
+
+    @property
+    def position(self) -> int | None:
+        return self.processor.position if self.processor is not None else None
+
+    def _reset(self) -> None:
+        self.processor = None
+        self._generation = None
+        if self.holding:
+            log.info("read model %s: released", self.model_name)
+        self.holding = False
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except psycopg.Error:
+                pass
+            self.conn = None
+
+    def _follow(self) -> None:
+        fence = None
+        if self.store.dialect.is_postgres:
+            self.conn = pg_connect(self.store)
+            if not self._acquire(self.conn):
+                return
+            channel = getattr(self.app.recorder, "channel_name", "plans_events")
+            self.conn.execute(f'LISTEN "{channel}"')
+            fence = lock_fence(ADVISORY_NAMESPACE, self.key, self.conn.info.backend_pid)
+        while not self.stop_event.is_set():
+            generation = self._live_generation()
+            if self.processor is None or self.processor.generation != generation:
+                self.processor = self._processor(generation, fence)
+            try:
+                count = self.processor.step(self.batch_size)
+            except IntegrityError:
+                # Someone else moved this generation's tracking on (a rebuild that
+                # just switched, or a replay): nothing was written; pick up from there.
+                self.processor.reload_position()
+                if self.processor.projection.cache is not None:
+                    self.processor.projection.cache.clear()
+                continue
+            if count:
+                self.processed += count
+                COMMITTED.notify()
+                continue
+            self._wait()
+
+    def _processor(self, generation: int, fence: Any) -> GenerationProcessor:
+        cls = model(self.model_name)
+        view = open_view(self.store, self.model_name, generation, fence)
+        projection = cls(view, self.app, self.cache_size)
+        processor = GenerationProcessor(projection, self.source, generation, self.app.name)
+        log.info(
+            "read model %s: following generation %d from position %d",
+            self.model_name,
+            generation,
+            processor.position,
+        )
+        return processor
+
+    def _live_generation(self) -> int:
+        now = time.monotonic()
+        if self._generation is None or now - self._generation[1] > REGISTRY_TTL:
+            self._generation = (self.store.live_generation(self.model_name), now)
+        return self._generation[0]
+
+    def _acquire(self, conn: psycopg.Connection[Any]) -> bool:
+        standing_by = False
+        while not self.stop_event.is_set():
+            row = conn.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_NAMESPACE, self.key)
+            ).fetchone()
+            if row and row[0]:
+                self.holding = True
+                log.info("read model %s: processing (lock acquired)", self.model_name)
+                return True
+            if not standing_by:
+                log.info("read model %s: standing by (another process holds it)", self.model_name)
+                standing_by = True
+            self.stop_event.wait(STANDBY_SECONDS)
+        return False
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + POLL_SECONDS
+        while not self.stop_event.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            if self.wake.is_set():
+                self.wake.clear()
+                return
+            if self.conn is not None:
+                for _ in self.conn.notifies(timeout=min(0.25, remaining), stop_after=1):
+                    return
+            else:
+                self.wake.wait(min(0.25, remaining))
+
+
+class ProjectionWorkers:
+    """The followers of every read model, in threads of this process (for `plans serve`)."""
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        app: Any,
+        names: Iterable[str] | None = None,
+        batch_size: int = DEFAULT_BATCH,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+    ) -> None:
+        self.env = dict(env)
+        self.app = app
+        self.names = list(names) if names is not None else list(MODELS)
+        for name in self.names:
+            model(name)
+        self.batch_size = batch_size
+        self.cache_size = cache_size
+        self.stop_event = threading.Event()
+        self.followers: list[Follower] = []
+        self.store: Store | None = None
+        self._registered = False
+
+    def start(self) -> None:
+        if self.followers:
+            return
+        self.stop_event.clear()
+        self.store = Store(
+            construct_factory(
+                self.env,
+                POSTGRES_POOL_SIZE="2",
+                POSTGRES_MAX_OVERFLOW=str(len(self.names) + 4),
+            )
+        )
+        source = NotificationSource(self.app)
+        self.followers = [
+            Follower(
+                name,
+                self.store,
+                source,
+                self.app,
+                self.stop_event,
+                self.batch_size,
+                self.cache_size,
+            )
+            for name in self.names
+        ]
+        if not self._registered:
+            self.app.on_recorded(self._wake)
+            self._registered = True
+        for follower in self.followers:
+            follower.start()
+
+    def _wake(self, _position: int) -> None:
+        for follower in self.followers:
+            follower.wake.set()
+
+    def positions(self) -> dict[str, int | None]:
+        """Where each follower of this process stands (None: not processing here)."""
+        return {f.model_name: f.position for f in self.followers}
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stop_event.set()
+        for follower in self.followers:
+            follower.wake.set()
+        for follower in self.followers:
+            follower.join(timeout)
+        self.followers = []
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def __enter__(self) -> ProjectionWorkers:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def run_projectors(
+    env: Mapping[str, str],
+    app: Any,
+    stop_event: threading.Event,
+    names: Iterable[str] | None = None,
+    batch_size: int = DEFAULT_BATCH,
+) -> None:
+    """`plans project`: follow every read model until `stop_event` is set."""
+    workers = ProjectionWorkers(env, app, names=names, batch_size=batch_size)
+    workers.start()
+    try:
+        while not stop_event.wait(1.0):
+            pass
+    finally:
+        workers.stop()
+
+
+# --------------------------------------------------------------------- rebuild
+class RebuildBusyError(RuntimeError):
+    """Another rebuild of this read model is running."""
+
+
+@dataclass
+class RebuildResult:
+    name: str
+    old_generation: int
+    generation: int
+    events: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+
+class _Build:
+    def __init__(self, store: Store, source: NotificationSource, app: Any, name: str) -> None:
+        self.store = store
+        self.app = app
+        self.name = name
+        self.conn: psycopg.Connection[Any] | None = None
+        if store.dialect.is_postgres:
+            self.conn = pg_connect(store)
+            row = self.conn.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", (REBUILD_NAMESPACE, advisory_key(name))
+            ).fetchone()
+            if not row or not row[0]:
+                self.conn.close()
+                raise RebuildBusyError(f"read model {name} is being rebuilt by another process")
+        live, building = store.generations()[name]
+        if building:
+            open_view(store, name, building).drop_tables()  # left over from a crash
+        self.old = live
+        self.generation = max(live, building or 0) + 1
+        store.execute(
+            "UPDATE {registry} SET building = %s WHERE name = %s", (self.generation, name)
+        )
+        view = open_view(store, name, self.generation)
+        view.drop_tables()
+        view.create_table()
+        projection = model(name)(view, app)
+        self.processor = GenerationProcessor(projection, source, self.generation, app.name)
+        self.events = 0
+        self.seconds = 0.0
+        self.error: BaseException | None = None
+
+    def catch_up(self, source: NotificationSource, batch: int, progress: Progress | None) -> None:
+        started = time.perf_counter()
+        last_report = 0.0
+        try:
+            while True:
+                count = self.processor.step(batch)
+                self.events += count
+                now = time.perf_counter()
+                if count < batch:
+                    head = source.head()
+                    if self.processor.position >= head:
+                        break
+                if progress is not None and now - last_report >= 0.25:
+                    last_report = now
+                    progress(
+                        self.name,
+                        self.processor.position,
+                        source.head(),
+                        self.events / max(now - started, 1e-9),
+                    )
+        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread
+            self.error = e
+        self.seconds += time.perf_counter() - started
+        if progress is not None and self.error is None:
+            progress(self.name, self.processor.position, self.processor.position, self.rate)
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+    def switch(self) -> bool:
+        rows = self.store.fetchall(
+            "UPDATE {registry} SET generation = %s, building = NULL, switched_at = %s "
+            "WHERE name = %s AND generation = %s RETURNING generation",
+            (self.generation, utc_text_now(), self.name, self.old),
+            commit=True,
+        )
+        return bool(rows)
+
+    def abandon(self) -> None:
+        try:
+            open_view(self.store, self.name, self.generation).drop_tables()
+            self.store.execute(
+                "UPDATE {registry} SET building = NULL WHERE name = %s AND building = %s",
+                (self.name, self.generation),
+            )
+        except Exception as e:  # noqa: BLE001 - best effort; the next rebuild cleans up
+            log.warning("read model %s: could not drop generation: %s", self.name, _describe(e))
+
+    def release(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except psycopg.Error:
+                pass
+            self.conn = None
+
+
+def utc_text_now() -> str:
+    return utc_text(datetime.now(tz=UTC))
+
+
+def rebuild(
+    env: Mapping[str, str],
+    app: Any,
+    names: Iterable[str] | None = None,
+    progress_callback: Progress | None = None,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    grace_seconds: float = 2.0,
+) -> dict[str, RebuildResult]:
+    """Rebuild read models beside the live ones, switch over, drop the old generation.
+
+    Queries keep answering from the live generation until the registry switches
+    (one UPDATE); live followers move to the new generation within a second;
+    the old tables are dropped after `grace_seconds`. `progress_callback(name,
+    position, head, events_per_second)` is called a few times a second.
+    """
+    chosen = list(names) if names else list(MODELS)
+    for name in chosen:
+        model(name)
+    store = Store(
+        construct_factory(env, POSTGRES_POOL_SIZE="2", POSTGRES_MAX_OVERFLOW=str(len(chosen) + 4))
+    )
+    source = NotificationSource(app)
+    builds: list[_Build] = []
+    results: dict[str, RebuildResult] = {}
+    try:
+        store.create_registry()
+        for name in chosen:
+            store.register(name)
+        for name in chosen:
+            builds.append(_Build(store, source, app, name))
+        threads = [
+            threading.Thread(
+                target=b.catch_up, args=(source, batch_size, progress_callback), daemon=True
+            )
+            for b in builds
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        failed = [b for b in builds if b.error is not None]
+        if failed:
+            for b in builds:
+                b.abandon()
+            raise failed[0].error  # type: ignore[misc]
+        switched: list[_Build] = []
+        for b in builds:
+            # A last short catch-up, so followers resume close to the head.
+            b.catch_up(source, batch_size, None)
+            if b.error is not None or not b.switch():
+                b.abandon()
+                if b.error is not None:
+                    raise b.error
+                raise RebuildBusyError(f"read model {b.name} was switched by someone else")
+            switched.append(b)
+            log.info(
+                "read model %s: generation %d live (%d events, %.0f events/s)",
+                b.name,
+                b.generation,
+                b.events,
+                b.rate,
+            )
+        if switched:
+            time.sleep(grace_seconds)
+        for b in switched:
+            _drop_generation(store, b.name, b.old)
+            results[b.name] = RebuildResult(b.name, b.old, b.generation, b.events, b.seconds)
+        return results
+    finally:
+        for b in builds:
+            b.release()
+        store.close()
+
+
+def _drop_generation(store: Store, name: str, generation: int) -> None:
+    for attempt in range(5):
+        try:
+            open_view(store, name, generation).drop_tables()
+            return
+        except Exception as e:  # noqa: BLE001 - a busy table: try again shortly
+            log.warning(
+                "read model %s: dropping generation %d failed (%s), attempt %d",
+                name,
+                generation,
+                _describe(e),
+                attempt + 1,
+            )
+            time.sleep(1.0)
