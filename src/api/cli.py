@@ -116,7 +116,7 @@ def open_app(settings: Settings) -> PlansApplication:
             fail(str(e), EXIT_BAD_SETTING)
 
 
-def progress_bar(unit: str = "events") -> Progress:
+def progress_bar() -> Progress:
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -262,39 +262,44 @@ def project() -> None:
 def rebuild(
     names: list[str] = typer.Argument(None, help="Read models to rebuild (default: all)."),
 ) -> None:
-    """Rebuild read models from the event store beside the live ones, then switch."""
+    """Rebuild read models from the event store beside the live ones, then switch.
+
+    Queries keep answering from the live tables until the switch.
+    """
     settings = settings_or_exit()
     prepare(settings)
+    from projections.catalog import MODELS
+    from projections.runner import RebuildBusyError
     from projections.runner import rebuild as rebuild_read_models
 
+    unknown = [n for n in names or () if n not in MODELS]
+    if unknown:
+        fail(f"unknown read model {unknown[0]!r}; known: {', '.join(MODELS)}", EXIT_BAD_SETTING)
     app = open_app(settings)
     started = time.perf_counter()
-    processed = 0
     try:
         with progress_bar() as bar, database_errors(settings):
             tasks: dict[str, Any] = {}
 
-            def on_progress(name: str, done: int, total: int) -> None:
-                nonlocal processed
+            def on_progress(name: str, position: int, head: int, per_second: float) -> None:
                 if name not in tasks:
-                    tasks[name] = bar.add_task(name, total=total or None, rate="")
-                processed += done - bar.tasks[tasks[name]].completed
-                bar.update(tasks[name], completed=done, total=total or None,
-                           rate=rate(processed, started))  # fmt: skip
+                    tasks[name] = bar.add_task(name, total=head, rate="")
+                bar.update(tasks[name], completed=position, total=head,
+                           rate=f"{per_second:,.0f} events/s")  # fmt: skip
 
             try:
-                result = rebuild_read_models(
+                results = rebuild_read_models(
                     settings.library_env(create_table=False), app, names or None, on_progress
                 )
-            except KeyError as e:
-                fail(f"unknown read model {e.args[0]!r}", EXIT_BAD_SETTING)
+            except RebuildBusyError as e:
+                fail(str(e), 1)
     finally:
         app.close()
     seconds = time.perf_counter() - started
-    rebuilt = ", ".join(result) if isinstance(result, list | tuple | dict) and result else "all"
+    events = sum(r.events for r in results.values())
     print(
-        f"rebuilt {rebuilt}: {processed:,} events in {seconds:.1f} s "
-        f"({rate(processed, started)})"
+        f"rebuilt {len(results)} read models ({', '.join(results)}): {events:,} events "
+        f"in {seconds:.1f} s ({events / max(seconds, 1e-6):,.0f} events/s)"
     )
 
 
