@@ -1,0 +1,244 @@
+"""Dependencies shared by the routers: the services, plan ids, commands, read-your-writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from fastapi import Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.access_log import AccessLog
+from api.auth import POLICY_WRITERS, WRITERS, Allow, Principal
+from api.problems import ProblemError, unavailable
+from api.settings import Settings
+from domain import errors
+from domain.application import CommandResult, PlansApplication
+from domain.plan import Actor
+from domain.policy import policy_id
+
+# A malformed plan id names no plan: it becomes an id no plan can have, so the
+# request still fails with 404 in its proper turn (after body validation).
+NO_PLAN = UUID(int=0)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ETAG = re.compile(r'^\s*(?:W/)?"?\s*(\d{1,12})\s*"?\s*$')
+
+
+@dataclass
+class Services:
+    settings: Settings
+    plans: PlansApplication
+    read_models: Any
+    access_log: AccessLog
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+Svc = Annotated[Services, Depends(services)]
+
+
+def plan_uuid(
+    plan_id: Annotated[
+        str,
+        Path(description="the plan's id", examples=["5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51"]),
+    ],
+) -> UUID:
+    try:
+        return UUID(plan_id)
+    except ValueError:
+        return NO_PLAN
+
+
+PlanId = Annotated[UUID, Depends(plan_uuid)]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """`"7"`, `7`, `W/"7"` → 7; `*` or absent → None; anything else never matches (412)."""
+    if value is None or value.strip() in ("", "*"):
+        return None
+    match = _ETAG.match(value)
+    return int(match.group(1)) if match else -1
+
+
+def canonical_hash(body: BaseModel | dict[str, Any] | None) -> str:
+    data = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class Command:
+    """One command request: who, under which key, against which version."""
+
+    services: Services
+    principal: Principal
+    request: Request
+    idempotency_key: str | None
+    expected_version: int | None
+
+    @property
+    def plans(self) -> PlansApplication:
+        return self.services.plans
+
+    def by(self, body: BaseModel | dict[str, Any] | None) -> Actor:
+        command_id = request_hash = None
+        if self.idempotency_key is not None:
+            command_id = f"{self.request.method} {self.request.url.path}|{self.idempotency_key}"
+            request_hash = canonical_hash(body)
+        return Actor(
+            self.principal.user,
+            self.principal.role,
+            self.principal.clinic,
+            command_id,
+            request_hash,
+        )
+
+    def answer(
+        self, result: CommandResult, status_code: int = 200, *, of_plan: bool = True, **fields: Any
+    ) -> JSONResponse:
+        """The command's response: its ids, version and position; ETag; same on replay."""
+        if of_plan:
+            self.request.state.plan_id = str(result.plan_id)
+        body = {**result.result, **fields, "version": result.version, "position": result.position}
+        headers = {"ETag": etag(result.version)}
+        if result.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def make_command(guard: Allow) -> Callable[..., Command]:
+    """The dependency of a command route whose callers must pass `guard`."""
+
+    # `guard` is local: given as a default (evaluated now), not inside an annotation
+    # (a string under `from __future__ import annotations`, resolved too late).
+    def command(
+        request: Request,
+        svc: Svc,
+        if_match: Annotated[
+            str | None,
+            Header(
+                alias="If-Match",
+                max_length=100,
+                description='refuse with 412 unless the plan is at this version: "7"',
+            ),
+        ] = None,
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias="Idempotency-Key",
+                min_length=1,
+                max_length=200,
+                description="a retry with the same key returns the first response and "
+                "records nothing new",
+            ),
+        ] = None,
+        principal: Principal = Depends(guard),
+    ) -> Command:
+        return Command(svc, principal, request, idempotency_key, parse_if_match(if_match))
+
+    return command
+
+
+Cmd = Annotated[Command, Depends(make_command(WRITERS))]
+PolicyCmd = Annotated[Command, Depends(make_command(POLICY_WRITERS))]
+
+MinPosition = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        le=2**62,
+        description="answer only once the read model has processed this position "
+        "(a command's `position`); 503 with Retry-After if it takes too long",
+    ),
+]
+
+
+def wait_for_position(svc: Services, position: int | None) -> None:
+    if position is None:
+        return
+    if not svc.read_models.wait_for(position, svc.settings.min_position_wait_seconds):
+        raise unavailable(f"the read model has not reached position {position} yet", "1")
+
+
+def ensure_visible(svc: Services, plan_id: UUID, clinic: str) -> None:
+    """404 unless the plan exists in the caller's clinic (read model first, else the store)."""
+    if plan_id == NO_PLAN:
+        raise errors.PlanNotFoundError(f"plan {plan_id} not found")
+    row = svc.read_models.current_plan(plan_id)
+    if row is not None:
+        if row.get("clinic") != clinic:
+            raise errors.PlanNotFoundError(f"plan {plan_id} not found")
+        return
+    svc.plans.get_plan(plan_id, clinic)
+
+
+def refuse_both(**given: Any) -> None:
+    names = [name for name, value in given.items() if value is not None]
+    if len(names) > 1:
+        raise ProblemError(
+            422,
+            "validation",
+            "Unprocessable content",
+            f"give only one of {', '.join(names)}",
+            errors=[{"field": name, "message": "give only one of these"} for name in names],
+        )
+
+
+def policy_version(plans: PlansApplication, clinic: str) -> int:
+    """The clinic policy's own version; 0 while the defaults apply."""
+    try:
+        return int(plans.repository.get(policy_id(clinic)).version)
+    except AggregateNotFoundError:
+        return 0
+
+
+def invalid(field: str, message: str) -> ProblemError:
+    return ProblemError(
+        422,
+        "validation",
+        "Unprocessable content",
+        f"{field}: {message}",
+        errors=[{"field": field, "message": message}],
+    )
+
+
+def parse_instant(value: str, field: str) -> datetime:
+    """An RFC 3339 instant with offset ('+' may arrive as a space from a raw query string)."""
+    text = value.strip()
+    if len(text) > 10 and " " in text[10:]:
+        text = text[:10] + text[10:].replace(" ", "+")
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None or "T" not in text.upper():
+        raise invalid(field, "must be an RFC 3339 instant with offset, e.g. 2025-03-01T12:00:00Z")
+    return instant
+
+
+def parse_bound(value: str | None, field: str, *, end: bool) -> datetime | None:
+    """A date (the whole day, inclusive) or an instant."""
+    if value is None:
+        return None
+    if _DATE.match(value.strip()):
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            raise invalid(field, "must be a valid date (YYYY-MM-DD) or instant") from None
+        return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
+    return parse_instant(value, field)

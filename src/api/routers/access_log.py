@@ -1,0 +1,42 @@
+"""Reading the access log: auditors (and supervisors) of the clinic."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from api.auth import LogReader
+from api.deps import Svc, parse_bound
+from api.problems import problem_responses
+from api.routing import AuditedRoute
+from api.schemas.views import AccessLogPage
+
+router = APIRouter(route_class=AuditedRoute, tags=["access log"])
+
+
+@router.get(
+    "/access-log",
+    response_model=AccessLogPage,
+    responses=problem_responses(401, 403, 422, 503),
+    summary="Who read or changed the clinic's plans, oldest first",
+)
+def access_log(
+    svc: Svc,
+    principal: LogReader,
+    plan_id: UUID | None = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=64)] = None,
+    to: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+) -> AccessLogPage:
+    items, next_cursor = svc.access_log.entries(
+        principal.clinic,
+        str(plan_id) if plan_id else None,
+        parse_bound(from_, "from", end=False),
+        parse_bound(to, "to", end=True),
+        limit,
+        after,
+    )
+    return AccessLogPage(items=items, next=next_cursor)

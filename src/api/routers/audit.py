@@ -1,0 +1,104 @@
+"""A plan's history: timeline (and its JSON Lines export), diffs, chain verification."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import orjson
+from fastapi import APIRouter, Query, Response
+
+from api.auth import PlanReader
+from api.deps import (
+    NO_PLAN,
+    MinPosition,
+    PlanId,
+    Svc,
+    ensure_visible,
+    invalid,
+    wait_for_position,
+)
+from api.problems import problem_responses
+from api.routing import AuditedRoute
+from api.schemas.views import PlanDiff, Timeline, Verification
+from domain import errors
+from projections import audit
+
+router = APIRouter(route_class=AuditedRoute, tags=["audit"])
+NDJSON = "application/x-ndjson"
+Version = Annotated[int, Query(ge=0, le=2**31)]
+
+
+@router.get(
+    "/plans/{plan_id}/timeline",
+    response_model=Timeline,
+    responses={
+        200: {
+            "description": "the events, oldest first (JSON, or JSON Lines with chain hashes)",
+            "content": {NDJSON: {"schema": {"type": "string"}}},
+        },
+        **problem_responses(401, 403, 404, 422, 503),
+    },
+    summary="The plan's history, one item per event",
+)
+def timeline(
+    plan_id: PlanId,
+    svc: Svc,
+    principal: PlanReader,
+    after_version: Annotated[int | None, Query(ge=0, le=2**31)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    format: Annotated[
+        Literal["json", "jsonl"], Query(description="jsonl: export with chain hashes")
+    ] = "json",
+    min_position: MinPosition = None,
+) -> Response | Timeline:
+    if format == "jsonl":
+        # The export reads the event store itself: always complete and current.
+        svc.plans.get_plan(plan_id, principal.clinic)
+        lines = b"".join(
+            orjson.dumps(item) + b"\n" for item in audit.timeline_export(svc.plans, plan_id)
+        )
+        return Response(lines, media_type=NDJSON)
+    wait_for_position(svc, min_position)
+    ensure_visible(svc, plan_id, principal.clinic)
+    items = svc.read_models.timeline(plan_id, after_version=after_version, limit=limit)
+    return Timeline(items=items)
+
+
+@router.get(
+    "/plans/{plan_id}/diff",
+    response_model=PlanDiff,
+    responses=problem_responses(401, 403, 404, 422, 503),
+    summary="What changed between two versions",
+)
+def diff(
+    plan_id: PlanId,
+    svc: Svc,
+    principal: PlanReader,
+    from_version: Version,
+    to_version: Annotated[
+        int | None, Query(ge=0, le=2**31, description="default: the current version")
+    ] = None,
+) -> PlanDiff:
+    if plan_id == NO_PLAN:
+        raise errors.PlanNotFoundError(f"plan {plan_id} not found")
+    if to_version is not None and from_version > to_version:
+        raise invalid("from_version", "must not be after to_version")
+    if to_version is None:
+        to_version = svc.plans.get_plan(plan_id, principal.clinic).version
+        if from_version > to_version:
+            raise errors.VersionNotFoundError(
+                f"plan {plan_id} has no version {from_version}", "from_version"
+            )
+    result = audit.diff_plans(svc.plans, plan_id, principal.clinic, from_version, to_version)
+    return PlanDiff.model_validate(result)
+
+
+@router.get(
+    "/plans/{plan_id}/verify",
+    response_model=Verification,
+    responses=problem_responses(401, 403, 404, 422, 503),
+    summary="Recompute the plan's hash chain from the stored events",
+)
+def verify(plan_id: PlanId, svc: Svc, principal: PlanReader) -> Verification:
+    svc.plans.get_plan(plan_id, principal.clinic)
+    return Verification.model_validate(audit.verify_plan(svc.plans, plan_id))

@@ -1,0 +1,46 @@
+"""Liveness and readiness (no authentication)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import Svc
+from api.problems import DATABASE_ERRORS, problem_responses, unavailable
+from api.schemas.views import Health, Readiness
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health, summary="Liveness")
+def health() -> Health:
+    return Health(status="ok")
+
+
+@router.get(
+    "/ready",
+    response_model=Readiness,
+    responses=problem_responses(503),
+    summary="Readiness: the database answers; each read model's position and lag",
+)
+def ready(svc: Svc) -> Any:
+    try:
+        svc.access_log.ping()
+        read_models = svc.read_models.status()
+    except DATABASE_ERRORS:
+        problem = unavailable("the database is unreachable")
+        return JSONResponse(
+            {
+                "type": f"urn:plans:problem:{problem.slug}",
+                "title": problem.title,
+                "status": 503,
+                "detail": problem.detail,
+                "database": "unreachable",
+            },
+            status_code=503,
+            headers=problem.headers,
+            media_type="application/problem+json",
+        )
+    return Readiness(status="ready", database="ok", read_models=read_models)

@@ -1,0 +1,79 @@
+"""Interventions and session frequency: how the treatment is delivered."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from api.deps import Cmd, PlanId
+from api.problems import problem_responses
+from api.routing import AuditedRoute
+from api.schemas.commands import (
+    AddInterventionRequest,
+    ChangeFrequencyRequest,
+    DiscontinueInterventionRequest,
+    InterventionAddedResponse,
+)
+from api.schemas.common import MAX_ID, CommandAck
+
+router = APIRouter(route_class=AuditedRoute, tags=["interventions"])
+PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
+InterventionId = Annotated[str, Path(max_length=MAX_ID)]
+
+
+@router.post(
+    "/plans/{plan_id}/interventions",
+    status_code=201,
+    response_model=InterventionAddedResponse,
+    responses=PROBLEMS,
+    summary="Add an intervention serving one or more goals",
+)
+def add_intervention(plan_id: PlanId, body: AddInterventionRequest, cmd: Cmd) -> Response:
+    result = cmd.plans.add_intervention(
+        plan_id,
+        cmd.by(body),
+        body.modality,
+        body.goal_ids,
+        body.description,
+        body.reason,
+        expected_version=cmd.expected_version,
+    )
+    return cmd.answer(result, 201)
+
+
+@router.post(
+    "/plans/{plan_id}/interventions/{intervention_id}/discontinue",
+    response_model=CommandAck,
+    responses=PROBLEMS,
+    summary="Discontinue an intervention",
+)
+def discontinue_intervention(
+    plan_id: PlanId,
+    intervention_id: InterventionId,
+    body: DiscontinueInterventionRequest,
+    cmd: Cmd,
+) -> Response:
+    result = cmd.plans.discontinue_intervention(
+        plan_id, cmd.by(body), intervention_id, body.reason, expected_version=cmd.expected_version
+    )
+    return cmd.answer(result)
+
+
+@router.put(
+    "/plans/{plan_id}/frequency",
+    response_model=CommandAck,
+    responses=PROBLEMS,
+    summary="Set how often sessions take place and how long they last",
+)
+def change_frequency(plan_id: PlanId, body: ChangeFrequencyRequest, cmd: Cmd) -> Response:
+    result = cmd.plans.change_frequency(
+        plan_id,
+        cmd.by(body),
+        body.every,
+        body.unit,
+        body.session_minutes,
+        body.reason,
+        expected_version=cmd.expected_version,
+    )
+    return cmd.answer(result)

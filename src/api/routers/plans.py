@@ -1,0 +1,117 @@
+"""Plans: create, list, read (current, as of a version or an instant), close."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api.auth import PlanReader
+from api.deps import (
+    Cmd,
+    MinPosition,
+    PlanId,
+    Svc,
+    etag,
+    parse_instant,
+    refuse_both,
+    wait_for_position,
+)
+from api.problems import problem_responses
+from api.routing import AuditedRoute
+from api.schemas.commands import ClosePlanRequest, CreatePlanRequest, PlanCreatedResponse
+from api.schemas.common import CommandAck, Ident
+from api.schemas.views import PlanPage, PlanView
+from domain.documents import plan_document
+
+router = APIRouter(route_class=AuditedRoute, tags=["plans"])
+
+COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
+
+
+@router.post(
+    "/plans",
+    status_code=201,
+    response_model=PlanCreatedResponse,
+    responses=problem_responses(401, 403, 413, 422, 503),
+    summary="Create a plan",
+)
+def create_plan(body: CreatePlanRequest, cmd: Cmd) -> Response:
+    result = cmd.plans.create_plan(
+        cmd.by(body),
+        client_id=body.client_id,
+        start_date=body.start_date or datetime.now(tz=UTC).date(),
+        presenting_concerns=body.presenting_concerns,
+        diagnoses=[d.model_dump() for d in body.diagnoses],
+        review_interval_days=body.review_interval_days,
+        reason=body.reason,
+    )
+    return cmd.answer(result, 201, id=str(result.plan_id))
+
+
+@router.get(
+    "/plans",
+    response_model=PlanPage,
+    responses=problem_responses(401, 403, 422, 503),
+    summary="List the clinic's plans",
+)
+def list_plans(
+    svc: Svc,
+    principal: PlanReader,
+    status: Literal["draft", "active", "closed"] | None = None,
+    clinician: Ident | None = None,
+    client_id: Ident | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    after: Annotated[str | None, Query(max_length=500, pattern=r"^[\x21-\x7e]+$")] = None,
+    min_position: MinPosition = None,
+) -> PlanPage:
+    wait_for_position(svc, min_position)
+    items, next_cursor = svc.read_models.list_plans(
+        principal.clinic, status, clinician, client_id, limit, after
+    )
+    return PlanPage(items=items, next=next_cursor)
+
+
+@router.get(
+    "/plans/{plan_id}",
+    response_model=PlanView,
+    responses=problem_responses(401, 403, 404, 422, 503),
+    summary="Read a plan (current, or as of a version or an instant)",
+)
+def get_plan(
+    plan_id: PlanId,
+    svc: Svc,
+    principal: PlanReader,
+    response: Response,
+    version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+    as_of: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="RFC 3339 instant with offset",
+            examples=["2025-04-01T00:00:00Z"],
+        ),
+    ] = None,
+) -> PlanView:
+    refuse_both(version=version, as_of=as_of)
+    if as_of is not None:
+        instant = parse_instant(as_of, "as_of")
+        plan = svc.plans.plan_as_of(plan_id, principal.clinic, instant)
+    else:
+        plan = svc.plans.get_plan(plan_id, principal.clinic, version)
+    response.headers["ETag"] = etag(plan.version)
+    return PlanView.model_validate(plan_document(plan))
+
+
+@router.post(
+    "/plans/{plan_id}/close",
+    response_model=CommandAck,
+    responses=COMMAND_PROBLEMS,
+    summary="Close a plan",
+)
+def close_plan(plan_id: PlanId, body: ClosePlanRequest, cmd: Cmd) -> Response:
+    result = cmd.plans.close_plan(
+        plan_id, cmd.by(body), body.closed_on, body.reason, expected_version=cmd.expected_version
+    )
+    return cmd.answer(result)

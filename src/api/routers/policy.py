@@ -1,0 +1,58 @@
+"""The clinic's review policy: read by every role, set by supervisors."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api.auth import AnyRole
+from api.deps import PolicyCmd, Svc, etag, policy_version
+from api.problems import problem_responses
+from api.routing import AuditedRoute
+from api.schemas.commands import PolicySetResponse, SetPolicyRequest
+from api.schemas.views import PolicyView
+from domain import errors
+from domain.policy import DEFAULT_POLICY
+
+router = APIRouter(route_class=AuditedRoute, tags=["policy"])
+
+
+@router.get(
+    "/policy",
+    response_model=PolicyView,
+    responses=problem_responses(401, 403, 503),
+    summary="The clinic's review policy",
+)
+def get_policy(svc: Svc, principal: AnyRole, response: Response) -> PolicyView:
+    terms = svc.plans.policy_for(principal.clinic)
+    version = policy_version(svc.plans, principal.clinic)
+    response.headers["ETag"] = etag(version)
+    return PolicyView(
+        clinic=principal.clinic,
+        review_interval_days=terms.review_interval_days,
+        due_soon_days=terms.due_soon_days,
+        required_signers=list(terms.required_signers),
+        version=version,
+    )
+
+
+@router.put(
+    "/policy",
+    response_model=PolicySetResponse,
+    responses=problem_responses(401, 403, 412, 413, 422, 503),
+    summary="Set the clinic's review policy (supervisors)",
+)
+def set_policy(body: SetPolicyRequest, cmd: PolicyCmd) -> Response:
+    clinic = cmd.principal.clinic
+    if cmd.expected_version is not None:
+        # The policy service takes no expected version: checked here, just before.
+        current = policy_version(cmd.plans, clinic)
+        if current != cmd.expected_version:
+            raise errors.StaleVersionError(cmd.expected_version, current)
+    result = cmd.plans.set_review_policy(
+        cmd.by(body),
+        body.review_interval_days,
+        body.due_soon_days,
+        body.required_signers or DEFAULT_POLICY.required_signers,
+        body.reason,
+    )
+    return cmd.answer(result, of_plan=False, clinic=clinic)

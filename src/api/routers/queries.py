@@ -1,0 +1,87 @@
+"""Cross-plan queries of the clinic: the review queue and the revision timeline."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.auth import ANALYST, AnyRole, PlanReader
+from api.deps import MinPosition, Svc, parse_bound, wait_for_position
+from api.problems import problem_responses
+from api.routing import AuditedRoute
+from api.schemas.views import ReviewQueue, RevisionPage
+from domain.documents import deidentify
+from domain.plan import EVENT_TYPES
+
+router = APIRouter(route_class=AuditedRoute, tags=["queries"])
+
+EventType = Literal[tuple(sorted(EVENT_TYPES))]  # type: ignore[valid-type]
+Role = Literal["clinician", "supervisor", "auditor", "analyst"]
+Bound = Annotated[
+    str | None,
+    Query(max_length=64, description="a date (whole day, inclusive) or an RFC 3339 instant"),
+]
+
+
+@router.get(
+    "/review-queue",
+    response_model=ReviewQueue,
+    responses=problem_responses(401, 403, 422, 503),
+    summary="Plans overdue for review, and those due soon",
+)
+def review_queue(
+    svc: Svc,
+    principal: PlanReader,
+    as_of: Annotated[date | None, Query(description="default: today (UTC)")] = None,
+    within_days: Annotated[
+        int | None, Query(ge=0, le=365, description="default: the clinic policy's due-soon days")
+    ] = None,
+    min_position: MinPosition = None,
+) -> ReviewQueue:
+    wait_for_position(svc, min_position)
+    day = as_of or datetime.now(tz=UTC).date()
+    window = (
+        within_days
+        if within_days is not None
+        else svc.plans.policy_for(principal.clinic).due_soon_days
+    )
+    queue = svc.read_models.review_queue(principal.clinic, day, window)
+    return ReviewQueue(as_of=day.isoformat(), overdue=queue["overdue"], due_soon=queue["due_soon"])
+
+
+@router.get(
+    "/revisions",
+    response_model=RevisionPage,
+    responses=problem_responses(401, 403, 422, 503),
+    summary="The clinic's cross-plan revision timeline (de-identified for analysts)",
+)
+def revisions(
+    svc: Svc,
+    principal: AnyRole,
+    from_: Annotated[str | None, Query(alias="from", max_length=64)] = None,
+    to: Bound = None,
+    type: EventType | None = None,
+    role: Role | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    after: Annotated[str | None, Query(max_length=500, pattern=r"^[\x21-\x7e]+$")] = None,
+    min_position: MinPosition = None,
+) -> RevisionPage:
+    start = parse_bound(from_, "from", end=False)
+    end = parse_bound(to, "to", end=True)
+    wait_for_position(svc, min_position)
+    items, next_cursor = svc.read_models.revisions(
+        principal.clinic,
+        start,
+        end,
+        type,
+        role,
+        limit,
+        after,
+        deidentified=principal.role == ANALYST,
+    )
+    if principal.role == ANALYST:
+        # The read model already de-identifies; this makes sure of it at the edge.
+        items = [deidentify(dict(item)) for item in items]
+    return RevisionPage(items=items, next=next_cursor)

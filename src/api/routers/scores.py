@@ -1,0 +1,82 @@
+"""Assessments and scores: standardized measures, scheduled and recorded."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api.auth import PlanReader
+from api.deps import Cmd, MinPosition, PlanId, Svc, ensure_visible, wait_for_position
+from api.problems import problem_responses
+from api.routing import AuditedRoute
+from api.schemas.commands import (
+    RecordScoreRequest,
+    ScheduleAssessmentRequest,
+    ScoreRecordedResponse,
+)
+from api.schemas.common import CommandAck
+from api.schemas.views import ScoreSeries
+from domain.instruments import INSTRUMENTS, safety_flag
+
+router = APIRouter(route_class=AuditedRoute, tags=["scores"])
+PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
+
+
+@router.post(
+    "/plans/{plan_id}/assessments",
+    response_model=CommandAck,
+    responses=PROBLEMS,
+    summary="Schedule a standardized measure",
+)
+def schedule_assessment(plan_id: PlanId, body: ScheduleAssessmentRequest, cmd: Cmd) -> Response:
+    result = cmd.plans.schedule_assessment(
+        plan_id,
+        cmd.by(body),
+        body.instrument,
+        body.every_days,
+        body.reason,
+        expected_version=cmd.expected_version,
+    )
+    return cmd.answer(result)
+
+
+@router.post(
+    "/plans/{plan_id}/scores",
+    status_code=201,
+    response_model=ScoreRecordedResponse,
+    responses=PROBLEMS,
+    summary="Record a score",
+)
+def record_score(plan_id: PlanId, body: RecordScoreRequest, cmd: Cmd) -> Response:
+    result = cmd.plans.record_score(
+        plan_id,
+        cmd.by(body),
+        body.instrument,
+        body.score,
+        body.administered_on,
+        body.goal_id,
+        body.item_scores,
+        body.reason,
+        expected_version=cmd.expected_version,
+    )
+    # Derived from the (validated, recorded) body, so a replay answers the same.
+    instrument = INSTRUMENTS[body.instrument]
+    return cmd.answer(
+        result,
+        201,
+        severity=instrument.severity(body.score),
+        safety_flag=safety_flag(instrument.code, body.item_scores),
+    )
+
+
+@router.get(
+    "/plans/{plan_id}/scores",
+    response_model=ScoreSeries,
+    responses=problem_responses(401, 403, 404, 422, 503),
+    summary="Score series per instrument and progress per goal",
+)
+def get_scores(
+    plan_id: PlanId, svc: Svc, principal: PlanReader, min_position: MinPosition = None
+) -> ScoreSeries:
+    wait_for_position(svc, min_position)
+    ensure_visible(svc, plan_id, principal.clinic)
+    return ScoreSeries.model_validate(svc.read_models.scores(plan_id))

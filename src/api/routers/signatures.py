@@ -1,0 +1,33 @@
+"""Signatures: client, clinician and supervisor agree to a version of the plan."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from api.deps import Cmd, PlanId
+from api.problems import problem_responses
+from api.routing import AuditedRoute
+from api.schemas.commands import SignPlanRequest
+from api.schemas.common import CommandAck
+
+router = APIRouter(route_class=AuditedRoute, tags=["signatures"])
+
+
+@router.post(
+    "/plans/{plan_id}/signatures",
+    status_code=201,
+    response_model=CommandAck,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 503),
+    summary="Sign the plan's current version",
+)
+def sign_plan(plan_id: PlanId, body: SignPlanRequest, cmd: Cmd) -> Response:
+    result = cmd.plans.sign_plan(
+        plan_id,
+        cmd.by(body),
+        body.signer_role,
+        body.signed_on,
+        body.signer_name,
+        body.reason,
+        expected_version=cmd.expected_version,
+    )
+    return cmd.answer(result, 201)

@@ -1,0 +1,290 @@
+"""Command bodies and their answers, one pair per contract row.
+
+The schemas check shape (types, required fields, sizes, enumerations); the
+domain checks meaning (instrument ranges, golden thread, dates against the
+plan's start) and answers with a field name too.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from api.schemas.common import (
+    MAX_ITEMS,
+    Code,
+    CommandAck,
+    Ident,
+    Int,
+    IsoDate,
+    Name,
+    RequestModel,
+    RequiredText,
+    Text,
+)
+
+Reason = Text | None
+GoalStatus = Literal["active", "achieved", "not-achieved", "cancelled", "on-hold"]
+FrequencyUnit = Literal["day", "week", "month"]
+ReviewOutcome = Literal["continue", "revise", "discharge"]
+SignerRole = Literal["client", "clinician", "supervisor"]
+
+
+def examples(*items: dict[str, object]) -> ConfigDict:
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(items)})
+
+
+# -------------------------------------------------------------------- plans
+class DiagnosisInput(RequestModel):
+    model_config = examples({"code": "F41.1", "description": "Generalized anxiety disorder"})
+    code: Code = Field(description="ICD-10-CM code")
+    description: Text | None = None
+
+
+class CreatePlanRequest(RequestModel):
+    model_config = examples(
+        {
+            "client_id": "client-0042",
+            "presenting_concerns": ["Persistent worry interfering with work", "Poor sleep"],
+            "diagnoses": [{"code": "F41.1", "description": "Generalized anxiety disorder"}],
+            "review_interval_days": 90,
+            "start_date": "2025-03-03",
+            "reason": "Intake completed",
+        }
+    )
+    client_id: Ident
+    presenting_concerns: list[RequiredText] = Field(default_factory=list, max_length=MAX_ITEMS)
+    diagnoses: list[DiagnosisInput] = Field(default_factory=list, max_length=MAX_ITEMS)
+    review_interval_days: Int | None = Field(
+        default=None, ge=1, le=365, description="omit to follow the clinic's policy"
+    )
+    start_date: IsoDate | None = Field(default=None, description="defaults to today")
+    reason: Reason = None
+
+
+class PlanCreatedResponse(CommandAck):
+    id: str = Field(examples=["5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51"])
+
+
+class ClosePlanRequest(RequestModel):
+    model_config = examples(
+        {"reason": "Treatment goals met; discharged", "closed_on": "2025-09-30"}
+    )
+    reason: RequiredText
+    closed_on: IsoDate
+
+
+# ---------------------------------------------------------- problems, diagnoses
+class AddProblemRequest(RequestModel):
+    model_config = examples({"description": "Excessive worry most days for 8 months"})
+    description: RequiredText
+    reason: Reason = None
+
+
+class ProblemAddedResponse(CommandAck):
+    problem_id: str
+
+
+class ResolveProblemRequest(RequestModel):
+    model_config = examples({"reason": "Worry no longer interferes with daily functioning"})
+    reason: Reason = None
+
+
+class AddDiagnosisRequest(RequestModel):
+    model_config = examples(
+        {"code": "F33.1", "description": "Major depressive disorder, recurrent, moderate"}
+    )
+    code: Code = Field(description="ICD-10-CM code")
+    description: Text | None = None
+    reason: Reason = None
+
+
+class DiagnosisAddedResponse(CommandAck):
+    code: str
+
+
+class RemoveDiagnosisRequest(RequestModel):
+    model_config = examples({"reason": "Entered in error: rule-out not confirmed"})
+    reason: RequiredText
+
+
+# -------------------------------------------------------------------- goals
+class MeasureInput(RequestModel):
+    model_config = examples({"instrument": "GAD-7", "baseline": 16, "target": 8})
+    instrument: Code = Field(description="PHQ-9, GAD-7, PHQ-2, BAI or PCL-5")
+    baseline: Int
+    target: Int
+    loinc: str | None = Field(default=None, max_length=20, description="ignored (derived)")
+
+
+class AddGoalRequest(RequestModel):
+    model_config = examples(
+        {
+            "problem_ids": ["3f1e2d4c-0b7a-4e55-8f0e-1c2b3a4d5e6f"],
+            "statement": "Reduce anxiety symptoms by half within three months",
+            "measure": {"instrument": "GAD-7", "baseline": 16, "target": 8},
+            "target_date": "2025-06-01",
+        }
+    )
+    problem_ids: list[Ident] = Field(min_length=1, max_length=MAX_ITEMS)
+    statement: RequiredText
+    measure: MeasureInput
+    target_date: IsoDate
+    reason: Reason = None
+
+
+class GoalAddedResponse(CommandAck):
+    goal_id: str
+
+
+class ReviseGoalRequest(RequestModel):
+    model_config = examples(
+        {
+            "measure": {"instrument": "GAD-7", "baseline": 16, "target": 5},
+            "target_date": "2025-07-01",
+            "reason": "Faster progress than expected; target raised",
+        }
+    )
+    statement: RequiredText | None = None
+    measure: MeasureInput | None = None
+    target_date: IsoDate | None = None
+    reason: RequiredText
+
+
+class ChangeGoalStatusRequest(RequestModel):
+    model_config = examples({"status": "achieved", "reason": "GAD-7 below 5 for two months"})
+    status: GoalStatus
+    reason: RequiredText
+
+
+class AddObjectiveRequest(RequestModel):
+    model_config = examples(
+        {"statement": "Practise diaphragmatic breathing daily", "target_date": "2025-04-15"}
+    )
+    statement: RequiredText
+    target_date: IsoDate | None = None
+    reason: Reason = None
+
+
+class ObjectiveAddedResponse(CommandAck):
+    objective_id: str
+
+
+# ------------------------------------------------------------ interventions
+class AddInterventionRequest(RequestModel):
+    model_config = examples(
+        {
+            "modality": "CBT",
+            "goal_ids": ["9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"],
+            "description": "Cognitive restructuring of catastrophic worry",
+        }
+    )
+    modality: Name
+    goal_ids: list[Ident] = Field(min_length=1, max_length=MAX_ITEMS)
+    description: Text | None = None
+    reason: Reason = None
+
+
+class InterventionAddedResponse(CommandAck):
+    intervention_id: str
+
+
+class DiscontinueInterventionRequest(RequestModel):
+    model_config = examples({"reason": "Client prefers group format"})
+    reason: RequiredText
+
+
+class ChangeFrequencyRequest(RequestModel):
+    model_config = examples({"every": 1, "unit": "week", "session_minutes": 50})
+    every: Int = Field(ge=1, le=365)
+    unit: FrequencyUnit
+    session_minutes: Int = Field(ge=15, le=240)
+    reason: Reason = None
+
+
+# ------------------------------------------------------- assessments, scores
+class ScheduleAssessmentRequest(RequestModel):
+    model_config = examples({"instrument": "PHQ-9", "every_days": 14})
+    instrument: Code
+    every_days: Int = Field(ge=1, le=365)
+    reason: Reason = None
+
+
+class RecordScoreRequest(RequestModel):
+    model_config = examples(
+        {
+            "instrument": "PHQ-9",
+            "score": 12,
+            "administered_on": "2025-04-01",
+            "goal_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+            "item_scores": [2, 1, 2, 1, 2, 1, 1, 2, 0],
+        }
+    )
+    instrument: Code
+    score: Int
+    administered_on: IsoDate
+    goal_id: Ident | None = None
+    item_scores: list[Int] | None = Field(default=None, max_length=MAX_ITEMS)
+    reason: Reason = None
+
+
+class ScoreRecordedResponse(CommandAck):
+    score_id: str
+    severity: str | None = Field(default=None, examples=["moderate"])
+    safety_flag: bool = Field(default=False, description="PHQ-9 item 9 above 0")
+
+
+# ------------------------------------------------------------------ reviews
+class ReviewPlanRequest(RequestModel):
+    model_config = examples(
+        {
+            "reviewed_on": "2025-06-01",
+            "outcome": "continue",
+            "summary": "GAD-7 down from 16 to 9; continue weekly CBT",
+            "next_review_due": "2025-08-30",
+        }
+    )
+    reviewed_on: IsoDate
+    outcome: ReviewOutcome
+    summary: Text | None = None
+    next_review_due: IsoDate | None = None
+    reason: Reason = None
+
+
+class ChangeReviewIntervalRequest(RequestModel):
+    model_config = examples({"days": 30, "reason": "Monthly reviews while on the waitlist"})
+    days: Int = Field(ge=1, le=365)
+    reason: RequiredText
+
+
+class SignPlanRequest(RequestModel):
+    model_config = examples(
+        {"signer_role": "client", "signed_on": "2025-03-03", "signer_name": "J. Doe"}
+    )
+    signer_role: SignerRole
+    signed_on: IsoDate
+    signer_name: Name | None = None
+    reason: Reason = None
+
+
+# ------------------------------------------------------------------- policy
+class SetPolicyRequest(RequestModel):
+    model_config = examples(
+        {
+            "review_interval_days": 60,
+            "due_soon_days": 10,
+            "required_signers": ["clinician", "client"],
+            "reason": "State audit finding: review at least every 60 days",
+        }
+    )
+    review_interval_days: Int = Field(ge=1, le=365)
+    due_soon_days: Int = Field(ge=0, le=90)
+    required_signers: list[SignerRole] | None = Field(
+        default=None, min_length=1, max_length=3, description="default: clinician and client"
+    )
+    reason: Reason = None
+
+
+class PolicySetResponse(CommandAck):
+    clinic: str
