@@ -3,6 +3,7 @@ events and several snapshots, and a chain that survives an event class upcast.""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,6 +19,7 @@ from domain import errors
 from domain.application import PlansApplication
 from domain.documents import plan_document
 from domain.plan import Plan
+from projections import audit
 from projections.audit import diff_plans, timeline_export, verify_plan
 
 
@@ -51,7 +53,9 @@ def replayed_documents(app: PlansApplication, plan_id: UUID) -> Iterator[dict[st
         yield plan_document(plan)
 
 
-def test_as_of_version_and_instant_over_several_snapshots(app: PlansApplication) -> None:
+def test_as_of_version_and_instant_over_several_snapshots(
+    app: PlansApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
     plan_id = long_plan(app, 240)
     snapshots = [s.originator_version for s in app.snapshots.get(plan_id)]  # type: ignore[union-attr]
     assert snapshots == list(range(10, 241, 10))  # the fixture snapshots every 10 events
@@ -84,8 +88,13 @@ def test_as_of_version_and_instant_over_several_snapshots(app: PlansApplication)
     with pytest.raises(errors.VersionNotFoundError):
         app.plan_as_of(plan_id, CLINIC, times[1] - timedelta(microseconds=1))
 
-    # A long plan still verifies and diffs across snapshot boundaries.
+    # A long plan still verifies, exports page by page, and diffs across snapshot boundaries.
     assert verify_plan(app, plan_id)["events_checked"] == 240
+    monkeypatch.setattr(audit, "EXPORT_PAGE", 100)
+    exported = list(audit.timeline_export(app, plan_id))
+    assert [item["version"] for item in exported] == list(range(1, 241))
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(exported, exported[1:], strict=False))
+    assert exported[-1]["hash"] == app.head_hash(plan_id)
     diff = diff_plans(app, plan_id, CLINIC, 95, 123)
     assert [e["version"] for e in diff["events"]] == list(range(96, 124))
 
@@ -122,6 +131,29 @@ def test_as_of_a_thousand_event_plan_is_fast(settings: Settings) -> None:
         assert slowest < 1.0
     finally:
         app.close()
+
+
+def test_verifying_while_events_are_written_raises_no_false_alarm(app: PlansApplication) -> None:
+    plan_id = small_plan(app, scores=0)
+    done = threading.Event()
+
+    def write() -> None:
+        try:
+            for i in range(60):
+                app.add_problem(plan_id, CLINICIAN, f"Problem {i}")
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    reports = []
+    while not done.is_set():
+        reports.append(verify_plan(app, plan_id))
+    writer.join()
+    reports.append(verify_plan(app, plan_id))
+    assert len(reports) > 1
+    assert [r for r in reports if not r["valid"]] == []
+    assert reports[-1]["events_checked"] == 63
 
 
 # -------------------------------------------------------------------- upcast
