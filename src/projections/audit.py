@@ -78,7 +78,16 @@ def _by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def content_document(document: dict[str, Any]) -> dict[str, Any]:
-    """A plan document reshaped for diffing: collections keyed by id, no bookkeeping."""
+    """A plan document reshaped for diffing: collections keyed by id, no bookkeeping.
+
+    Goals, problems, interventions, objectives (inside goals), diagnoses (by
+    code) and signatures (by `role@version`) become objects keyed by id, so
+    paths read /goals/<goal_id>/target_date and values in changes use the same
+    keyed shape (an added goal's `objectives` is an object). Other lists
+    (presenting_concerns, assessments, safety_flags, problem_ids) stay lists:
+    they only grow at the end or change in place. Derived content that
+    readers see (goal `progress`, `status`, `safety_flags`) stays in.
+    """
     doc = {k: v for k, v in document.items() if k not in NOT_CONTENT}
     doc["problems"] = _by_id(document["problems"])
     doc["diagnoses"] = _by_id(document["diagnoses"])
