@@ -111,22 +111,31 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
             "WHERE originator_id = %s AND originator_version = %s"
         ).format(schema=schema, table=Identifier(self.events_table_name))
 
-    def _insert_events(
+    def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
-        for event, at in zip(stored_events, _recorded_at(kwargs, len(stored_events)), strict=True):
-            curs.execute(
-                self.insert_link_statement,
-                {
-                    "id": event.originator_id,
-                    "version": event.originator_version,
-                    "at": at,
-                    "record": canonical_record(
-                        event.originator_id, event.originator_version, event.topic, event.state
-                    ),
-                },
-                prepare=True,
-            )
+        # After the table lock and the events insert: a version clash fails on
+        # the events first, so the links are skipped. Not prepared: a statement
+        # queued behind a failed one in the pipeline is never parsed, yet psycopg
+        # would remember it as prepared ("prepared statement does not exist").
+        # The links go through a cursor of their own: the caller reads the new
+        # notification ids from this one's results.
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        times = _recorded_at(kwargs, len(stored_events))
+        with curs.connection.cursor() as links:
+            for event, at in zip(stored_events, times, strict=True):
+                links.execute(
+                    self.insert_link_statement,
+                    {
+                        "id": event.originator_id,
+                        "version": event.originator_version,
+                        "at": at,
+                        "record": canonical_record(
+                            event.originator_id, event.originator_version, event.topic, event.state
+                        ),
+                    },
+                    prepare=False,
+                )
 
     def _fetch(self, statement: Any, params: Sequence[Any]) -> list[DictRow]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
