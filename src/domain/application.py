@@ -115,12 +115,11 @@ class PlansApplication(Application[UUID]):
         return plan
 
     def plan_as_of(self, plan_id: UUID, clinic: str, instant: datetime) -> Plan:
-        current = self.get_plan(plan_id, clinic)
+        """The plan as it was at `instant` (the last version recorded at or before it)."""
         version = self.recorder.version_at(plan_id, instant)  # type: ignore[attr-defined]
         if version is None:
+            # Not yet created then, or no such plan: either way there is nothing to show.
             raise errors.VersionNotFoundError(f"plan {plan_id} did not exist at that time", "as_of")
-        if version == current.version:
-            return current
         return self.get_plan(plan_id, clinic, version=version)
 
     def policy_for(self, clinic: str) -> PolicyTerms:
