@@ -88,8 +88,8 @@ def database_errors(settings: Settings) -> Iterator[None]:
         fail(f"database unreachable: {where(settings)}: {e}", EXIT_UNREACHABLE)
     except sqlite3.OperationalError as e:
         fail(f"database unusable: {where(settings)}: {e}", EXIT_UNREACHABLE)
-    except PermissionError as e:
-        fail(f"cannot write {e.filename}: permission denied", EXIT_UNREACHABLE)
+    except OSError as e:
+        fail(f"database unusable: {where(settings)}: {e.strerror or e}", EXIT_UNREACHABLE)
 
 
 def prepare(settings: Settings) -> None:
@@ -297,9 +297,10 @@ def rebuild(
         app.close()
     seconds = time.perf_counter() - started
     events = sum(r.events for r in results.values())
+    busy = max((r.seconds for r in results.values()), default=0.0)
     print(
-        f"rebuilt {len(results)} read models ({', '.join(results)}): {events:,} events "
-        f"in {seconds:.1f} s ({events / max(seconds, 1e-6):,.0f} events/s)"
+        f"rebuilt {', '.join(results)}: {events:,} events in {seconds:.1f} s "
+        f"({events / max(busy, 1e-6):,.0f} events/s while building)"
     )
 
 
