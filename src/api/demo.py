@@ -24,12 +24,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID, uuid5
 
 from domain import errors
 from domain.application import PLAN_NAMESPACE, CommandResult, PlansApplication
-from domain.plan import Actor
+from domain.plan import Actor, recorded_outcome
 
 Progress = Callable[[int, int, int], None]  # (plans done, plans total, events recorded)
 DEFAULT_PLANS = 300
@@ -168,9 +168,8 @@ def previous_anchor(app: PlansApplication, seed: int) -> date | None:
     """The anchor day an earlier run used, read back from its plan 0 (or None)."""
     rng = random.Random(f"{seed}:0")
     clinic, age = _clinic_and_age(rng)
-    plan_id = uuid5(PLAN_NAMESPACE, f"{clinic.id}\x00{_command_id(seed, 0, 0)}")
     try:
-        plan = app.get_plan(plan_id, clinic.id, version=1)
+        plan = app.get_plan(_plan_id(clinic, seed, 0), clinic.id, version=1)
     except errors.NotFoundError:
         return None
     return plan.start_date + timedelta(days=age)  # type: ignore[no-any-return]
@@ -206,6 +205,11 @@ def _command_id(seed: int, index: int, step: int) -> str:
     return f"demo:{seed}:{index:05d}:{step:03d}"
 
 
+def _plan_id(clinic: Clinic, seed: int, index: int) -> UUID:
+    """The id PlansApplication.create_plan derives from the plan's first command id."""
+    return uuid5(PLAN_NAMESPACE, f"{clinic.id}\x00{_command_id(seed, index, 0)}")
+
+
 def _hash(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -232,6 +236,16 @@ class PlanScript:
         self.added_diagnosis = False
         self.plan_id: UUID | None = None
         self.closed = False
+        self.recorded: dict[str, dict[str, Any]] = {}
+        self._load_earlier_run()
+
+    def _load_earlier_run(self) -> None:
+        try:
+            plan = self.app.get_plan(_plan_id(self.clinic, self.seed, self.index), self.clinic.id)
+        except errors.NotFoundError:
+            return
+        self.plan_id = plan.id
+        self.recorded = dict(plan.commands)
 
     # ------------------------------------------------------------ plumbing
     def do(self, command: str, *, role: str = "clinician", **kwargs: Any) -> CommandResult:
@@ -239,6 +253,15 @@ class PlanScript:
         command_id = _command_id(self.seed, self.index, self.step)
         self.step += 1
         by = Actor(user, role, self.clinic.id, command_id, _hash(command, sorted(kwargs.items())))
+        if command_id in self.recorded:
+            # An earlier run recorded this command: the plan answers as a retry
+            # would (same rules as PlansApplication.execute), without a reload.
+            outcome = recorded_outcome(self.recorded, command_id, by.request_hash) or {}
+            result = CommandResult(
+                cast(UUID, self.plan_id), outcome["version"], None, outcome["result"], True
+            )
+            _count(self.summary, result)
+            return result
         method = getattr(self.app, command)
         if self.plan_id is None:
             result: CommandResult = method(by, **kwargs)
@@ -379,7 +402,8 @@ class PlanScript:
     def next_review_day(self, due: int) -> int | None:
         """When the review due on day `due` happens: on time, late, or never (missed)."""
         r = self.rng.random()
-        if r < 0.04:
+        # Missed reviews are recent ones: a clinic notices within a few months.
+        if r < 0.10 and (self.today - self.start).days - due <= 75:
             return None  # missed: the plan stays overdue from here on
         if r < 0.30:
             return due + self.rng.randint(3, 30)  # late
