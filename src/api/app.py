@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from projections.readmodels import ReadModels
 
 from api import access_log as access_log_module
 from api import problems
@@ -34,6 +33,7 @@ from api.routers import (
 from api.routers import problems as problems_router
 from api.runtime import init_schema, open_application
 from api.settings import Settings
+from projections.readmodels import ReadModels
 from projections.runner import ProjectionWorkers
 
 DESCRIPTION = """
