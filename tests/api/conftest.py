@@ -18,7 +18,9 @@ from api.settings import Settings
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    # A shorter read-your-writes wait keeps the "not there yet" (503) cases quick.
+    quick = settings.model_copy(update={"min_position_wait_seconds": 2.0})
+    with TestClient(create_app(quick)) as test_client:
         yield test_client
 
 
