@@ -27,12 +27,13 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
 
+from test_projections_support import head, populate  # noqa: E402
+
 from api.runtime import init_schema, open_application  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from projections.catalog import tables_of  # noqa: E402
 from projections.readmodels import ReadModels  # noqa: E402
 from projections.runner import ProjectionWorkers, rebuild  # noqa: E402
-from test_projections_support import head, populate  # noqa: E402
 
 ADMIN = "postgresql://root@127.0.0.1:5432/postgres"
 
@@ -40,7 +41,9 @@ ADMIN = "postgresql://root@127.0.0.1:5432/postgres"
 def fresh_settings(sqlite: bool) -> tuple[Settings, str | None]:
     data = Path(tempfile.mkdtemp())
     if sqlite:
-        return Settings(database_url=f"sqlite:///{data}/p.db", data_dir=data, jwt_secret="x" * 40), None
+        return Settings(
+            database_url=f"sqlite:///{data}/p.db", data_dir=data, jwt_secret="x" * 40
+        ), None
     name = f"probe_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -53,4 +53,6 @@ def open_view(
         tables=tables_of(store, name, generation),
         ddl=cls.ddl,
         fence=fence,
+        append_only=cls.append_only,
+        postgres_ddl=cls.postgres_ddl,
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.plan import Plan
 from projections.base import Op, QueryError, ReadModelProjection
-from projections.store import Store, date_text
+from projections.store import Store, as_date, date_text
 
 UPSERT = (
     "INSERT INTO {t} (plan_id, clinic, client_id, clinician, status, next_review_due) "
@@ -41,12 +41,12 @@ class ReviewQueueProjection(ReadModelProjection):
     uses_aggregates = True
     ddl = (
         "CREATE TABLE IF NOT EXISTS {t} ("
-        "plan_id TEXT PRIMARY KEY, "
-        "clinic TEXT NOT NULL, "
-        "client_id TEXT NOT NULL, "
-        "clinician TEXT NOT NULL, "
-        "status TEXT NOT NULL, "
-        "next_review_due TEXT NOT NULL)",
+        "plan_id {uuid} PRIMARY KEY, "
+        "clinic {key} NOT NULL, "
+        "client_id {key} NOT NULL, "
+        "clinician {key} NOT NULL, "
+        "status {key} NOT NULL, "
+        "next_review_due {date} NOT NULL)",
         "CREATE INDEX IF NOT EXISTS {ix}_open ON {t} (clinic, next_review_due) "
         "WHERE status <> 'closed'",
     )
@@ -74,12 +74,12 @@ class ReviewQueueProjection(ReadModelProjection):
 
 
 def _item(row: dict[str, Any], as_of: date) -> dict[str, Any]:
-    due = date.fromisoformat(row["next_review_due"])
+    due = as_date(row["next_review_due"])
     return {
-        "plan_id": row["plan_id"],
+        "plan_id": str(row["plan_id"]),
         "client_id": row["client_id"],
         "clinician": row["clinician"],
-        "next_review_due": row["next_review_due"],
+        "next_review_due": due.isoformat(),
         "days_overdue": (as_of - due).days,
     }
 

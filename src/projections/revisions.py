@@ -27,15 +27,16 @@ MAX_LIMIT = 1000
 
 class RevisionsProjection(ReadModelProjection):
     name = "revisions"
+    append_only = (INSERT,)
     ddl = (
         "CREATE TABLE IF NOT EXISTS {t} ("
         "position BIGINT PRIMARY KEY, "
-        "clinic TEXT NOT NULL, "
-        "plan_id TEXT NOT NULL, "
+        "clinic {key} NOT NULL, "
+        "plan_id {uuid} NOT NULL, "
         "version INTEGER NOT NULL, "
-        "type TEXT NOT NULL, "
-        "recorded_at TEXT NOT NULL, "
-        "role TEXT, "
+        "type {key} NOT NULL, "
+        "recorded_at {key} NOT NULL, "
+        "role {key}, "
         "data TEXT NOT NULL, "
         "data_deidentified TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS {ix}_clinic ON {t} (clinic, position)",
@@ -132,7 +133,7 @@ def revisions(
     )
     items = [
         {
-            "plan_id": r["plan_id"],
+            "plan_id": str(r["plan_id"]),
             "version": r["version"],
             "type": r["type"],
             "recorded_at": r["recorded_at"],

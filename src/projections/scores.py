@@ -7,13 +7,12 @@ Progress numbers come from `domain.documents.goal_progress` (and through it
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from domain.documents import goal_progress
 from domain.plan import Plan
 from projections.base import Op, ReadModelProjection
-from projections.store import Store, date_text
+from projections.store import Store, as_date, date_text
 
 INSERT_SCORE = (
     "INSERT INTO {t} (plan_id, score_id, clinic, instrument, score, severity, "
@@ -21,18 +20,16 @@ INSERT_SCORE = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
     "ON CONFLICT (plan_id, score_id) DO NOTHING"
 )
-UPSERT_GOAL = (
+INSERT_GOAL = (
     "INSERT INTO {t_goals} (plan_id, goal_id, clinic, instrument, baseline, target, status, "
-    "version, added_version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (plan_id, goal_id) DO UPDATE SET clinic = excluded.clinic, "
-    "instrument = excluded.instrument, baseline = excluded.baseline, "
-    "target = excluded.target, status = excluded.status, version = excluded.version"
+    "version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (plan_id, goal_id) DO NOTHING"
 )
 REVISE_GOAL = (
-    "UPDATE {t_goals} SET instrument = %s, baseline = %s, target = %s, version = %s "
+    "UPDATE {t_goals} SET instrument = %s, baseline = %s, target = %s "
     "WHERE plan_id = %s AND goal_id = %s"
 )
-GOAL_STATUS = "UPDATE {t_goals} SET status = %s, version = %s WHERE plan_id = %s AND goal_id = %s"
+GOAL_STATUS = "UPDATE {t_goals} SET status = %s WHERE plan_id = %s AND goal_id = %s"
 
 
 class ScoresProjection(ReadModelProjection):
@@ -40,29 +37,31 @@ class ScoresProjection(ReadModelProjection):
     suffixes = ("", "goals")
     ddl = (
         "CREATE TABLE IF NOT EXISTS {t} ("
-        "plan_id TEXT NOT NULL, "
-        "score_id TEXT NOT NULL, "
-        "clinic TEXT NOT NULL, "
-        "instrument TEXT NOT NULL, "
+        "plan_id {uuid} NOT NULL, "
+        "score_id {key} NOT NULL, "
+        "clinic {key} NOT NULL, "
+        "instrument {key} NOT NULL, "
         "score INTEGER NOT NULL, "
-        "severity TEXT NOT NULL, "
-        "administered_on TEXT NOT NULL, "
-        "goal_id TEXT, "
+        "severity {key} NOT NULL, "
+        "administered_on {date} NOT NULL, "
+        "goal_id {key}, "
         "safety_flag INTEGER NOT NULL, "
         "version INTEGER NOT NULL, "
         "PRIMARY KEY (plan_id, score_id))",
         "CREATE TABLE IF NOT EXISTS {t_goals} ("
-        "plan_id TEXT NOT NULL, "
-        "goal_id TEXT NOT NULL, "
-        "clinic TEXT NOT NULL, "
-        "instrument TEXT NOT NULL, "
+        "plan_id {uuid} NOT NULL, "
+        "goal_id {key} NOT NULL, "
+        "clinic {key} NOT NULL, "
+        "instrument {key} NOT NULL, "
         "baseline INTEGER NOT NULL, "
         "target INTEGER NOT NULL, "
-        "status TEXT NOT NULL, "
+        "status {key} NOT NULL, "
         "version INTEGER NOT NULL, "
-        "added_version INTEGER NOT NULL, "
         "PRIMARY KEY (plan_id, goal_id))",
     )
+    # A goal's row exists before any update of it runs; updates keep event order.
+    statement_order = (INSERT_GOAL, INSERT_SCORE, REVISE_GOAL, GOAL_STATUS)
+    append_only = (INSERT_GOAL, INSERT_SCORE)
     topics = tuple(
         t
         for t in ReadModelProjection.topics
@@ -96,7 +95,7 @@ class ScoresProjection(ReadModelProjection):
                 m = e.measure
                 ops.append(
                     (
-                        UPSERT_GOAL,
+                        INSERT_GOAL,
                         (
                             plan_id,
                             e.goal_id,
@@ -106,7 +105,6 @@ class ScoresProjection(ReadModelProjection):
                             m["target"],
                             "active",
                             version,
-                            version,
                         ),
                     )
                 )
@@ -115,11 +113,11 @@ class ScoresProjection(ReadModelProjection):
                 ops.append(
                     (
                         REVISE_GOAL,
-                        (m["instrument"], m["baseline"], m["target"], version, plan_id, e.goal_id),
+                        (m["instrument"], m["baseline"], m["target"], plan_id, e.goal_id),
                     )
                 )
             elif isinstance(e, Plan.GoalStatusChanged):
-                ops.append((GOAL_STATUS, (e.status, version, plan_id, e.goal_id)))
+                ops.append((GOAL_STATUS, (e.status, plan_id, e.goal_id)))
         return ops
 
 
@@ -137,7 +135,7 @@ def scores(
     )
     goal_rows = store.fetchall(
         "SELECT goal_id, instrument, baseline, target, status FROM {t_goals} "
-        f"WHERE {where} ORDER BY added_version, goal_id",
+        f"WHERE {where} ORDER BY version, goal_id",
         params,
         tables,
     )
@@ -146,7 +144,7 @@ def scores(
             "id": r["score_id"],
             "instrument": r["instrument"],
             "score": r["score"],
-            "administered_on": date.fromisoformat(r["administered_on"]),
+            "administered_on": as_date(r["administered_on"]),
             "goal_id": r["goal_id"],
             "severity": r["severity"],
             "safety_flag": bool(r["safety_flag"]),

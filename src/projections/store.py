@@ -53,6 +53,11 @@ def date_text(value: date | str | None) -> str | None:
     return str(value)
 
 
+def as_date(value: date | str) -> date:
+    """A date column read back: a date on PostgreSQL, ISO text on SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 @dataclass(frozen=True)
 class Dialect:
     backend: str  # "postgres" | "sqlite"
@@ -73,9 +78,17 @@ class Dialect:
             return f"{self.quote(self.schema or 'public')}.{self.quote(name)}"
         return self.quote(name)
 
+    @property
+    def types(self) -> dict[str, str]:
+        """Column types that differ: PostgreSQL gets native uuid/date and byte-order
+        text (fast comparisons); SQLite stores text (ISO dates sort as dates)."""
+        if self.is_postgres:
+            return {"uuid": "UUID", "date": "DATE", "key": 'TEXT COLLATE "C"'}
+        return {"uuid": "TEXT", "date": "TEXT", "key": "TEXT"}
+
     def compile(self, text: str, tables: Mapping[str, str] | None = None) -> str:
-        """One SQL text for both: fill the table slots, adapt the placeholders."""
-        sql = text.format(**tables) if tables else text
+        """One SQL text for both: fill the table and type slots, adapt the placeholders."""
+        sql = text.format(**self.types, **(tables or {})) if "{" in text else text
         if not self.is_postgres:
             sql = _PLACEHOLDER.sub("?", sql)
         return sql

@@ -21,15 +21,16 @@ MAX_LIMIT = 1000
 
 class TimelineProjection(ReadModelProjection):
     name = "plan_timeline"
+    append_only = (INSERT,)
     ddl = (
         "CREATE TABLE IF NOT EXISTS {t} ("
-        "plan_id TEXT NOT NULL, "
+        "plan_id {uuid} NOT NULL, "
         "version INTEGER NOT NULL, "
-        "clinic TEXT NOT NULL, "
-        "type TEXT NOT NULL, "
-        "recorded_at TEXT NOT NULL, "
+        "clinic {key} NOT NULL, "
+        "type {key} NOT NULL, "
+        "recorded_at {key} NOT NULL, "
         "actor TEXT, "
-        "role TEXT, "
+        "role {key}, "
         "reason TEXT, "
         "summary TEXT NOT NULL, "
         "data TEXT NOT NULL, "
