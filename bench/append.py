@@ -216,12 +216,23 @@ def bench_append(
         app.close()
 
 
+PROTOTYPE_SWITCH_INTERVAL = 0.0005
+
+
 def _prototype_rate(settings: Any, plan_ids: list[UUID], writers: int, count: int) -> float:
+    """The group-commit prototype, with a 0.5 ms GIL switch interval (part of the
+    proposal: the committer thread waits on I/O and must not queue 5 ms behind
+    CPU-bound request threads each time it needs the GIL back)."""
+    import sys
+
     from bench.groupcommit import open_batched_application
 
     app = open_batched_application(settings)
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(PROTOTYPE_SWITCH_INTERVAL)
     try:
         rate(ours_workload(app, plan_ids, 1, 20), 1)  # warm-up: pool, cache
         return rate(ours_workload(app, plan_ids, writers, count), writers)
     finally:
+        sys.setswitchinterval(before)
         app.close()

@@ -203,4 +203,4 @@ def actor(clinic: str = "bench-clinic", user: str = "bench-clinician") -> Any:
 
 
 START_DATE = date(2025, 1, 6)
-SCORE_DAY = date(2025, 2, 3)
+SCORE_DAY = date(2025, 6, 2)

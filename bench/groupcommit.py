@@ -23,7 +23,8 @@ things, each switchable so the bench can measure what each one gains:
    and replaying up to N events from the database.
 
 Also `pre_ping=False` (POSTGRES_PRE_PING=n) removes one round trip per pool
-checkout.
+checkout, and `fast_recorder=True` uses bench.proposals.FastChainRecorder
+(one chain statement per batch instead of one per event).
 """
 
 from __future__ import annotations
@@ -291,6 +292,11 @@ class BatchedPlansApplication(PlansApplication):
 
 def open_batched_application(settings: Any, **options: Any) -> BatchedPlansApplication:
     pre_ping = options.pop("pre_ping", False)
+    fast_recorder = options.pop("fast_recorder", True)
     env = settings.library_env(create_table=False)
     env["POSTGRES_PRE_PING"] = "y" if pre_ping else "n"
+    if fast_recorder:
+        from bench.proposals import FAST_RECORDER_TOPIC
+
+        env["APPLICATION_RECORDER_TOPIC"] = FAST_RECORDER_TOPIC
     return BatchedPlansApplication(env=env, **options)
