@@ -432,6 +432,16 @@ class Plan(Aggregate):
         if statement is not None:
             require_text(statement, "statement")
         checked = check_measure(measure) if measure is not None else None
+        if (
+            checked is not None
+            and checked["instrument"] != goal["measure"]["instrument"]
+            and any(s["goal_id"] == goal_id for s in self.scores)
+        ):
+            raise errors.GoldenThreadError(
+                f"scores of {goal['measure']['instrument']} are linked to this goal; "
+                "its instrument cannot change (add a new goal instead)",
+                "measure.instrument",
+            )
         if target_date is not None:
             self._check_date(target_date, "target_date")
         self.trigger_event(
