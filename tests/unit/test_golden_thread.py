@@ -214,3 +214,26 @@ def test_score_without_goal_is_recorded():
     plan = new_plan()
     plan.record_score(CLINICIAN, "s1", "BAI", 20, day(3))
     assert plan.scores[-1]["goal_id"] is None
+
+
+def test_goal_with_linked_scores_keeps_its_instrument():
+    # given a PHQ-9 goal with a linked PHQ-9 score
+    plan, _, goal_id = plan_with_goal("PHQ-9")
+    plan.record_score(CLINICIAN, "s1", "PHQ-9", 12, day(14), goal_id=goal_id)
+    # when a revision moves the goal to the GAD-7, then it is refused
+    assert_refused(
+        plan,
+        errors.GoldenThreadError,
+        lambda: plan.revise_goal(CLINICIAN, goal_id, "switch", measure=measure("GAD-7", 15, 7)),
+        field="measure.instrument",
+    )
+    # when a revision keeps the instrument, then it is accepted
+    plan.revise_goal(CLINICIAN, goal_id, "stricter", measure=measure("PHQ-9", 18, 4))
+    assert plan.goals[goal_id]["measure"]["target"] == 4
+
+
+def test_goal_without_linked_scores_may_change_instrument():
+    plan, _, goal_id = plan_with_goal("PHQ-9")
+    plan.record_score(CLINICIAN, "s1", "PHQ-9", 12, day(14))  # not linked
+    plan.revise_goal(CLINICIAN, goal_id, "anxiety first", measure=measure("GAD-7", 15, 7))
+    assert plan.goals[goal_id]["measure"]["instrument"] == "GAD-7"

@@ -134,19 +134,30 @@ class PlanMachine(RuleBasedStateMachine):
         self.save()
 
     @precondition(lambda self: not self.closed and self.live_goals())
-    @rule(data=st.data(), target_day=st.one_of(st.none(), offsets), new_measure=st.booleans())
-    def revise_goal(self, data, target_day, new_measure):
+    @rule(
+        data=st.data(),
+        target_day=st.one_of(st.none(), offsets),
+        new_measure=st.booleans(),
+        any_instrument=st.booleans(),
+    )
+    def revise_goal(self, data, target_day, new_measure, any_instrument):
         goal_id = data.draw(st.sampled_from(self.live_goals()))
-        instrument = self.plan.goals[goal_id]["measure"]["instrument"]
-        wants_measure = new_measure or target_day is None
-        measure = data.draw(goal_measures(instrument)) if wants_measure else None
-        self.plan.revise_goal(
-            CLINICIAN,
-            goal_id,
-            "revised",
-            measure=measure,
-            target_date=None if target_day is None else day(target_day),
-        )
+        current = self.plan.goals[goal_id]["measure"]["instrument"]
+        measure = None
+        if new_measure or target_day is None:
+            measure = data.draw(goal_measures(None if any_instrument else current))
+        target_date = None if target_day is None else day(target_day)
+
+        def command():
+            self.plan.revise_goal(
+                CLINICIAN, goal_id, "revised", measure=measure, target_date=target_date
+            )
+
+        linked = any(s["goal_id"] == goal_id for s in self.plan.scores)
+        if measure is not None and measure["instrument"] != current and linked:
+            assert_refused(self.plan, errors.GoldenThreadError, command)
+            return
+        command()
         self.save()
 
     @precondition(
