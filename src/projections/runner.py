@@ -17,6 +17,7 @@ off and retried: a follower never brings the process down.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -79,7 +80,7 @@ def pg_connect(store: Store) -> psycopg.Connection[Any]:
         keepalives_idle=10,
         keepalives_interval=3,
         keepalives_count=3,
-        application_name="plans-projections",
+        application_name=f"plans-projections:{os.getpid()}",
     )
 
 
