@@ -94,13 +94,8 @@ def database_errors(settings: Settings) -> Iterator[None]:
 
 def prepare(settings: Settings) -> None:
     """Create the schema (idempotent; serialised across processes on PostgreSQL)."""
+    import api.app  # noqa: F401 - registers the schema steps of every read model
     from api.runtime import init_schema
-
-    try:
-        import api.app  # noqa: F401 - registers the schema steps of every read model
-    except ModuleNotFoundError as e:  # a build without the HTTP API has no steps to add
-        if e.name != "api.app":
-            raise
 
     with database_errors(settings):
         init_schema(settings)
