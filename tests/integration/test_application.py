@@ -16,6 +16,7 @@ from domain import errors
 from domain.application import PlansApplication
 from domain.documents import plan_document
 from domain.plan import Actor
+from projections.inline import canonical_record, chain_hash
 
 START = date(2024, 3, 1)
 CLINIC = "clinic-int"
@@ -383,3 +384,23 @@ def test_encrypted_store_round_trips(encrypted_app: PlansApplication):
     notifications = app.recorder.select_notifications(1, 100)
     decoded = [app.mapper.to_domain_event(n) for n in notifications]
     assert decoded[0].client_id == "client-secret-4711"
+
+
+# ------------------------------------------------------------ tamper evidence
+def test_every_event_is_chained_and_the_chain_recomputes_from_the_store(app: PlansApplication):
+    plan_id = new_plan(app)
+    for i in range(12):
+        app.add_problem(plan_id, CLINICIAN, f"problem {i}")
+    stored = list(app.recorder.select_events(plan_id))
+    links = app.recorder.chain_links(plan_id)
+    assert [v for v, _, _ in links] == [e.originator_version for e in stored] == list(range(1, 14))
+    previous = b""
+    for event, (_, _, link) in zip(stored, links, strict=True):
+        previous = chain_hash(
+            previous,
+            canonical_record(
+                event.originator_id, event.originator_version, event.topic, event.state
+            ),
+        )
+        assert link == previous
+    assert app.head_hash(plan_id) == previous.hex()
