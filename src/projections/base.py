@@ -27,6 +27,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL
 
+from domain.documents import event_data
 from domain.plan import EVENT_TYPES, Plan
 from projections.store import Dialect
 
@@ -75,6 +76,32 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | bytes | None) -> Any:
     return None if text is None else orjson.loads(text)
+
+
+class _PayloadMemo:
+    """An event's business data and its JSON, computed once for every read model
+    of this process that stores it (timeline, revisions), bounded."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, int], tuple[dict[str, Any], str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, event: Any) -> tuple[dict[str, Any], str]:
+        key = (event.originator_id, event.originator_version)
+        found = self._items.get(key)
+        if found is not None:
+            return found
+        data = event_data(event)
+        found = (data, dumps(data))
+        with self._lock:
+            self._items[key] = found
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return found
+
+
+event_payload = _PayloadMemo()
 
 
 def table_names(dialect: Dialect, name: str, generation: int, suffixes: Iterable[str]) -> dict:

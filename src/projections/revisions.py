@@ -11,9 +11,16 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from domain.documents import deidentify, event_data, event_type
+from domain.documents import deidentify, event_type
 from domain.plan import Plan
-from projections.base import Op, QueryError, ReadModelProjection, dumps, loads
+from projections.base import (
+    Op,
+    QueryError,
+    ReadModelProjection,
+    dumps,
+    event_payload,
+    loads,
+)
 from projections.store import Store, utc_text
 
 INSERT = (
@@ -45,7 +52,7 @@ class RevisionsProjection(ReadModelProjection):
     def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
         ops: list[Op] = []
         for position, e in items:
-            data = event_data(e)
+            data, text = event_payload(e)
             ops.append(
                 (
                     INSERT,
@@ -57,7 +64,7 @@ class RevisionsProjection(ReadModelProjection):
                         event_type(e),
                         utc_text(e.timestamp),
                         e.role,
-                        dumps(data),
+                        text,
                         dumps(deidentify(data)),
                     ),
                 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from domain.documents import event_data, event_type, summarize
+from domain.documents import event_type, summarize
 from domain.plan import Plan
-from projections.base import Op, QueryError, ReadModelProjection, dumps, loads
+from projections.base import Op, QueryError, ReadModelProjection, event_payload, loads
 from projections.store import Store, utc_text
 
 INSERT = (
@@ -52,7 +52,7 @@ class TimelineProjection(ReadModelProjection):
                     e.role,
                     e.reason,
                     summarize(e),
-                    dumps(event_data(e)),
+                    event_payload(e)[1],
                     position,
                 ),
             )
