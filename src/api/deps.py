@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from api.access_log import AccessLog
 from api.auth import POLICY_WRITERS, WRITERS, Allow, Principal
 from api.problems import ProblemError, unavailable
+from api.schemas.common import EARLIEST, LATEST, plausible_date
 from api.settings import Settings
 from domain import errors
 from domain.application import CommandResult, PlansApplication
@@ -134,6 +135,7 @@ def make_command(guard: Allow) -> Callable[..., Command]:
             Header(
                 alias="If-Match",
                 max_length=100,
+                pattern=r'^\s*(\*|(W/)?"?\d{1,12}"?)\s*$',
                 description='refuse with 412 unless the plan is at this version: "7"',
             ),
         ] = None,
@@ -168,10 +170,16 @@ MinPosition = Annotated[
 ]
 
 
-def wait_for_position(svc: Services, position: int | None) -> None:
+def wait_for_position(svc: Services, position: int | None, read_model: str) -> None:
+    """Read-your-writes: wait until `read_model` has processed `position`, else 503."""
     if position is None:
         return
-    if not svc.read_models.wait_for(position, svc.settings.min_position_wait_seconds):
+    head = svc.plans.recorder.max_notification_id() or 0
+    if position > head:
+        # Not a position any command has answered with: waiting would not help.
+        raise invalid("min_position", f"no event has this position yet (the latest is {head})")
+    wait = svc.settings.min_position_wait_seconds
+    if not svc.read_models.wait_for(position, wait, names=[read_model]):
         raise unavailable(f"the read model has not reached position {position} yet", "1")
 
 
@@ -228,6 +236,8 @@ def parse_instant(value: str, field: str) -> datetime:
         instant = None
     if instant is None or instant.tzinfo is None or "T" not in text.upper():
         raise invalid(field, "must be an RFC 3339 instant with offset, e.g. 2025-03-01T12:00:00Z")
+    if not EARLIEST.year <= instant.year <= LATEST.year:
+        raise invalid(field, f"must be between {EARLIEST.year} and {LATEST.year}")
     return instant
 
 
@@ -237,8 +247,29 @@ def parse_bound(value: str | None, field: str, *, end: bool) -> datetime | None:
         return None
     if _DATE.match(value.strip()):
         try:
-            day = date.fromisoformat(value.strip())
+            day = plausible_date(date.fromisoformat(value.strip()))
         except ValueError:
             raise invalid(field, "must be a valid date (YYYY-MM-DD) or instant") from None
         return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
     return parse_instant(value, field)
+
+
+_TIME = r"[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+\- ]\d{2}:\d{2})"
+INSTANT_PATTERN = r"^(19|2[01])\d\d-\d{2}-\d{2}" + _TIME + "$"
+DAY_OR_INSTANT_PATTERN = r"^(19|2[01])\d\d-\d{2}-\d{2}(" + _TIME + ")?$"
+Instant = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="an RFC 3339 instant with offset, e.g. 2025-04-01T00:00:00Z",
+        json_schema_extra={"pattern": INSTANT_PATTERN},
+    ),
+]
+DayOrInstant = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="a date (the whole day, inclusive) or an RFC 3339 instant",
+        json_schema_extra={"pattern": DAY_OR_INSTANT_PATTERN},
+    ),
+]

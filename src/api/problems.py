@@ -23,9 +23,11 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain import errors
+from projections.base import QueryError
 
 log = logging.getLogger("plans.api")
 
@@ -202,6 +204,14 @@ def to_problem(exc: BaseException) -> ProblemError | None:
         return from_validation(exc)
     if isinstance(exc, StarletteHTTPException):
         return from_http(exc)
+    if isinstance(exc, QueryError):
+        return ProblemError(
+            422,
+            "validation",
+            "Unprocessable content",
+            exc.message,
+            errors=[{"field": exc.field, "message": exc.message}],
+        )
     if isinstance(exc, DATABASE_ERRORS):
         return unavailable("the database is unreachable or busy; try again shortly")
     return None
@@ -226,11 +236,30 @@ async def handle(request: Request, exc: Exception) -> Response:
     problem = to_problem(exc)
     if problem is None:  # pragma: no cover - only registered for known types
         raise exc
+    if problem.status == 405:
+        problem.headers["Allow"] = ", ".join(allowed_methods(request))
     if problem.status == 503:
         log.warning(
             "503 on %s %s: %s", request.method, route_template(request.scope), type(exc).__name__
         )
     return problem_response(problem)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method of every route at this path (Starlette names only the first route's)."""
+    scope = {**request.scope, "method": "\x00"}  # no route has it: a path match is PARTIAL
+    methods: set[str] = set()
+
+    def visit(routes: Any) -> None:
+        for route in routes:
+            included = getattr(route, "original_router", None)  # routers are included whole
+            if included is not None:
+                visit(included.routes)
+            elif route.matches(scope)[0] is not Match.NONE:
+                methods.update(getattr(route, "methods", None) or ())
+
+    visit(request.app.router.routes)
+    return sorted(methods)
 
 
 def route_template(scope: Scope) -> str:
@@ -284,6 +313,7 @@ def install(app: FastAPI) -> None:
         *DATABASE_ERRORS,
     ):
         app.add_exception_handler(exc_class, handle)  # type: ignore[arg-type]
+    app.add_exception_handler(QueryError, handle)  # type: ignore[arg-type]
     app.add_middleware(CatchAllMiddleware)
 
 

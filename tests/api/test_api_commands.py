@@ -145,7 +145,7 @@ def test_if_match_accepts_quoted_bare_weak_and_star_and_refuses_stale(api: API) 
     stale = api.request("POST", path, json=body, headers={"If-Match": '"2"'})
     assert_problem(stale, 412)
     garbage = api.request("POST", path, json=body, headers={"If-Match": '"abc"'})
-    assert_problem(garbage, 412)
+    assert_problem(garbage, 422, "If-Match")
     assert api.version(plan_id) == 5
 
 

@@ -32,6 +32,7 @@ def test_invalid_bodies_are_422_with_the_field_and_store_nothing(api: API) -> No
         # shape (the schema)
         ("POST", plans, {}, "client_id"),
         ("POST", plans, {"client_id": "c", "start_date": "03/03/2025"}, "start_date"),
+        ("POST", plans, {"client_id": "c", "start_date": "9999-12-31"}, "start_date"),
         ("POST", plans, {"client_id": "c", "diagnoses": [{}]}, "diagnoses[0].code"),
         ("POST", plans, {"client_id": "c", "review_interval_days": "9"}, "review_interval_days"),
         ("POST", plans, {"client_id": "c", "nickname": "x"}, "nickname"),
@@ -99,7 +100,8 @@ def test_transport_level_refusals(api: API) -> None:
     assert_problem(api.get(f"/plans/{plan_id}/goals/x/nothing"), 404)
     not_allowed = api.request("DELETE", f"/plans/{plan_id}")
     assert_problem(not_allowed, 405)
-    assert "allow" in not_allowed.headers
+    assert not_allowed.headers["allow"] == "GET"
+    assert api.request("PATCH", "/plans").headers["allow"] == "GET, POST"
     malformed = api.client.post("/plans", content=b'{"client_id": ', headers=headers)
     assert_problem(malformed, 422, "body")
     nested = api.client.post("/plans", content=b"[" * 5000 + b"]" * 5000, headers=headers)

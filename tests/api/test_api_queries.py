@@ -6,6 +6,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from api_support import API, START, assert_problem, goal_body
 
 UNKNOWN_PLAN = "00000000-0000-4000-8000-000000000001"
@@ -68,7 +69,7 @@ def test_plan_reads_are_current_and_travel_in_time(api: API) -> None:
     assert api.get(f"/plans/{plan_id}", params={"as_of": zulu}).json()["version"] == 3
     long_ago = (before_goal_change - timedelta(days=1)).isoformat()
     assert_problem(api.get(f"/plans/{plan_id}", params={"as_of": long_ago}), 404)
-    for bad in ("yesterday", "2025-03-01", "2025-03-01T10:00:00"):
+    for bad in ("yesterday", "2025-03-01", "2025-03-01T10:00:00", "0001-01-01T00:00:00+05:00"):
         assert_problem(api.get(f"/plans/{plan_id}", params={"as_of": bad}), 422, "as_of")
     both = api.get(f"/plans/{plan_id}", params={"version": 1, "as_of": zulu})
     assert_problem(both, 422)
@@ -165,9 +166,20 @@ def test_read_models_list_scores_queue_and_read_your_writes(api: API) -> None:
     assert default["as_of"] == datetime.now(tz=UTC).date().isoformat()
     assert_problem(api.get("/review-queue", params={"as_of": "soon"}), 422, "as_of")
 
-    ahead = api.get(f"/plans/{plan_id}/timeline", params={"min_position": position + 1000})
-    body = assert_problem(ahead, 503)
-    assert ahead.headers["retry-after"] and "position" in body["detail"]
+    unknown = api.get(f"/plans/{plan_id}/timeline", params={"min_position": position + 1000})
+    assert_problem(unknown, 422, "min_position")
+    assert_problem(api.get("/plans", params={"after": "not-a-cursor"}), 422, "after")
+
+
+def test_a_read_model_that_lags_answers_503(api: API, monkeypatch: pytest.MonkeyPatch) -> None:
+    plan_id = api.create_plan()
+    read_models = api.client.app.state.services.read_models  # type: ignore[attr-defined]
+    monkeypatch.setattr(read_models, "wait_for", lambda *args, **kwargs: False)
+    for path in (f"/plans/{plan_id}/timeline", f"/plans/{plan_id}/scores", "/plans", "/revisions"):
+        lagging = api.get(path, params={"min_position": 1})
+        body = assert_problem(lagging, 503)
+        assert lagging.headers["retry-after"] and "position" in body["detail"]
+    assert api.get(f"/plans/{plan_id}/timeline").status_code == 200
 
 
 def test_revisions_are_deidentified_for_analysts_only(api: API) -> None:

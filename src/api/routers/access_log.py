@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.auth import LogReader
-from api.deps import Svc, parse_bound
+from api.deps import DayOrInstant, Svc, parse_bound
 from api.problems import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.views import AccessLogPage
@@ -26,8 +26,8 @@ def access_log(
     svc: Svc,
     principal: LogReader,
     plan_id: UUID | None = None,
-    from_: Annotated[str | None, Query(alias="from", max_length=64)] = None,
-    to: Annotated[str | None, Query(max_length=64)] = None,
+    from_: Annotated[DayOrInstant, Query(alias="from")] = None,
+    to: DayOrInstant = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     after: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> AccessLogPage:

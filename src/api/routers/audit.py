@@ -58,7 +58,7 @@ def timeline(
             orjson.dumps(item) + b"\n" for item in audit.timeline_export(svc.plans, plan_id)
         )
         return Response(lines, media_type=NDJSON)
-    wait_for_position(svc, min_position)
+    wait_for_position(svc, min_position, "plan_timeline")
     ensure_visible(svc, plan_id, principal.clinic)
     items = svc.read_models.timeline(plan_id, after_version=after_version, limit=limit)
     return Timeline(items=items)

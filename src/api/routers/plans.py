@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from api.auth import PlanReader
 from api.deps import (
     Cmd,
+    Instant,
     MinPosition,
     PlanId,
     Svc,
@@ -66,7 +67,7 @@ def list_plans(
     after: Annotated[str | None, Query(max_length=500, pattern=r"^[\x21-\x7e]+$")] = None,
     min_position: MinPosition = None,
 ) -> PlanPage:
-    wait_for_position(svc, min_position)
+    wait_for_position(svc, min_position, "plans")
     items, next_cursor = svc.read_models.list_plans(
         principal.clinic, status, clinician, client_id, limit, after
     )
@@ -85,14 +86,7 @@ def get_plan(
     principal: PlanReader,
     response: Response,
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
-    as_of: Annotated[
-        str | None,
-        Query(
-            max_length=64,
-            description="RFC 3339 instant with offset",
-            examples=["2025-04-01T00:00:00Z"],
-        ),
-    ] = None,
+    as_of: Instant = None,
 ) -> PlanView:
     refuse_both(version=version, as_of=as_of)
     if as_of is not None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from api.auth import ANALYST, AnyRole, PlanReader
-from api.deps import MinPosition, Svc, parse_bound, wait_for_position
+from api.deps import DayOrInstant, MinPosition, Svc, parse_bound, wait_for_position
 from api.problems import problem_responses
 from api.routing import AuditedRoute
+from api.schemas.common import IsoDate
 from api.schemas.views import ReviewQueue, RevisionPage
 from domain.documents import deidentify
 from domain.plan import EVENT_TYPES
@@ -19,10 +20,6 @@ router = APIRouter(route_class=AuditedRoute, tags=["queries"])
 
 EventType = Literal[tuple(sorted(EVENT_TYPES))]  # type: ignore[valid-type]
 Role = Literal["clinician", "supervisor", "auditor", "analyst"]
-Bound = Annotated[
-    str | None,
-    Query(max_length=64, description="a date (whole day, inclusive) or an RFC 3339 instant"),
-]
 
 
 @router.get(
@@ -34,13 +31,13 @@ Bound = Annotated[
 def review_queue(
     svc: Svc,
     principal: PlanReader,
-    as_of: Annotated[date | None, Query(description="default: today (UTC)")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="default: today (UTC)")] = None,
     within_days: Annotated[
         int | None, Query(ge=0, le=365, description="default: the clinic policy's due-soon days")
     ] = None,
     min_position: MinPosition = None,
 ) -> ReviewQueue:
-    wait_for_position(svc, min_position)
+    wait_for_position(svc, min_position, "review_queue")
     day = as_of or datetime.now(tz=UTC).date()
     window = (
         within_days
@@ -60,8 +57,8 @@ def review_queue(
 def revisions(
     svc: Svc,
     principal: AnyRole,
-    from_: Annotated[str | None, Query(alias="from", max_length=64)] = None,
-    to: Bound = None,
+    from_: Annotated[DayOrInstant, Query(alias="from")] = None,
+    to: DayOrInstant = None,
     type: EventType | None = None,
     role: Role | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -70,7 +67,7 @@ def revisions(
 ) -> RevisionPage:
     start = parse_bound(from_, "from", end=False)
     end = parse_bound(to, "to", end=True)
-    wait_for_position(svc, min_position)
+    wait_for_position(svc, min_position, "revisions")
     items, next_cursor = svc.read_models.revisions(
         principal.clinic,
         start,

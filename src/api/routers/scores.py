@@ -77,6 +77,6 @@ def record_score(plan_id: PlanId, body: RecordScoreRequest, cmd: Cmd) -> Respons
 def get_scores(
     plan_id: PlanId, svc: Svc, principal: PlanReader, min_position: MinPosition = None
 ) -> ScoreSeries:
-    wait_for_position(svc, min_position)
+    wait_for_position(svc, min_position, "scores")
     ensure_visible(svc, plan_id, principal.clinic)
     return ScoreSeries.model_validate(svc.read_models.scores(plan_id))

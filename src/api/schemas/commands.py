@@ -7,7 +7,7 @@ plan's start) and answers with a field name too.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -23,8 +23,13 @@ from api.schemas.common import (
     RequiredText,
     Text,
 )
+from domain.instruments import INSTRUMENTS
+from domain.plan import ICD10_CM
 
 Reason = Text | None
+# Validated by the domain (one registry, one code rule); described here for clients.
+InstrumentCode = Annotated[Code, Field(json_schema_extra={"enum": sorted(INSTRUMENTS)})]
+DiagnosisCode = Annotated[Code, Field(json_schema_extra={"pattern": ICD10_CM.pattern})]
 GoalStatus = Literal["active", "achieved", "not-achieved", "cancelled", "on-hold"]
 FrequencyUnit = Literal["day", "week", "month"]
 ReviewOutcome = Literal["continue", "revise", "discharge"]
@@ -38,7 +43,7 @@ def examples(*items: dict[str, object]) -> ConfigDict:
 # -------------------------------------------------------------------- plans
 class DiagnosisInput(RequestModel):
     model_config = examples({"code": "F41.1", "description": "Generalized anxiety disorder"})
-    code: Code = Field(description="ICD-10-CM code")
+    code: DiagnosisCode = Field(description="ICD-10-CM code")
     description: Text | None = None
 
 
@@ -95,7 +100,7 @@ class AddDiagnosisRequest(RequestModel):
     model_config = examples(
         {"code": "F33.1", "description": "Major depressive disorder, recurrent, moderate"}
     )
-    code: Code = Field(description="ICD-10-CM code")
+    code: DiagnosisCode = Field(description="ICD-10-CM code")
     description: Text | None = None
     reason: Reason = None
 
@@ -112,7 +117,7 @@ class RemoveDiagnosisRequest(RequestModel):
 # -------------------------------------------------------------------- goals
 class MeasureInput(RequestModel):
     model_config = examples({"instrument": "GAD-7", "baseline": 16, "target": 8})
-    instrument: Code = Field(description="PHQ-9, GAD-7, PHQ-2, BAI or PCL-5")
+    instrument: InstrumentCode
     baseline: Int
     target: Int
     loinc: str | None = Field(default=None, max_length=20, description="ignored (derived)")
@@ -206,7 +211,7 @@ class ChangeFrequencyRequest(RequestModel):
 # ------------------------------------------------------- assessments, scores
 class ScheduleAssessmentRequest(RequestModel):
     model_config = examples({"instrument": "PHQ-9", "every_days": 14})
-    instrument: Code
+    instrument: InstrumentCode
     every_days: Int = Field(ge=1, le=365)
     reason: Reason = None
 
@@ -221,7 +226,7 @@ class RecordScoreRequest(RequestModel):
             "item_scores": [2, 1, 2, 1, 2, 1, 1, 2, 0],
         }
     )
-    instrument: Code
+    instrument: InstrumentCode
     score: Int
     administered_on: IsoDate
     goal_id: Ident | None = None

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 MAX_TEXT = 2000
 MAX_ID = 200
@@ -28,6 +28,11 @@ def clean(value: str) -> str:
     return value
 
 
+# Dates far outside a clinical lifetime are typos, and near the ends of the
+# calendar they would overflow when a review interval is added to them.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
 def iso_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
@@ -36,13 +41,50 @@ def iso_date(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(clean)]
-RequiredText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(clean)]
-Ident = Annotated[str, Field(min_length=1, max_length=MAX_ID), AfterValidator(clean)]
-Name = Annotated[str, Field(min_length=1, max_length=MAX_ID), AfterValidator(clean)]
-Code = Annotated[str, Field(min_length=1, max_length=MAX_CODE), AfterValidator(clean)]
-Int = Annotated[int, Strict()]
-IsoDate = Annotated[date, BeforeValidator(iso_date)]
+def plausible_date(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
+
+
+# The JSON Schema says what the validators enforce, so generated clients and
+# fuzzers send what the service accepts; the validators word the refusals.
+SAFE_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+DATE_PATTERN = r"^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+_SAFE = {"pattern": SAFE_PATTERN}
+
+
+def whole_number(value: Any) -> Any:
+    """JSON Schema's integer: 5 or 5.0, never 5.5, "5" or true."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a whole number")
+        return int(value)
+    return value
+
+
+def text(min_length: int, max_length: int) -> Any:
+    return Annotated[
+        str,
+        Field(min_length=min_length, max_length=max_length, json_schema_extra=_SAFE),
+        AfterValidator(clean),
+    ]
+
+
+Text = text(0, MAX_TEXT)
+RequiredText = text(1, MAX_TEXT)
+Ident = text(1, MAX_ID)
+Name = text(1, MAX_ID)
+Code = text(1, MAX_CODE)
+Int = Annotated[int, BeforeValidator(whole_number), Field(json_schema_extra={"type": "integer"})]
+IsoDate = Annotated[
+    date,
+    BeforeValidator(iso_date),
+    AfterValidator(plausible_date),
+    Field(json_schema_extra={"pattern": DATE_PATTERN}),
+]
 
 
 class RequestModel(BaseModel):
