@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -166,6 +167,9 @@ class Service:
 
 
 # ----------------------------------------------------------------- TCP proxy
+RESET = struct.pack("ii", 1, 0)  # SO_LINGER on, 0 s: close() sends RST
+
+
 class TcpProxy:
     """A TCP relay to `upstream`. `cut()` closes every connection and refuses new
     ones (the port is closed); `restore()` listens again on the same port."""
@@ -245,7 +249,7 @@ class TcpProxy:
             for s in pair:
                 try:
                     # RST rather than FIN, like a crashed server or a dropped link.
-                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, RESET)
                 except OSError:
                     pass
             self._drop(pair)

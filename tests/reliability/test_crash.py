@@ -30,7 +30,6 @@ from reliability_support import (
     assert_reads_logged,
     check_versions_contiguous,
     new_key,
-    wait_until,
 )
 
 from api.runtime import open_application
