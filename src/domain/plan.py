@@ -25,7 +25,7 @@ TERMINAL_GOAL_STATUSES = ("achieved", "cancelled")
 FREQUENCY_UNITS = ("day", "week", "month")
 REVIEW_OUTCOMES = ("continue", "revise", "discharge")
 SIGNER_ROLES = ("client", "clinician", "supervisor")
-ICD10_CM = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
+ICD10_CM = re.compile(r"^[A-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?$")
 MIN_INTERVAL_DAYS, MAX_INTERVAL_DAYS = 1, 365
 MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 240
 

@@ -196,3 +196,9 @@ def test_diagnoses_are_icd10_codes_added_once_and_removed_with_a_reason():
     )
     plan.remove_diagnosis(CLINICIAN, "F41.1", "entered in error")
     assert set(plan.diagnoses) == {"F33.1"}
+
+
+def test_emergency_use_u_codes_are_icd10_cm_codes_too():
+    plan = new_plan()
+    plan.add_diagnosis(CLINICIAN, "U07.1", "COVID-19")
+    assert "U07.1" in plan.diagnoses
