@@ -382,7 +382,7 @@ class NotificationSource:
     follower asking for the same range; decoded events are cached by id.
     """
 
-    def __init__(self, app: Any, batches: int = 64, events: int = 40_000) -> None:
+    def __init__(self, app: Any, batches: int = 32, events: int = 20_000) -> None:
         self.app = app
         self.max_batches = batches
         self.max_events = events

@@ -16,7 +16,7 @@ from typing import Any
 from domain.documents import plan_document
 from domain.plan import Plan
 from projections.base import Op, QueryError, ReadModelProjection, dumps, loads
-from projections.store import Store, date_text, utc_text
+from projections.store import Store, date_text, utc_text, uuid_text
 
 COLUMNS = (
     "plan_id, clinic, client_id, clinician, status, version, start_date, last_reviewed_on, "
@@ -106,9 +106,10 @@ def plan_row(plan: Plan, position: int) -> tuple[Any, ...]:
 def current_plan(
     store: Store, tables: dict[str, str], plan_id: Any, clinic: str | None = None
 ) -> dict[str, Any] | None:
-    rows = store.fetchall(
-        "SELECT clinic, document FROM {t} WHERE plan_id = %s", (str(plan_id),), tables
-    )
+    key = uuid_text(plan_id)
+    if key is None:
+        return None
+    rows = store.fetchall("SELECT clinic, document FROM {t} WHERE plan_id = %s", (key,), tables)
     if not rows or (clinic is not None and rows[0]["clinic"] != clinic):
         return None
     document: dict[str, Any] = loads(rows[0]["document"])
@@ -125,9 +126,12 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created_at, plan_id = raw.split("|", 1)
+        key = uuid_text(plan_id)
+        if key is None:
+            raise ValueError(plan_id)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise QueryError("not a cursor this service gave out", "after") from None
-    return created_at, plan_id
+    return created_at, key
 
 
 def summary(row: dict[str, Any]) -> dict[str, Any]:

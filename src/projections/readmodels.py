@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from eventsourcing.persistence import PersistenceError
+from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 
 from projections import plans as plans_model
 from projections import review_queue as queue_model
@@ -52,7 +52,14 @@ class ReadModels:
 
     def __init__(self, env: Mapping[str, str], app: Any) -> None:
         self.app = app
-        self.store = Store(construct_factory(env))
+        # As many connections as the settings allow, but only two kept open when
+        # idle (fewer to go stale in a failover).
+        most = int(env.get("POSTGRES_POOL_SIZE") or 5) + int(env.get("POSTGRES_MAX_OVERFLOW") or 10)
+        self.store = Store(
+            construct_factory(
+                env, POSTGRES_POOL_SIZE="2", POSTGRES_MAX_OVERFLOW=str(max(most - 2, 1))
+            )
+        )
         self._seen: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
 
@@ -169,17 +176,27 @@ class ReadModels:
         raise LookupError("read model tables are missing; run the schema step")
 
     def wait_for(self, position: int, timeout: float, names: list[str] | None = None) -> bool:
-        """True once every named read model (default: all) has processed `position`."""
+        """True once every named read model (default: all) has processed `position`.
+
+        Connection trouble is retried until the timeout, then raised (a 503 for
+        the API either way).
+        """
         deadline = time.monotonic() + max(timeout, 0.0)
         pending = list(names) if names is not None else list(MODELS)
         interval = 0.002
         while True:
-            done = self.positions(pending)
-            pending = [n for n in pending if done[n] < position]
+            error: PersistenceError | None = None
+            try:
+                done = self.positions(pending)
+                pending = [n for n in pending if done[n] < position]
+            except (OperationalError, InterfaceError) as e:
+                error = e
             if not pending:
                 return True
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                if error is not None:
+                    raise error
                 return False
             COMMITTED.wait(min(interval, remaining))
             interval = min(interval * 2, 0.05)

@@ -49,7 +49,6 @@ from projections.store import (
 log = logging.getLogger("projections")
 
 POLL_SECONDS = 1.0  # at most this long without looking at the log
-REGISTRY_TTL = 0.5  # how stale a follower's idea of the live generation may be
 STANDBY_SECONDS = 1.0  # how often a standby tries to take a read model over
 MAX_BACKOFF = 5.0
 
@@ -127,8 +126,7 @@ class Follower(threading.Thread):
         self.holding = False
         self.errors = 0
         self.processed = 0
-        self._generation: tuple[int, float] | None = None
-        self.key = advisory_key(name)
+        self.key = advisory_key(name, store.dialect.schema)
 
     # ------------------------------------------------------------------ loop
     def run(self) -> None:
@@ -153,7 +151,6 @@ class Follower(threading.Thread):
 
     def _reset(self) -> None:
         self.processor = None
-        self._generation = None
         if self.holding:
             log.info("read model %s: released", self.model_name)
         self.holding = False
@@ -206,10 +203,9 @@ class Follower(threading.Thread):
         return processor
 
     def _live_generation(self) -> int:
-        now = time.monotonic()
-        if self._generation is None or now - self._generation[1] > REGISTRY_TTL:
-            self._generation = (self.store.live_generation(self.model_name), now)
-        return self._generation[0]
+        # Read on every round (one primary-key lookup per batch or wake-up), so a
+        # rebuild's switch is followed at once; a rebuild NOTIFYs to wake us.
+        return self.store.live_generation(self.model_name)
 
     def _acquire(self, conn: psycopg.Connection[Any]) -> bool:
         standing_by = False
@@ -367,7 +363,8 @@ class _Build:
         if store.dialect.is_postgres:
             self.conn = pg_connect(store)
             row = self.conn.execute(
-                "SELECT pg_try_advisory_lock(%s, %s)", (REBUILD_NAMESPACE, advisory_key(name))
+                "SELECT pg_try_advisory_lock(%s, %s)",
+                (REBUILD_NAMESPACE, advisory_key(name, store.dialect.schema)),
             ).fetchone()
             if not row or not row[0]:
                 self.conn.close()
@@ -426,6 +423,11 @@ class _Build:
             (self.generation, utc_text_now(), self.name, self.old),
             commit=True,
         )
+        if rows and self.conn is not None:
+            # Wake the live followers (they LISTEN on the events channel): they read
+            # the registry on waking and move to the new generation.
+            channel = getattr(self.app.recorder, "channel_name", "plans_events")
+            self.conn.execute(f'NOTIFY "{channel}"')
         return bool(rows)
 
     def abandon(self) -> None:

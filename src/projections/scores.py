@@ -12,7 +12,7 @@ from typing import Any
 from domain.documents import goal_progress
 from domain.plan import Plan
 from projections.base import Op, ReadModelProjection
-from projections.store import Store, as_date, date_text
+from projections.store import Store, as_date, date_text, uuid_text
 
 INSERT_SCORE = (
     "INSERT INTO {t} (plan_id, score_id, clinic, instrument, score, severity, "
@@ -125,8 +125,11 @@ def scores(
     store: Store, tables: dict[str, str], plan_id: Any, clinic: str | None = None
 ) -> dict[str, Any]:
     """Series per instrument (oldest first) and per-goal progress."""
+    key = uuid_text(plan_id)
+    if key is None:
+        return {"series": {}, "goals": []}
     where = "plan_id = %s" + (" AND clinic = %s" if clinic is not None else "")
-    params = (str(plan_id), clinic) if clinic is not None else (str(plan_id),)
+    params = (key, clinic) if clinic is not None else (key,)
     score_rows = store.fetchall(
         "SELECT score_id, instrument, score, severity, administered_on, goal_id, safety_flag "
         f"FROM {{t}} WHERE {where} ORDER BY version",

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import InfrastructureFactory, PersistenceError
 from eventsourcing.postgres import PostgresDatastore
@@ -31,9 +32,18 @@ ENV_NAME = "projections"
 _PLACEHOLDER = re.compile(r"%s")
 
 
-def advisory_key(name: str) -> int:
-    """A stable positive int4 for one read model's advisory lock."""
-    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+def advisory_key(name: str, schema: str = "public") -> int:
+    """A stable positive int4 for one read model's advisory lock (per schema: two
+    deployments in one database do not contend)."""
+    return zlib.crc32(f"{schema or 'public'}.{name}".encode()) & 0x7FFFFFFF
+
+
+def uuid_text(value: Any) -> str | None:
+    """A plan id as the tables hold it, or None when it is not a UUID at all."""
+    try:
+        return str(value if isinstance(value, UUID) else UUID(str(value)))
+    except ValueError:
+        return None
 
 
 def utc_text(instant: datetime) -> str:

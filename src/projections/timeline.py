@@ -8,7 +8,7 @@ from typing import Any
 from domain.documents import event_type, summarize
 from domain.plan import Plan
 from projections.base import Op, QueryError, ReadModelProjection, event_payload, loads
-from projections.store import Store, utc_text
+from projections.store import Store, utc_text, uuid_text
 
 INSERT = (
     "INSERT INTO {t} (plan_id, version, clinic, type, recorded_at, actor, role, reason, "
@@ -71,8 +71,11 @@ def timeline(
     """The plan's events oldest first, after `after_version`, at most `limit`."""
     if limit < 1:
         raise QueryError("limit must be at least 1", "limit")
+    key = uuid_text(plan_id)
+    if key is None:
+        return []
     where = "plan_id = %s AND version > %s"
-    params: list[Any] = [str(plan_id), after_version or 0]
+    params: list[Any] = [key, after_version or 0]
     if clinic is not None:
         where += " AND clinic = %s"
         params.append(clinic)
