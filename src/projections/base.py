@@ -25,7 +25,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import get_topic
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Composed
 
 from domain.documents import event_data
 from domain.plan import EVENT_TYPES, Plan
@@ -189,7 +189,8 @@ class PostgresReadModelView(PostgresTrackingRecorder):
         self.append_only = frozenset(append_only)
         self._compiled: dict[str, str] = {}
         for statement in (*ddl, *postgres_ddl):
-            self.sql_create_statements.append(SQL(dialect.compile(statement, self.tables)))
+            compiled = dialect.compile(statement, self.tables)
+            self.sql_create_statements.append(Composed([SQL(compiled)]))
 
     def compile(self, text: str) -> str:
         compiled = self._compiled.get(text)
@@ -429,7 +430,7 @@ class ReadModelProjection(Projection[Any]):
     `{t}`, `{t_<suffix>}`, `{ix}` slots) and implement `rows(items)`.
     """
 
-    name: ClassVar[str] = ""
+    name: str = ""
     topics: tuple[str, ...] = PLAN_TOPICS
     suffixes: ClassVar[tuple[str, ...]] = ("",)
     ddl: ClassVar[tuple[str, ...]] = ()
