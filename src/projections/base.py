@@ -16,7 +16,6 @@ from abc import abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
-from uuid import UUID
 
 import orjson
 import psycopg
@@ -84,11 +83,11 @@ class _PayloadMemo:
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[Any, int], tuple[dict[str, Any], str]] = OrderedDict()
+        self._items: OrderedDict[tuple[int, int], tuple[dict[str, Any], str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def __call__(self, event: Any) -> tuple[dict[str, Any], str]:
-        key = (event.originator_id, event.originator_version)
+        key = (event.originator_id.int, event.originator_version)
         found = self._items.get(key)
         if found is not None:
             return found
@@ -338,25 +337,26 @@ class AggregateCache:
     def __init__(self, app: Any, size: int = DEFAULT_CACHE_SIZE) -> None:
         self.app = app
         self.size = size
-        self._items: OrderedDict[UUID, Plan] = OrderedDict()
-        self.touched: set[UUID] = set()
+        self._items: OrderedDict[int, Plan] = OrderedDict()
+        self.touched: set[int] = set()
         self.loads = 0
 
     def apply(self, event: Plan.Event) -> Plan:
         plan_id = event.originator_id
+        key = plan_id.int  # int keys: UUID hashing is Python code, ints are not
         version = event.originator_version
-        self.touched.add(plan_id)
+        self.touched.add(key)
         if version == 1:
             plan = event.mutate(None)
         else:
-            plan = self._items.get(plan_id)
+            plan = self._items.get(key)
             if plan is None or plan.version != version - 1:
                 self.loads += 1
                 plan = self.app.repository.get(plan_id, version=version - 1)
             plan = event.mutate(plan)
         assert plan is not None
-        self._items[plan_id] = plan
-        self._items.move_to_end(plan_id)
+        self._items[key] = plan
+        self._items.move_to_end(key)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
         return plan
@@ -365,8 +365,8 @@ class AggregateCache:
         self.touched = set()
 
     def forget_touched(self) -> None:
-        for plan_id in self.touched:
-            self._items.pop(plan_id, None)
+        for key in self.touched:
+            self._items.pop(key, None)
         self.touched = set()
 
     def clear(self) -> None:

@@ -77,7 +77,7 @@ class PlansProjection(ReadModelProjection):
         last: dict[Any, tuple[Plan, int]] = {}
         for position, event in items:
             plan = self.cache.apply(event)
-            last[plan.id] = (plan, position)
+            last[plan.id.int] = (plan, position)
         return [(UPSERT, plan_row(plan, position)) for plan, position in last.values()]
 
 

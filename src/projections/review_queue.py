@@ -59,7 +59,7 @@ class ReviewQueueProjection(ReadModelProjection):
         last: dict[Any, Plan] = {}
         for _, event in items:
             plan = self.cache.apply(event)
-            last[plan.id] = plan
+            last[plan.id.int] = plan
         return [
             (
                 UPSERT,

@@ -271,6 +271,9 @@ class ProjectionWorkers:
                 self.env,
                 POSTGRES_POOL_SIZE="2",
                 POSTGRES_MAX_OVERFLOW=str(len(self.names) + 4),
+                # No ping before each batch: a broken connection fails the batch,
+                # the pool drops it, and the follower retries on another.
+                POSTGRES_PRE_PING="n",
             )
         )
         source = NotificationSource(self.app)
@@ -473,7 +476,12 @@ def rebuild(
     for name in chosen:
         model(name)
     store = Store(
-        construct_factory(env, POSTGRES_POOL_SIZE="2", POSTGRES_MAX_OVERFLOW=str(len(chosen) + 4))
+        construct_factory(
+            env,
+            POSTGRES_POOL_SIZE="2",
+            POSTGRES_MAX_OVERFLOW=str(len(chosen) + 4),
+            POSTGRES_PRE_PING="n",
+        )
     )
     source = NotificationSource(app)
     builds: list[_Build] = []
