@@ -17,6 +17,7 @@ from api import access_log as access_log_module
 from api import problems
 from api.deps import Services
 from api.limits import BodyLimitMiddleware
+from api.outage import DatabaseBreaker
 from api.routers import (
     access_log,
     audit,
@@ -72,6 +73,8 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         env = settings.library_env(create_table=False)
         read_models = workers = None
         try:
+            breaker = DatabaseBreaker.for_settings(settings)
+            breaker.guard(plans_app.recorder.datastore)  # type: ignore[attr-defined]
             read_models = ReadModels(env, plans_app)
             if projections:
                 workers = ProjectionWorkers(env, plans_app)
@@ -84,6 +87,7 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
                     plans_app.recorder.datastore,  # type: ignore[attr-defined]
                     settings.backend,
                 ),
+                breaker=breaker,
             )
             yield
         finally:

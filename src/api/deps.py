@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from api.access_log import AccessLog
 from api.auth import POLICY_WRITERS, WRITERS, Allow, Principal
+from api.outage import DatabaseBreaker
 from api.problems import ProblemError, unavailable
 from api.schemas.common import EARLIEST, LATEST, plausible_date
 from api.settings import Settings
@@ -39,6 +40,7 @@ class Services:
     plans: PlansApplication
     read_models: Any
     access_log: AccessLog
+    breaker: DatabaseBreaker
 
 
 def services(request: Request) -> Services:
@@ -130,17 +132,19 @@ def make_command(guard: Allow) -> Callable[..., Command]:
     def command(
         request: Request,
         svc: Svc,
+        # Typed `str` with a None default: the schema then says "string" (not
+        # "string or null"), so generated clients never send a literal "null".
         if_match: Annotated[
-            str | None,
+            str,
             Header(
                 alias="If-Match",
                 max_length=100,
                 pattern=r'^\s*(\*|(W/)?"?\d{1,12}"?)\s*$',
                 description='refuse with 412 unless the plan is at this version: "7"',
             ),
-        ] = None,
+        ] = None,  # type: ignore[assignment]
         idempotency_key: Annotated[
-            str | None,
+            str,
             Header(
                 alias="Idempotency-Key",
                 min_length=1,
@@ -148,7 +152,7 @@ def make_command(guard: Allow) -> Callable[..., Command]:
                 description="a retry with the same key returns the first response and "
                 "records nothing new",
             ),
-        ] = None,
+        ] = None,  # type: ignore[assignment]
         principal: Principal = Depends(guard),
     ) -> Command:
         return Command(svc, principal, request, idempotency_key, parse_if_match(if_match))
@@ -255,8 +259,9 @@ def parse_bound(value: str | None, field: str, *, end: bool) -> datetime | None:
 
 
 _TIME = r"[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+\- ]\d{2}:\d{2})"
-INSTANT_PATTERN = r"^(19|2[01])\d\d-\d{2}-\d{2}" + _TIME + "$"
-DAY_OR_INSTANT_PATTERN = r"^(19|2[01])\d\d-\d{2}-\d{2}(" + _TIME + ")?$"
+_DAY = r"(19|2[01])\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+INSTANT_PATTERN = "^" + _DAY + _TIME + "$"
+DAY_OR_INSTANT_PATTERN = "^" + _DAY + "(" + _TIME + ")?$"
 Instant = Annotated[
     str | None,
     Query(

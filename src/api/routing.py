@@ -45,13 +45,22 @@ class AuditedRoute(APIRoute):
         async def guarded(request: Request) -> Response:
             principal = guard.identify(request)  # 401: nobody to log
             request.state.principal = principal
+            breaker = request.app.state.services.breaker
             try:
                 guard.authorize(principal)
+                if breaker.is_open:
+                    await run_in_threadpool(breaker.check)
                 response = await handler(request)
             except Exception as exc:
-                await record(request, principal, action, status_for(exc))
+                breaker.failed(exc)
+                if not breaker.is_open:  # with the database away there is nowhere to log
+                    await record(request, principal, action, status_for(exc))
                 raise
-            await record(request, principal, action, response.status_code)
+            try:
+                await record(request, principal, action, response.status_code)
+            except Exception as exc:
+                breaker.failed(exc)
+                raise
             return response
 
         return guarded

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import Svc
-from api.problems import DATABASE_ERRORS, problem_responses, unavailable
+from api.problems import DATABASE_ERRORS, ProblemError, problem_responses, unavailable
 from api.schemas.views import Health, Readiness
 
 router = APIRouter(tags=["health"])
@@ -27,9 +27,11 @@ def health() -> Health:
 )
 def ready(svc: Svc) -> Any:
     try:
+        svc.breaker.check()
         svc.access_log.ping()
         read_models = svc.read_models.status()
-    except DATABASE_ERRORS:
+    except (*DATABASE_ERRORS, ProblemError) as exc:
+        svc.breaker.failed(exc)
         problem = unavailable("the database is unreachable")
         return JSONResponse(
             {
