@@ -87,10 +87,10 @@ def _pg_names(schema: str) -> dict[str, sql.Identifier]:
 def create_access_log(settings: Settings) -> None:
     params = settings.postgres_params()
     if settings.backend == "sqlite":
-        with sqlite3.connect(params["path"], timeout=30) as conn:
+        with sqlite3.connect(params["path"], timeout=30) as db:
             for statement in _SQLITE_STATEMENTS:
-                conn.execute(statement)
-        conn.close()
+                db.execute(statement)
+        db.close()
         return
     names = _pg_names(params["schema"])
     with psycopg.connect(

@@ -251,3 +251,37 @@ def test_sixteen_concurrent_clients_each_acknowledged_command_is_recorded_once(a
     versions = [item["version"] for item in items]
     assert versions == list(range(1, clients * per_client + 2))
     assert sorted(version for version, _, _ in results) == versions[1:]
+
+
+def test_racing_retries_with_one_key_record_one_event(api: API) -> None:
+    racers = 8
+    barrier = threading.Barrier(racers)
+    body = {"client_id": "client-0042", "start_date": START}
+
+    def create(_: int) -> tuple[int, dict]:
+        barrier.wait()
+        response = api.request("POST", "/plans", json=body, headers={"Idempotency-Key": "intake"})
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(racers) as pool:
+        created = list(pool.map(create, range(racers)))
+    assert {status for status, _ in created} == {201}
+    assert len({answer["id"] for _, answer in created}) == 1
+    plan_id = created[0][1]["id"]
+
+    def add(_: int) -> tuple[int, dict]:
+        barrier.wait()
+        response = api.request(
+            "POST",
+            f"/plans/{plan_id}/problems",
+            json={"description": "Worry"},
+            headers={"Idempotency-Key": "problem-1"},
+        )
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(racers) as pool:
+        added = list(pool.map(add, range(racers)))
+    assert {status for status, _ in added} == {201}
+    assert len({str(answer) for _, answer in added}) == 1
+    items = api.timeline(plan_id, min_position=added[0][1]["position"])
+    assert [item["type"] for item in items] == ["PlanCreated", "ProblemAdded"]

@@ -39,4 +39,4 @@ def access_log(
         limit,
         after,
     )
-    return AccessLogPage(items=items, next=next_cursor)
+    return AccessLogPage.model_validate({"items": items, "next": next_cursor})

@@ -12,6 +12,7 @@ from api.problems import DATABASE_ERRORS, ProblemError, problem_responses, unava
 from api.schemas.views import Health, Readiness
 
 router = APIRouter(tags=["health"])
+NOT_READY: tuple[type[BaseException], ...] = (*DATABASE_ERRORS, ProblemError)
 
 
 @router.get("/health", response_model=Health, summary="Liveness")
@@ -30,7 +31,7 @@ def ready(svc: Svc) -> Any:
         svc.breaker.check()
         svc.access_log.ping()
         read_models = svc.read_models.status()
-    except (*DATABASE_ERRORS, ProblemError) as exc:
+    except NOT_READY as exc:
         svc.breaker.failed(exc)
         problem = unavailable("the database is unreachable")
         return JSONResponse(

@@ -59,7 +59,7 @@ def revisions(
     principal: AnyRole,
     from_: Annotated[DayOrInstant, Query(alias="from")] = None,
     to: DayOrInstant = None,
-    type: EventType | None = None,
+    type: EventType | None = None,  # type: ignore[valid-type]
     role: Role | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     after: Annotated[str | None, Query(max_length=500, pattern=r"^[\x21-\x7e]+$")] = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from api.schemas.common import (
     MAX_ITEMS,
@@ -36,7 +37,7 @@ ReviewOutcome = Literal["continue", "revise", "discharge"]
 SignerRole = Literal["client", "clinician", "supervisor"]
 
 
-def examples(*items: dict[str, object]) -> ConfigDict:
+def examples(*items: JsonDict) -> ConfigDict:
     return ConfigDict(extra="forbid", json_schema_extra={"examples": list(items)})
 
 

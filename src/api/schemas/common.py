@@ -51,7 +51,7 @@ def plausible_date(value: date) -> date:
 # fuzzers send what the service accepts; the validators word the refusals.
 SAFE_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
 DATE_PATTERN = r"^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
-_SAFE = {"pattern": SAFE_PATTERN}
+_SAFE: dict[str, Any] = {"pattern": SAFE_PATTERN}
 
 
 def whole_number(value: Any) -> Any:
@@ -65,19 +65,17 @@ def whole_number(value: Any) -> Any:
     return value
 
 
-def text(min_length: int, max_length: int) -> Any:
-    return Annotated[
-        str,
-        Field(min_length=min_length, max_length=max_length, json_schema_extra=_SAFE),
-        AfterValidator(clean),
-    ]
-
-
-Text = text(0, MAX_TEXT)
-RequiredText = text(1, MAX_TEXT)
-Ident = text(1, MAX_ID)
-Name = text(1, MAX_ID)
-Code = text(1, MAX_CODE)
+Text = Annotated[str, Field(max_length=MAX_TEXT, json_schema_extra=_SAFE), AfterValidator(clean)]
+RequiredText = Annotated[
+    str, Field(min_length=1, max_length=MAX_TEXT, json_schema_extra=_SAFE), AfterValidator(clean)
+]
+Ident = Annotated[
+    str, Field(min_length=1, max_length=MAX_ID, json_schema_extra=_SAFE), AfterValidator(clean)
+]
+Name = Ident
+Code = Annotated[
+    str, Field(min_length=1, max_length=MAX_CODE, json_schema_extra=_SAFE), AfterValidator(clean)
+]
 Int = Annotated[int, BeforeValidator(whole_number), Field(json_schema_extra={"type": "integer"})]
 IsoDate = Annotated[
     date,
