@@ -490,8 +490,13 @@ def rebuild(
         store.create_registry()
         for name in chosen:
             store.register(name)
-        for name in chosen:
-            builds.append(_Build(store, source, app, name))
+        try:
+            for name in chosen:
+                builds.append(_Build(store, source, app, name))
+        except BaseException:
+            for b in builds:
+                b.abandon()
+            raise
         threads = [
             threading.Thread(
                 target=b.catch_up, args=(source, batch_size, progress_callback), daemon=True

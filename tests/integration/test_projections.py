@@ -400,3 +400,36 @@ def test_wait_for_and_status(app, env, rm) -> None:
             "stalled": False,
             "generation": 1,
         }
+
+
+def test_a_failed_batch_leaves_no_aggregate_ahead_of_the_rows(app, env, rm) -> None:
+    from projections.base import GenerationProcessor, NotificationSource
+
+    created = app.create_plan(CLINICIAN, "client-f", date(2025, 1, 1))
+    for n in range(3):
+        app.add_problem(created.plan_id, CLINICIAN, f"problem {n}")
+    store = Store(construct_factory(env))
+    try:
+        generation = rm.generation("plans")
+        view = open_view(store, "plans", generation)
+        projection = MODELS["plans"](view, app)
+        processor = GenerationProcessor(projection, NotificationSource(app), generation, app.name)
+        assert processor.step(1) == 1  # the plan is created and cached at version 1
+        real_write = view.write
+
+        def failing(*args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("simulated failure")
+
+        view.write = failing  # type: ignore[method-assign]
+        with pytest.raises(RuntimeError):
+            processor.step(500)
+        assert projection.cache is not None
+        assert created.plan_id.int not in projection.cache._items  # dropped, not at v4
+        assert processor.position == 1 and view.max_tracking_id(app.name) == 1
+        view.write = real_write  # type: ignore[method-assign]
+        assert processor.step(500) == 3
+        assert rm.current_plan(created.plan_id) == plan_document(
+            app.repository.get(created.plan_id)
+        )
+    finally:
+        store.close()

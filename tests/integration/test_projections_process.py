@@ -255,3 +255,21 @@ def test_follower_survives_lost_connections(settings, app) -> None:
             assert rm.current_plan(second.plan_id)["client_id"] == "client-2"
     finally:
         rm.close()
+
+
+def test_one_rebuild_of_a_read_model_at_a_time(settings, app) -> None:
+    from projections.runner import REBUILD_NAMESPACE, RebuildBusyError
+
+    env = settings.library_env()
+    store = Store(construct_factory(env))
+    other = pg_connect(store)
+    try:
+        key = advisory_key("scores", store.dialect.schema)
+        other.execute("SELECT pg_advisory_lock(%s, %s)", (REBUILD_NAMESPACE, key))
+        with pytest.raises(RebuildBusyError):
+            rebuild(env, app, ["scores"], grace_seconds=0)
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", (REBUILD_NAMESPACE, key))
+        assert rebuild(env, app, ["scores"], grace_seconds=0)["scores"].generation == 2
+    finally:
+        other.close()
+        store.close()
