@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_support import Service, TcpProxy, service_env
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from reliability_support import SECRET, Recorder, Service, TcpProxy, service_env
+
+from api.app import create_app
+from api.settings import Settings
 
 Spawn = Callable[..., Service]
 
@@ -67,3 +72,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     if report.when == "call":
         item.rep_call = report  # type: ignore[attr-defined]
     return report
+
+
+@pytest.fixture
+def inproc(settings: Settings) -> Iterator[Recorder]:
+    """The app in this process (TestClient over create_app), tokens signed with SECRET."""
+    quick = settings.model_copy(
+        update={"jwt_secret": SecretStr(SECRET), "min_position_wait_seconds": 5.0}
+    )
+    with TestClient(create_app(quick)) as client:
+        yield Recorder(client=client)

@@ -30,7 +30,7 @@ import httpx
 
 from api.auth import mint_token
 
-SECRET = "reliability-secret-with-enough-entropy-0123456789"
+SECRET = "reliability-secret-with-enough-entropy-for-hs512-too-0123456789abcdef"
 CLINIC = "riverside"
 OTHER_CLINIC = "lakeside"
 START = "2025-03-03"
@@ -284,9 +284,15 @@ class Call:
 class Recorder:
     """An HTTP client that records every call (thread-safe), for later checks."""
 
-    def __init__(self, base_url: str | Callable[[], str], timeout: float = 20.0) -> None:
+    def __init__(
+        self,
+        base_url: str | Callable[[], str] = "",
+        timeout: float = 20.0,
+        client: httpx.Client | None = None,
+    ) -> None:
         self._base = base_url
         self.timeout = timeout
+        self._shared = client  # e.g. a TestClient (in-process)
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -296,6 +302,8 @@ class Recorder:
         return self._base() if callable(self._base) else self._base
 
     def _client(self) -> httpx.Client:
+        if self._shared is not None:
+            return self._shared
         client = getattr(self._local, "client", None)
         if client is None:
             client = self._local.client = httpx.Client(timeout=self.timeout)
@@ -310,18 +318,24 @@ class Recorder:
         clinic: str = CLINIC,
         key: str | None = None,
         headers: dict[str, str] | None = None,
+        bearer: str | None = None,
         **kwargs: Any,
     ) -> Call:
+        """One request as `role` of `clinic` (or with the raw `bearer` token, "" for none)."""
         sent = auth(role, clinic, **(headers or {}))
+        if bearer is not None:
+            sent.pop("Authorization")
+            if bearer:
+                sent["Authorization"] = f"Bearer {bearer}"
         if key is not None:
             sent["Idempotency-Key"] = key
         started = time.monotonic()
         status = answer = None
         got: dict[str, str] = {}
+        if body is not None and "content" not in kwargs:
+            kwargs["json"] = body
         try:
-            response = self._client().request(
-                method, self.base_url + path, json=body, headers=sent, **kwargs
-            )
+            response = self._client().request(method, self.base_url + path, headers=sent, **kwargs)
             status = response.status_code
             got = dict(response.headers)
             try:
@@ -415,3 +429,45 @@ def assert_reads_logged(
 
 def new_key() -> str:
     return uuid.uuid4().hex
+
+
+# ------------------------------------------------------------------ seeding
+GOAL = {
+    "statement": "Reduce anxiety symptoms by half within three months",
+    "measure": {"instrument": "GAD-7", "baseline": 16, "target": 8},
+    "target_date": "2025-06-01",
+}
+
+
+def seed_plan(rec: Recorder, clinic: str = CLINIC, client_id: str = "client-0042") -> dict:
+    """A plan with a problem, a diagnosis, a goal and an intervention; their ids by name."""
+    plan_id = rec.ok(
+        "POST",
+        "/plans",
+        {
+            "client_id": client_id,
+            "start_date": START,
+            "diagnoses": [{"code": "F41.1", "description": "Generalized anxiety disorder"}],
+        },
+        clinic=clinic,
+    )["id"]
+    base = f"/plans/{plan_id}"
+    problem_id = rec.ok("POST", base + "/problems", {"description": "Worry"}, clinic=clinic)[
+        "problem_id"
+    ]
+    goal_id = rec.ok("POST", base + "/goals", {"problem_ids": [problem_id], **GOAL}, clinic=clinic)[
+        "goal_id"
+    ]
+    intervention_id = rec.ok(
+        "POST",
+        base + "/interventions",
+        {"modality": "CBT", "goal_ids": [goal_id]},
+        clinic=clinic,
+    )["intervention_id"]
+    return {
+        "plan_id": plan_id,
+        "problem_id": problem_id,
+        "goal_id": goal_id,
+        "intervention_id": intervention_id,
+        "code": "F41.1",
+    }
