@@ -179,7 +179,9 @@ class Follower(threading.Thread):
             except IntegrityError:
                 # Someone else moved this generation's tracking on (a rebuild that
                 # just switched, or a replay): nothing was written; pick up from there.
-                self.processor.reload_position()
+                before = self.processor.position
+                if self.processor.reload_position() <= before:
+                    raise  # not a replay: back off and retry like any other error
                 if self.processor.projection.cache is not None:
                     self.processor.projection.cache.clear()
                 continue
