@@ -71,7 +71,8 @@ def etag(version: int) -> str:
 
 
 def parse_if_match(value: str | None) -> int | None:
-    """`"7"`, `7`, `W/"7"` → 7; `*` or absent → None; anything else never matches (412)."""
+    """`"7"`, `7`, `W/"7"` → 7; `*` or absent → None. The header's pattern refuses
+    anything else (422); should it get through, it matches no version (412)."""
     if value is None or value.strip() in ("", "*"):
         return None
     match = _ETAG.match(value)
