@@ -51,10 +51,12 @@ CLINICIAN = Actor("dr-p", "clinician", "clinic-0")
 
 @pytest.fixture
 def backend() -> str:
-    """These scenarios are about PostgreSQL's locks and processes only."""
-    from conftest import require_postgres
+    """These scenarios are about PostgreSQL's locks and processes only.
 
-    require_postgres()
+    (`database_url` skips, or fails under CI=true, when PostgreSQL is away. No
+    `from conftest import ...` here: tests/reliability/conftest.py takes that
+    module name when the whole suite runs.)
+    """
     return "postgres"
 
 
