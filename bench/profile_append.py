@@ -168,7 +168,65 @@ def _step(conn: Any, step: str, oid: Any, version: int, state: bytes) -> None:
             )
 
 
-def run(commands: int = 1000, log: Callable[[str], None] = print) -> dict[str, Any]:
+ABLATION: dict[str, dict[str, Any]] = {
+    "src today": {},
+    "+ pre-ping off": dict(
+        batch=False, cache=False, snapshot_from_memory=False, fast_recorder=False
+    ),
+    "+ owned plan cache, memory snapshots": dict(batch=False, cache=True, fast_recorder=False),
+    "+ group commit": dict(batch=True, cache=True, fast_recorder=False),
+    "+ one chain statement per batch": dict(batch=True, cache=True, fast_recorder=True),
+    "+ GIL switch interval 0.5 ms": dict(
+        batch=True, cache=True, fast_recorder=True, switch_interval=0.0005
+    ),
+}
+
+
+def ablation(
+    settings: Any, url: str, plan_ids: list[Any], writers: int, commands: int, rounds: int
+) -> dict[str, dict[str, float]]:
+    """Each step of the proposal added in turn, interleaved with raw, `rounds` times."""
+    import statistics
+    import sys
+
+    from bench.append import create_raw_table, rate, raw_workload
+    from bench.groupcommit import open_batched_application
+
+    create_raw_table(url)
+    runs: dict[str, list[float]] = {name: [] for name in ["raw", *ABLATION]}
+    for _ in range(rounds):
+        runs["raw"].append(rate(raw_workload(url, writers, commands, 424), writers))
+        for name, options in ABLATION.items():
+            options = dict(options)
+            interval = options.pop("switch_interval", None)
+            if not options:
+                from api.runtime import open_application
+
+                app = open_application(settings)
+            else:
+                app = open_batched_application(settings, **options)
+            before = sys.getswitchinterval()
+            if interval:
+                sys.setswitchinterval(interval)
+            try:
+                rate(ours_workload(app, plan_ids, min(writers, 8), len(plan_ids)), min(writers, 8))
+                runs[name].append(rate(ours_workload(app, plan_ids, writers, commands), writers))
+            finally:
+                sys.setswitchinterval(before)
+                app.close()
+    raw = statistics.median(runs["raw"])
+    return {
+        name: {
+            "commands_per_s": round(statistics.median(values), 1),
+            "ratio_vs_raw": round(statistics.median(values) / raw, 3),
+        }
+        for name, values in runs.items()
+    }
+
+
+def run(
+    commands: int = 1000, log: Callable[[str], None] = print, rounds: int = 3
+) -> dict[str, Any]:
     from api.runtime import init_schema, open_application
 
     with throwaway_database() as url:
@@ -181,6 +239,7 @@ def run(commands: int = 1000, log: Callable[[str], None] = print) -> dict[str, A
         finally:
             app.close()
         variants = {w: txn_variants(url, w, commands) for w in (1, 8)}
+        steps = {w: ablation(settings, url, plan_ids, w, commands, rounds) for w in (1, 8)}
     for p in profiles:
         log(f"\nrecord_score, {p['writers']} writer(s): {p['commands_per_s']} commands/s")
         for phase, row in p["phases"].items():
@@ -191,14 +250,28 @@ def run(commands: int = 1000, log: Callable[[str], None] = print) -> dict[str, A
     log("\ninsert transaction variants (events/s):")
     for name in TXN_VARIANTS:
         log(f"  {name:36s} 1w {variants[1][name]:8.0f}   8w {variants[8][name]:8.0f}")
-    return {"profiles": profiles, "transaction_variants": variants}
+    log("\nproposal, step by step (commands/s, median of rounds; ratio to raw same rounds):")
+    for name in steps[1]:
+        log(
+            f"  {name:36s} 1w {steps[1][name]['commands_per_s']:8.0f} "
+            f"({steps[1][name]['ratio_vs_raw']:.2f})   8w {steps[8][name]['commands_per_s']:8.0f} "
+            f"({steps[8][name]['ratio_vs_raw']:.2f})"
+        )
+    return {"profiles": profiles, "transaction_variants": variants, "ablation": steps}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--commands", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", default=None)
     args = parser.parse_args()
-    run(args.commands)
+    result = run(args.commands, rounds=args.rounds)
+    if args.json:
+        import json
+
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2)
 
 
 if __name__ == "__main__":
