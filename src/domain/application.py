@@ -256,13 +256,18 @@ class PlansApplication(Application[UUID]):
 
     # Each command below is one line of intent; `execute` does the rest.
     def add_problem(
-        self, plan_id: UUID, by: Actor, description: str, expected_version: int | None = None
+        self,
+        plan_id: UUID,
+        by: Actor,
+        description: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
     ) -> CommandResult:
         problem_id = str(uuid4())
         return self.execute(
             plan_id,
             by,
-            lambda p: p.add_problem(by, problem_id, description),
+            lambda p: p.add_problem(by, problem_id, description, reason),
             expected_version,
             {"problem_id": problem_id},
         )

@@ -34,7 +34,11 @@ DiagnosisCode = Annotated[str, Path(max_length=MAX_CODE, examples=["F41.1"])]
 )
 def add_problem(plan_id: PlanId, body: AddProblemRequest, cmd: Cmd) -> Response:
     result = cmd.plans.add_problem(
-        plan_id, cmd.by(body), body.description, expected_version=cmd.expected_version
+        plan_id,
+        cmd.by(body),
+        body.description,
+        body.reason,
+        expected_version=cmd.expected_version,
     )
     return cmd.answer(result, 201)
 
