@@ -179,10 +179,8 @@ def wait_for_position(svc: Services, position: int | None, read_model: str) -> N
     """Read-your-writes: wait until `read_model` has processed `position`, else 503."""
     if position is None:
         return
-    head = svc.plans.recorder.max_notification_id() or 0
-    if position > head:
-        # Not a position any command has answered with: waiting would not help.
-        raise invalid("min_position", f"no event has this position yet (the latest is {head})")
+    # A position beyond the log's head may belong to a write another replica is
+    # committing right now: wait for it like any other, within the same bound.
     wait = svc.settings.min_position_wait_seconds
     if not svc.read_models.wait_for(position, wait, names=[read_model]):
         raise unavailable(f"the read model has not reached position {position} yet", "1")
