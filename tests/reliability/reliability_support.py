@@ -431,6 +431,19 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
+def example_body(openapi: dict[str, Any], op: dict[str, Any]) -> Any:
+    """The request body schema's first example (well-formed), or None without a body."""
+    content = op.get("requestBody", {}).get("content", {}).get("application/json")
+    if not content:
+        return None
+    schema = content["schema"]
+    ref = schema.get("$ref") or next(
+        (s["$ref"] for s in schema.get("anyOf", []) if "$ref" in s), None
+    )
+    component = openapi["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else schema
+    return component["examples"][0]
+
+
 # ------------------------------------------------------------------ seeding
 GOAL = {
     "statement": "Reduce anxiety symptoms by half within three months",

@@ -25,6 +25,7 @@ from reliability_support import (
     Call,
     Recorder,
     assert_reads_logged,
+    example_body,
     seed_plan,
 )
 
@@ -60,19 +61,6 @@ def bad_tokens() -> dict[str, str]:
     for claim in ("sub", "role", "clinic", "exp"):
         tokens[f"no {claim}"] = jwt.encode(claims(**{claim: None}), SECRET, algorithm="HS256")
     return tokens
-
-
-def example_body(openapi: dict[str, Any], op: dict[str, Any]) -> Any:
-    """The request body schema's first example: well-formed, so only auth can refuse it."""
-    content = op.get("requestBody", {}).get("content", {}).get("application/json")
-    if not content:
-        return None
-    schema = content["schema"]
-    ref = schema.get("$ref") or next(
-        (s["$ref"] for s in schema.get("anyOf", []) if "$ref" in s), None
-    )
-    component = openapi["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else schema
-    return component["examples"][0]
 
 
 def operations(openapi: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
