@@ -165,5 +165,5 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as e:
         first = e.errors()[0]
         where = "PLANS_" + "_".join(str(p) for p in first["loc"]).upper()
-        message = str(first["msg"]).removeprefix("Value error, ")
+        message = str(first["msg"]).removeprefix("Value error, ").removeprefix(f"{where}: ")
         raise SettingsError(f"{where}: {message}") from None

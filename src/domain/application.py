@@ -231,12 +231,15 @@ class PlansApplication(Application[UUID]):
         due_soon_days: int,
         required_signers: Sequence[str] = DEFAULT_POLICY.required_signers,
         reason: str | None = None,
+        expected_version: int | None = None,
     ) -> CommandResult:
         for attempt in range(MAX_ATTEMPTS):
             try:
                 policy: ReviewPolicy = self.repository.get(policy_id(by.clinic))
+                current = policy.version
             except AggregateNotFoundError:
                 policy = ReviewPolicy.register(by.clinic)
+                current = 0  # the defaults apply: no policy version yet
             outcome = policy.outcome_of(by.command_id, by.request_hash)
             if outcome is not None:
                 return CommandResult(
@@ -245,10 +248,14 @@ class PlansApplication(Application[UUID]):
                     self._position_of(policy.id, outcome["version"]),
                     replayed=True,
                 )
+            if expected_version is not None and current != expected_version:
+                raise errors.StaleVersionError(expected_version, current)
             policy.set_terms(by, review_interval_days, due_soon_days, required_signers, reason)
             try:
                 recordings = self.save(policy)
             except IntegrityError:
+                if expected_version is not None:
+                    raise errors.StaleVersionError(expected_version, current + 1) from None
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311
                 continue
             return CommandResult(policy.id, policy.version, recordings[-1].notification.id)

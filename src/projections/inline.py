@@ -26,9 +26,14 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 
-def canonical_record(originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
+def canonical_record(
+    originator_id: UUID | str, version: int, topic: str, state: bytes | str
+) -> bytes:
     """The bytes a chain link hashes: the stored record, unambiguously framed."""
-    return f"{UUID(str(originator_id))}\n{int(version)}\n{topic}\n".encode() + bytes(state)
+    # A state edited into TEXT by hand (SQLite's `state || 'x'`) still hashes,
+    # so verification reports the tampering instead of crashing on it.
+    raw = state.encode() if isinstance(state, str) else bytes(state)
+    return f"{UUID(str(originator_id))}\n{int(version)}\n{topic}\n".encode() + raw
 
 
 def chain_hash(previous: bytes, record: bytes) -> bytes:

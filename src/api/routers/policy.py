@@ -10,7 +10,6 @@ from api.problems import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import PolicySetResponse, SetPolicyRequest
 from api.schemas.views import PolicyView
-from domain import errors
 from domain.policy import DEFAULT_POLICY
 
 router = APIRouter(route_class=AuditedRoute, tags=["policy"])
@@ -43,16 +42,12 @@ def get_policy(svc: Svc, principal: AnyRole, response: Response) -> PolicyView:
 )
 def set_policy(body: SetPolicyRequest, cmd: PolicyCmd) -> Response:
     clinic = cmd.principal.clinic
-    if cmd.expected_version is not None:
-        # The policy service takes no expected version: checked here, just before.
-        current = policy_version(cmd.plans, clinic)
-        if current != cmd.expected_version:
-            raise errors.StaleVersionError(cmd.expected_version, current)
     result = cmd.plans.set_review_policy(
         cmd.by(body),
         body.review_interval_days,
         body.due_soon_days,
         body.required_signers or DEFAULT_POLICY.required_signers,
         body.reason,
+        expected_version=cmd.expected_version,
     )
     return cmd.answer(result, of_plan=False, clinic=clinic)
