@@ -159,6 +159,9 @@ def serve(
     if workers > 1 and projections:
         fail("--workers above 1 needs --no-projections (run `plans project` once)", 2)
     prepare(settings)
+    # A store it cannot decode (missing or wrong PLANS_CIPHER_KEY): one line, exit 2,
+    # rather than a traceback from inside the server's start-up.
+    open_app(settings).close()
     options: dict[str, Any] = {
         "host": host,
         "port": port,
