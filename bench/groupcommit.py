@@ -205,7 +205,7 @@ class BatchedPlansApplication(PlansApplication):
             raise ticket.error
         recordings = ticket.recordings or []
         self._take_snapshots(processing_event)
-        self._notify(recordings)
+        # In-process followers were woken once for the whole batch (_commit).
         return recordings
 
     def _commit_loop(self) -> None:
@@ -259,6 +259,7 @@ class BatchedPlansApplication(PlansApplication):
             return
         self.batches += 1
         self.batched_saves += len(batch)
+        self._notify(recordings)  # one wake-up of the followers per batch
         start = 0
         for t in batch:
             n = len(t.processing_event.events)

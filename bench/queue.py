@@ -22,6 +22,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from bench.common import Figure, Spread, bench_settings, connect, percentile
+from bench.proposals import FastReviewQueue
 
 OVERDUE = (
     "SELECT plan_id, client_id, clinician, next_review_due FROM {t} "
@@ -78,11 +79,13 @@ def bench_queue(
     init_schema(settings)
     app = open_application(settings)
     rm = ReadModels(settings.library_env(), app)
+    fast = FastReviewQueue(settings.library_env())
     table = tables_of(rm.store, "review_queue", rm.generation("review_queue"))["t"]
     rng = random.Random(5)
     figures: list[Figure] = []
     loaded = 0
     first_p99: Spread | None = None
+    first_fast99 = Spread()
     try:
         for size in sizes:
             started = time.perf_counter()
@@ -91,11 +94,12 @@ def bench_queue(
             log(f"review queue: {size:,} rows loaded in {time.perf_counter() - started:.1f} s")
             clinics = max(1, size // PLANS_PER_CLINIC)
             p50, p99, raw50, raw99 = Spread(), Spread(), Spread(), Spread()
+            fast50, fast99 = Spread(), Spread()
             sizes_seen: list[int] = []
             raw = connect(url)
             try:
                 for _ in range(reps):
-                    timings, raw_timings = [], []
+                    timings, raw_timings, fast_timings = [], [], []
                     for q in range(queries):
                         clinic = f"clinic-{rng.randrange(clinics)}"
                         as_of = BASE + timedelta(days=300 + q % 30)
@@ -110,10 +114,17 @@ def bench_queue(
                             DUE_SOON.format(t=table), (clinic, day, until), prepare=True
                         ).fetchall()
                         raw_timings.append((time.perf_counter() - t0) * 1000)
+                        t0 = time.perf_counter()
+                        same = fast.review_queue(clinic, as_of, 14)
+                        fast_timings.append((time.perf_counter() - t0) * 1000)
+                        if same != answer:
+                            raise AssertionError("proposed review queue answers differently")
                     p50.add(percentile(timings, 50))
                     p99.add(percentile(timings, 99))
                     raw50.add(percentile(raw_timings, 50))
                     raw99.add(percentile(raw_timings, 99))
+                    fast50.add(percentile(fast_timings, 50))
+                    fast99.add(percentile(fast_timings, 99))
             finally:
                 raw.close()
             fig = Figure(
@@ -128,6 +139,7 @@ def bench_queue(
             )
             if first_p99 is None:
                 first_p99 = p99
+                first_fast99 = fast99
             vs_first = p99.median / first_p99.median
             if size >= 1_000_000:
                 fig.goal_met = p99.median <= 5.0 and vs_first <= 2.0
@@ -146,7 +158,27 @@ def bench_queue(
                 f"(answers of ~{fig.extra['rows_per_answer_median']} rows)"
             )
             figures.append(fig)
+            figures.append(
+                Figure(
+                    key=f"review_queue_{size}_proposal",
+                    title=f"  proposed query at {size:,} plans (p99)",
+                    unit="ms",
+                    ours=fast99,
+                    baseline=raw99,
+                    baseline_name=fig.baseline_name,
+                    higher_is_better=False,
+                    note="bench/proposals.py FastReviewQueue: not in src yet (proposal)",
+                    goal=fig.goal,
+                    goal_met=(
+                        fast99.median <= 5.0 and fast99.median <= 2 * first_fast99.median
+                        if size >= 1_000_000
+                        else None
+                    ),
+                    extra={"p50_ms": fast50.as_dict(), "raw_p50_ms": raw50.as_dict()},
+                )
+            )
         return figures
     finally:
+        fast.close()
         rm.close()
         app.close()

@@ -205,6 +205,58 @@ def render(figures: list[Figure], machine: dict[str, Any], failures: dict[str, s
         console.print(f"[red]{name} failed[/]: {error}")
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The results as a Markdown table (for the README)."""
+    m = results["machine"]
+    pg = m.get("postgres", {})
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; PostgreSQL "
+        f"{pg.get('version', '?')} (fsync {pg.get('fsync')}, synchronous_commit "
+        f"{pg.get('synchronous_commit')}, shared_buffers {pg.get('shared_buffers')}); "
+        f"Python {m['python']}; psycopg {m['psycopg']}. Mode: {results['mode']}, "
+        f"{results['repetitions']} repetitions.",
+        "",
+        "| figure | ours (median) | min–max | baseline (median) | baseline is | ratio | goal "
+        "| met |",
+        "|---|---:|---:|---:|---|---:|---|---|",
+    ]
+    for f in results["figures"]:
+        unit = f["unit"]
+        ours, base = f["ours"], f["baseline"]
+        p50 = f["extra"].get("p50_ms") or {}
+        extra = f" (p50 {fmt(p50.get('median'), 'ms')})" if p50.get("median") is not None else ""
+        peer = f["extra"].get("peer")
+        if peer and peer.get("median"):
+            extra += (
+                f"; peer {fmt(peer['median'], unit)} (ours/peer {f['extra']['ratio_vs_peer']:.2f})"
+            )
+        met = "" if f["goal_met"] is None else ("yes" if f["goal_met"] else "no")
+        ratio = f"{f['ratio']:.2f}" if f["ratio"] is not None else "–"
+        baseline = fmt(base["median"], unit) if base and base["median"] is not None else "–"
+        lines.append(
+            f"| {f['title'].strip()} | {fmt(ours['median'], unit)} {unit}{extra} | "
+            f"{fmt(ours['min'], unit)}–{fmt(ours['max'], unit)} | {baseline} | "
+            f"{f['baseline_name'] or ''} | {ratio} | {f['goal'] or ''} | {met} |"
+        )
+    return "\n".join(lines)
+
+
+def merge(paths: list[Path]) -> dict[str, Any]:
+    """Several result files as one (later files replace figures of the same key)."""
+    merged: dict[str, Any] = {}
+    figures: dict[str, Any] = {}
+    for path in paths:
+        data = json.loads(path.read_text())
+        merged = {**merged, **{k: v for k, v in data.items() if k != "figures"}}
+        for fig in data["figures"]:
+            figures[fig["key"]] = fig
+        for name in list(merged.get("failures", {})):
+            if any(k.startswith(name[:4]) for k in figures):
+                merged["failures"].pop(name)
+    merged["figures"] = list(figures.values())
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1 short repetition, < 1 minute")
@@ -213,7 +265,17 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default=",".join(FIGURES), help=f"comma-separated subset of {','.join(FIGURES)}"
     )
     parser.add_argument("--reps", type=int, default=None, help="repetitions (default 3; quick 1)")
+    parser.add_argument(
+        "--markdown",
+        nargs="+",
+        type=Path,
+        default=None,
+        help="print result file(s) (merged) as a Markdown table and exit",
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown(merge(args.markdown)))
+        return 0
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     plan = QUICK if args.quick else FULL
     if args.reps:
