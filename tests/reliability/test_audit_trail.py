@@ -44,7 +44,7 @@ def test_every_plan_read_is_in_the_access_log(inproc: Recorder) -> None:
     ]
     assert len(reads) >= 5, reads
     variants = {
-        "/plans/{plan_id}": [{}, {"version": 1}, {"version": 99}, {"as_of": "2020-01-01T00:00:00Z"}],
+        "/plans/{plan_id}": [{}, {"version": 1}, {"version": 99}, {"as_of": "2020-01-01T00:00Z"}],
         "/plans/{plan_id}/diff": [{"from_version": 1}, {"from_version": 2, "to_version": 3}],
         "/plans/{plan_id}/timeline": [{}, {"format": "jsonl"}, {"limit": 0}],
     }
@@ -73,9 +73,7 @@ def test_every_plan_read_is_in_the_access_log(inproc: Recorder) -> None:
         assert "?" not in entry["action"]
         assert entry["actor"] == "dr-okafor" and entry["clinic"] == CLINIC
     # The other clinic's attempts are in the other clinic's log, as refusals.
-    theirs = [
-        e for e in access_log(as_auditor, OTHER_CLINIC) if e["plan_id"] == ids["plan_id"]
-    ]
+    theirs = [e for e in access_log(as_auditor, OTHER_CLINIC) if e["plan_id"] == ids["plan_id"]]
     assert theirs and all(e["outcome"] in (403, 404, 422) for e in theirs)
     print(f"audit: {checked} plan reads over {len(reads)} routes found in the access log")
 
