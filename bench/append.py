@@ -216,23 +216,14 @@ def bench_append(
         app.close()
 
 
-PROTOTYPE_SWITCH_INTERVAL = 0.0005
-
-
 def _prototype_rate(settings: Any, plan_ids: list[UUID], writers: int, count: int) -> float:
-    """The group-commit prototype, with a 0.5 ms GIL switch interval (part of the
-    proposal: the committer thread waits on I/O and must not queue 5 ms behind
-    CPU-bound request threads each time it needs the GIL back)."""
-    import sys
-
+    """The group-commit prototype (bench/groupcommit.py), its plan cache warmed
+    with one command per plan (a server's cache is warm)."""
     from bench.groupcommit import open_batched_application
 
     app = open_batched_application(settings)
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(PROTOTYPE_SWITCH_INTERVAL)
     try:
-        rate(ours_workload(app, plan_ids, 1, 20), 1)  # warm-up: pool, cache
+        rate(ours_workload(app, plan_ids, min(writers, 8), len(plan_ids)), min(writers, 8))
         return rate(ours_workload(app, plan_ids, writers, count), writers)
     finally:
-        sys.setswitchinterval(before)
         app.close()

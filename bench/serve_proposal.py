@@ -9,19 +9,15 @@ subclassing and patching at start-up (src is not edited):
   followers woken once per batch);
 - the access log: GroupAccessLog — entries of concurrent requests are written
   by one flusher in one transaction (still durable before the response);
-- a 0.5 ms GIL switch interval.
 """
 
 from __future__ import annotations
 
 import argparse
 import queue
-import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any
-
-SWITCH_INTERVAL = 0.0005
 
 
 @dataclass
@@ -100,7 +96,6 @@ def main() -> None:
     from api.settings import load_settings
     from bench.groupcommit import open_batched_application
 
-    sys.setswitchinterval(SWITCH_INTERVAL)
     api.app.open_application = open_batched_application  # type: ignore[assignment]
     api.access_log.AccessLog = group_access_log_class()  # type: ignore[misc]
     settings = load_settings()
