@@ -10,6 +10,7 @@ import psycopg
 from api.settings import Settings
 from domain.application import PlansApplication
 from projections.readmodels import create_read_model_tables
+from projections.store import reconnect_promptly
 
 # One key for every schema change this service makes (pg_advisory_lock).
 SCHEMA_LOCK_KEY = 0x706C616E73  # "plans"
@@ -76,6 +77,7 @@ def open_application(settings: Settings) -> PlansApplication:
     refuse to start rather than serve garbage or fail on every request.
     """
     app = PlansApplication(env=settings.library_env(create_table=False))
+    reconnect_promptly(getattr(app.recorder, "datastore", None))
     try:
         check_store_readable(app)
     except StoreUnreadableError:

@@ -113,6 +113,20 @@ def construct_factory(env: Mapping[str, str], **overrides: str) -> Infrastructur
     return InfrastructureFactory.construct(Environment(ENV_NAME, merged))
 
 
+# psycopg_pool retries a lost connection with exponential backoff for up to five
+# minutes, so after an outage of a minute its next attempt may be a minute away
+# and the service stays unavailable that long after the database is back. Giving
+# an attempt up after a few seconds lets the next request reconnect at once.
+RECONNECT_SECONDS = 5.0
+
+
+def reconnect_promptly(datastore: Any) -> None:
+    """Bound the connection pool's reconnection backoff (PostgreSQL pools only)."""
+    pool = getattr(datastore, "pool", None)
+    if pool is not None and hasattr(pool, "reconnect_timeout"):
+        pool.reconnect_timeout = RECONNECT_SECONDS
+
+
 def dialect_of(factory: InfrastructureFactory[Any]) -> Dialect:
     datastore = factory.datastore  # type: ignore[attr-defined]
     if isinstance(datastore, PostgresDatastore):
@@ -130,6 +144,7 @@ class Store:
     def __init__(self, factory: InfrastructureFactory[Any]) -> None:
         self.factory = factory
         self.datastore: Any = factory.datastore  # type: ignore[attr-defined]
+        reconnect_promptly(self.datastore)
         self.dialect = dialect_of(factory)
         self.registry = self.dialect.table(REGISTRY_TABLE)
         self._compiled: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
