@@ -82,7 +82,7 @@ def machine_info() -> dict[str, Any]:
         for setting in ("synchronous_commit", "fsync", "shared_buffers", "max_connections"):
             row = conn.execute(f"SHOW {setting}").fetchone()
             pg[setting] = row[0] if row else "?"
-    import eventsourcing
+    from importlib.metadata import version
 
     return {
         "cpu": cpu,
@@ -91,7 +91,7 @@ def machine_info() -> dict[str, Any]:
         "postgres": pg,
         "postgres_host": urlsplit(ADMIN_URL).hostname,
         "python": platform.python_version(),
-        "eventsourcing": getattr(eventsourcing, "__version__", "9.5.x"),
+        "eventsourcing": version("eventsourcing"),
         "psycopg": psycopg.__version__,
         "os": platform.platform(),
     }
