@@ -1,6 +1,6 @@
 """The benchmark harness: every figure against a baseline measured in the same run.
 
-    python -m bench                 # full run (≈ 15–25 minutes on 2 cores)
+    python -m bench                 # full run (≈ 9 minutes on 2 cores)
     python -m bench --quick         # one short repetition of each, under a minute
     python -m bench --json out.json --only append,http
 
