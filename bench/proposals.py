@@ -62,6 +62,21 @@ class FastChainRecorder(ChainedPostgresRecorder):
             "SELECT * FROM unnest(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[]) "
             "RETURNING notification_id"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        # Every statement rendered to text once: psycopg converts a Composed
+        # statement to bytes again on every execute (~5 µs each, 7 per save).
+        self.insert_new_links_statement = self.insert_new_links_statement.as_string(None)
+        self.insert_next_links_statement = self.insert_next_links_statement.as_string(None)
+        self.insert_events_arrays_statement = self.insert_events_arrays_statement.as_string(None)
+        self.lock_statements_text = [q.as_string(None) for q in self.lock_table_statements]
+        self.notify_statement_text = SQL("NOTIFY {0}").format(Identifier(self.channel_name))
+        self.notify_statement_text = self.notify_statement_text.as_string(None)
+
+    def _lock_table(self, curs: Any) -> None:
+        for statement in self.lock_statements_text:
+            curs.execute(statement, prepare=True)
+
+    def _notify_channel(self, curs: Any) -> None:
+        curs.execute(self.notify_statement_text)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         """The whole transaction in ONE round trip: BEGIN, lock, NOTIFY, events,
