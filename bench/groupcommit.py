@@ -23,8 +23,10 @@ things, each switchable so the bench can measure what each one gains:
    and replaying up to N events from the database.
 
 Also `pre_ping=False` (POSTGRES_PRE_PING=n) removes one round trip per pool
-checkout, and `fast_recorder=True` uses bench.proposals.FastChainRecorder
-(one chain statement per batch instead of one per event).
+checkout, `fast_recorder=True` uses bench.proposals.FastChainRecorder (one
+chain statement per batch instead of one per event, the transaction in one
+round trip) and `function=True` (default) its FunctionChainRecorder: the
+whole save is one statement calling a PL/pgSQL function.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class BatchedPlansApplication(PlansApplication):
         max_batch: int = 256,
         max_wait: float = 0.002,
         cache_size: int = 10_000,
+        committers: int = 1,
     ) -> None:
         super().__init__(env)
         self.batching = batch
@@ -86,12 +89,16 @@ class BatchedPlansApplication(PlansApplication):
         self._queue: queue.SimpleQueue[_Ticket | None] = queue.SimpleQueue()
         self.batches = 0
         self.batched_saves = 0
-        self._committer: threading.Thread | None = None
-        if batch:
-            self._committer = threading.Thread(
-                target=self._commit_loop, name="group-commit", daemon=True
-            )
-            self._committer.start()
+        # With two committers, a second batch is sent while the first commits:
+        # it waits for the table lock inside PostgreSQL and goes the moment the
+        # first commits, while the first batch's writers decide their next commands.
+        self._in_flight = 0
+        self._committers = [
+            threading.Thread(target=self._commit_loop, name=f"group-commit-{i}", daemon=True)
+            for i in range(committers if batch else 0)
+        ]
+        for thread in self._committers:
+            thread.start()
 
     # ------------------------------------------------------ owned plan cache
     def _checkout(self, plan_id: UUID, clinic: str) -> tuple[Plan, bool]:
@@ -212,6 +219,7 @@ class BatchedPlansApplication(PlansApplication):
         while True:
             ticket = self._queue.get()
             if ticket is None:
+                self._queue.put(None)  # for the other committers
                 return
             batch = [ticket]
             stop = False
@@ -221,17 +229,22 @@ class BatchedPlansApplication(PlansApplication):
                     more = self._queue.get_nowait()
                 except queue.Empty:
                     wait = deadline - time.perf_counter()
-                    if self._deciding <= 0 or wait <= 0:
+                    if self._deciding <= 0 or wait <= 0 or self._in_flight > 0:
                         break
                     try:
                         more = self._queue.get(timeout=min(wait, 0.0002))
                     except queue.Empty:
                         continue
                 if more is None:
+                    self._queue.put(None)  # for the other committers
                     stop = True
                     break
                 batch.append(more)
-            self._commit(batch)
+            self._in_flight += 1
+            try:
+                self._commit(batch)
+            finally:
+                self._in_flight -= 1
             if stop:
                 return
 
@@ -285,19 +298,26 @@ class BatchedPlansApplication(PlansApplication):
                 self.take_snapshot(event.originator_id, event.originator_version)
 
     def close(self) -> None:
-        if self._committer is not None and self._committer.is_alive():
+        if self._committers:
             self._queue.put(None)
-            self._committer.join(timeout=10)
+            for thread in self._committers:
+                thread.join(timeout=10)
         super().close()
 
 
 def open_batched_application(settings: Any, **options: Any) -> BatchedPlansApplication:
     pre_ping = options.pop("pre_ping", False)
     fast_recorder = options.pop("fast_recorder", True)
+    function = options.pop("function", True)
     env = settings.library_env(create_table=False)
     env["POSTGRES_PRE_PING"] = "y" if pre_ping else "n"
     if fast_recorder:
-        from bench.proposals import FAST_RECORDER_TOPIC
+        from bench.proposals import FAST_RECORDER_TOPIC, FUNCTION_RECORDER_TOPIC
 
-        env["APPLICATION_RECORDER_TOPIC"] = FAST_RECORDER_TOPIC
-    return BatchedPlansApplication(env=env, **options)
+        env["APPLICATION_RECORDER_TOPIC"] = (
+            FUNCTION_RECORDER_TOPIC if function else FAST_RECORDER_TOPIC
+        )
+    app = BatchedPlansApplication(env=env, **options)
+    if fast_recorder and function:
+        app.recorder.create_function()  # type: ignore[attr-defined]
+    return app

@@ -175,9 +175,11 @@ ABLATION: dict[str, dict[str, Any]] = {
     ),
     "+ owned plan cache, memory snapshots": dict(batch=False, cache=True, fast_recorder=False),
     "+ group commit": dict(batch=True, cache=True, fast_recorder=False),
-    "+ one chain statement per batch": dict(batch=True, cache=True, fast_recorder=True),
-    "+ GIL switch interval 0.5 ms": dict(
-        batch=True, cache=True, fast_recorder=True, switch_interval=0.0005
+    "+ one chain statement, one round trip": dict(
+        batch=True, cache=True, fast_recorder=True, function=False
+    ),
+    "+ one statement per save (SQL function)": dict(
+        batch=True, cache=True, fast_recorder=True, function=True
     ),
 }
 
