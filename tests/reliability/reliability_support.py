@@ -205,6 +205,8 @@ class TcpProxy:
             except OSError:
                 client.close()
                 continue
+            for s in (client, server):  # no Nagle delays: relay each message at once
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             pair = (client, server)
             with self._lock:
                 if listener is not self._listener:

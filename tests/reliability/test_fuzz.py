@@ -17,7 +17,17 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from reliability_support import SECRET, Recorder, Service, auth, seed_plan, service_env
+from reliability_support import (
+    CLINIC,
+    SECRET,
+    Call,
+    Recorder,
+    Service,
+    assert_reads_logged,
+    auth,
+    seed_plan,
+    service_env,
+)
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -29,6 +39,7 @@ from api.app import create_app
 from api.settings import Settings
 
 MAX_EXAMPLES = 15
+pytestmark = pytest.mark.slow
 CHECKS = [
     not_a_server_error,
     response_schema_conformance,
@@ -38,6 +49,7 @@ CHECKS = [
 SEEDED: dict[str, list[str]] = {}
 LIVE_DOCUMENT: dict[str, Any] = {}
 HEAD: dict[str, int] = {}
+CALLS: list[Call] = []
 COUNTS: dict[str, int] = {"cases": 0}
 
 
@@ -55,7 +67,10 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     try:
         yield service
     finally:
-        print(f"fuzz: {COUNTS['cases']} schemathesis cases over {len(DOCUMENT['paths'])} paths")
+        print(
+            f"fuzz: {COUNTS['cases']} schemathesis cases over {len(DOCUMENT['paths'])} paths, "
+            f"{COUNTS.get('reads', 0)} plan reads found in the access log"
+        )
         service.kill()
         output = service.output()
         assert "Traceback" not in output, output[-3000:]
@@ -101,12 +116,14 @@ def test_api_conforms_to_its_schema_and_never_fails(case: Any, live_api: Service
     assert LIVE_DOCUMENT.get("doc") == DOCUMENT
     use_seeded_ids(case)
     COUNTS["cases"] += 1
-    case.call_and_validate(
+    response = case.call_and_validate(
         base_url=live_api.url,
         headers=auth("supervisor"),
         checks=CHECKS,
         timeout=30,
     )
+    method = str(case.method).upper()
+    CALLS.append(Call(method, case.formatted_path, response.status_code, 0.0, CLINIC, "x"))
 
 
 def test_zz_after_fuzzing_the_service_is_healthy(live_api: Service) -> None:
@@ -115,4 +132,11 @@ def test_zz_after_fuzzing_the_service_is_healthy(live_api: Service) -> None:
     assert rec.ok("GET", "/plans", role="auditor", params={"limit": 5})
     for plan_id in SEEDED["plan_id"]:
         assert rec.ok("GET", f"/plans/{plan_id}/verify", role="auditor")["valid"] is True
+
+    def as_auditor(path: str, params: dict[str, Any], clinic: str) -> Any:
+        return rec.ok("GET", path, role="auditor", clinic=clinic, params=params)
+
+    reads = assert_reads_logged(CALLS, as_auditor)
+    assert reads > 100
+    COUNTS["reads"] = reads
     assert Path(live_api.log_path).exists()
