@@ -24,15 +24,14 @@ UPSERT = (
 )
 
 # The literal `status <> 'closed'` matches the partial index's predicate.
-OVERDUE = (
-    "SELECT plan_id, client_id, clinician, next_review_due FROM {t} "
-    "WHERE clinic = %s AND status <> 'closed' AND next_review_due < %s "
+# Overdue and due-soon plans come from ONE range scan of the partial index
+# (open plans of the clinic, due up to the end of the window), flagged as
+# overdue when due before `as_of`: one round trip, already in order.
+QUEUE = (
+    "SELECT plan_id, client_id, clinician, next_review_due, "
+    "CASE WHEN next_review_due < %s THEN 1 ELSE 0 END AS overdue FROM {t} "
+    "WHERE clinic = %s AND status <> 'closed' AND next_review_due <= %s "
     "ORDER BY next_review_due, plan_id"
-)
-DUE_SOON = (
-    "SELECT plan_id, client_id, clinician, next_review_due FROM {t} "
-    "WHERE clinic = %s AND status <> 'closed' AND next_review_due >= %s "
-    "AND next_review_due <= %s ORDER BY next_review_due, plan_id"
 )
 
 
@@ -100,11 +99,10 @@ def review_queue(
         raise QueryError("within_days must not be negative", "within_days")
     day = date_text(as_of)
     until = date_text(as_of + timedelta(days=within_days))
-    suffix = " LIMIT %s" if limit is not None else ""
-    extra: tuple[Any, ...] = (limit,) if limit is not None else ()
-    overdue = store.fetchall(OVERDUE + suffix, (clinic, day, *extra), tables)
-    due_soon = store.fetchall(DUE_SOON + suffix, (clinic, day, until, *extra), tables)
-    return {
-        "overdue": [_item(r, as_of) for r in overdue],
-        "due_soon": [_item(r, as_of) for r in due_soon],
-    }
+    overdue: list[dict[str, Any]] = []
+    due_soon: list[dict[str, Any]] = []
+    for row in store.fetchall(QUEUE, (day, clinic, until), tables):
+        (overdue if row["overdue"] else due_soon).append(_item(row, as_of))
+    if limit is not None:
+        overdue, due_soon = overdue[:limit], due_soon[:limit]
+    return {"overdue": overdue, "due_soon": due_soon}
