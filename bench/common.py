@@ -160,6 +160,10 @@ class Figure:
         data["ours"] = self.ours.as_dict()
         data["baseline"] = self.baseline.as_dict() if self.baseline else None
         data["ratio"] = None if self.ratio is None else round(self.ratio, 4)
+        # Per repetition (ours and baseline ran side by side): robust to drift.
+        if self.baseline is not None and len(self.baseline.values) == len(self.ours.values) > 0:
+            paired = [o / b for o, b in zip(self.ours.values, self.baseline.values) if b]
+            data["ratio_per_run"] = Spread(paired).as_dict()
         return data
 
 

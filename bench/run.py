@@ -216,7 +216,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"Python {m['python']}; psycopg {m['psycopg']}. Mode: {results['mode']}, "
         f"{results['repetitions']} repetitions.",
         "",
-        "| figure | ours (median) | min–max | baseline (median) | baseline is | ratio | goal "
+        "| figure | ours (median) | min–max | baseline (median) | baseline is "
+        "| ratio (per-run range) | goal "
         "| met |",
         "|---|---:|---:|---:|---|---:|---|---|",
     ]
@@ -232,6 +233,9 @@ def markdown(results: dict[str, Any]) -> str:
             )
         met = "" if f["goal_met"] is None else ("yes" if f["goal_met"] else "no")
         ratio = f"{f['ratio']:.2f}" if f["ratio"] is not None else "–"
+        paired = f.get("ratio_per_run") or {}
+        if paired.get("min") is not None and len(paired.get("runs", [])) > 1:
+            ratio += f" ({paired['min']:.2f}–{paired['max']:.2f})"
         baseline = fmt(base["median"], unit) if base and base["median"] is not None else "–"
         lines.append(
             f"| {f['title'].strip()} | {fmt(ours['median'], unit)} {unit}{extra} | "
