@@ -1,4 +1,9 @@
-"""Prototype (not in src): what it takes to reach 60 % of raw at 8 writers.
+"""Prototype: what it takes to reach 60 % of raw at 8 writers.
+
+Group commit, the owned plan cache and in-memory snapshots are now in src
+(domain.application, env GROUP_COMMIT); this prototype runs with src's own
+fast path switched off (GROUP_COMMIT=n) so the two never share a queue, and
+still differs in its recorder (bench.proposals.FunctionChainRecorder).
 
 `BatchedPlansApplication` subclasses `PlansApplication` and changes three
 things, each switchable so the bench can measure what each one gains:
@@ -311,6 +316,7 @@ def open_batched_application(settings: Any, **options: Any) -> BatchedPlansAppli
     function = options.pop("function", True)
     env = settings.library_env(create_table=False)
     env["POSTGRES_PRE_PING"] = "y" if pre_ping else "n"
+    env["GROUP_COMMIT"] = "n"  # src's committer and cache would clash with this subclass's
     if fast_recorder:
         from bench.proposals import FAST_RECORDER_TOPIC, FUNCTION_RECORDER_TOPIC
 

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = None
     cipher_key: SecretStr | None = None
     snapshot_interval: int = Field(default=50, ge=2, le=10_000)
+    # Commands on different plans share one commit (PostgreSQL; see domain.application).
+    group_commit: bool = True
     pool_size: int = Field(default=8, ge=1, le=200)
     # Read-your-writes: how long a query with min_position waits before 503.
     min_position_wait_seconds: float = Field(default=5.0, ge=0, le=60)
@@ -87,6 +89,7 @@ class Settings(BaseSettings):
         env: dict[str, str] = {
             "CREATE_TABLE": "y" if create_table else "n",
             "SNAPSHOT_INTERVAL": str(self.snapshot_interval),
+            "GROUP_COMMIT": "y" if self.group_commit else "n",
             "IS_SNAPSHOTTING_ENABLED": "y",
         }
         if params["backend"] == "sqlite":
