@@ -106,7 +106,9 @@ def lock_holders(settings: Settings) -> dict[int, list[str]]:
         rows = conn.execute(
             "SELECT l.objid::bigint, a.application_name FROM pg_locks l "
             "JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND l.classid = %s AND l.objsubid = 2 AND l.granted",
+            "WHERE l.locktype = 'advisory' AND l.classid = %s AND l.objsubid = 2 AND l.granted "
+            # Advisory locks are per database; pg_locks lists every database's.
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             (ADVISORY_NAMESPACE,),
         ).fetchall()
     holders: dict[int, list[str]] = {}
