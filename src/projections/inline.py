@@ -18,13 +18,11 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 
 def canonical_record(
@@ -88,31 +86,48 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                 index=Identifier(f"{self.chain_table_name}_time_idx"), schema=schema, table=table
             )
         )
-        # Links of plans that start in this save are hashed here (the previous
-        # hash is b"") and go in as one array insert; links of existing plans
-        # read their predecessor in SQL, under the table lock, one statement per
-        # round (the k-th event of every plan in the save).
-        self.insert_new_links_statement = SQL(
-            "INSERT INTO {schema}.{table} (originator_id, originator_version, recorded_at, hash) "
-            "SELECT * FROM unnest(%b::uuid[], %b::bigint[], %b::timestamptz[], %b::bytea[])"
-        ).format(schema=schema, table=table).as_string(None)
-        self.insert_next_links_statement = SQL(
-            "INSERT INTO {schema}.{table} (originator_id, originator_version, recorded_at, hash) "
-            "SELECT n.id, n.v, n.at, sha256(coalesce((SELECT c.hash FROM {schema}.{table} c "
-            "WHERE c.originator_id = n.id AND c.originator_version = n.v - 1), ''::bytea) "
-            "|| n.rec) FROM unnest(%b::uuid[], %b::bigint[], %b::timestamptz[], %b::bytea[]) "
-            "AS n(id, v, at, rec)"
-        ).format(schema=schema, table=table).as_string(None)
-        # Plain typed arrays in binary, not the library's array of a composite
-        # type (dumped as text, escaping every bytea: half a bulk save's CPU).
-        self.insert_events_arrays_statement = SQL(
-            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest(%b::uuid[], %b::bigint[], %b::text[], %b::bytea[]) "
-            "RETURNING notification_id"
-        ).format(schema=schema, table=Identifier(self.events_table_name)).as_string(None)
-        self.lock_statements_text = [q.as_string(None) for q in self.lock_table_statements]
-        self.notify_statement_text = (
-            SQL("NOTIFY {0}").format(Identifier(self.channel_name)).as_string(None)
+        # The whole save is ONE statement: this function takes the table lock
+        # (commit order = position order, so readers never pass a gap), NOTIFYs
+        # followers, inserts the events (returning their positions in order) and
+        # each chain link, hashed from its predecessor read under the lock. One
+        # round trip and one flush per save. Unlike the library's
+        # POSTGRES_ENABLE_DB_FUNCTIONS, it keeps the lock and is named after
+        # its own table.
+        self.append_function = Identifier(self.datastore.schema, f"{events_table_name}_append")
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE OR REPLACE FUNCTION {function}(ids uuid[], versions bigint[], "
+                "topics text[], states bytea[], ats timestamptz[], records bytea[]) "
+                "RETURNS SETOF bigint LANGUAGE plpgsql AS $body$\n"
+                "DECLARE i int; previous bytea;\n"
+                "BEGIN\n"
+                "  SET LOCAL lock_timeout = '{timeout}s';\n"
+                "  LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;\n"
+                "  PERFORM pg_notify({channel}, '');\n"
+                "  RETURN QUERY INSERT INTO {schema}.{events} "
+                "(originator_id, originator_version, topic, state) "
+                "SELECT * FROM unnest(ids, versions, topics, states) RETURNING notification_id;\n"
+                "  FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP\n"
+                "    previous := NULL;\n"
+                "    SELECT c.hash INTO previous FROM {schema}.{chain} c "
+                "WHERE c.originator_id = ids[i] AND c.originator_version = versions[i] - 1;\n"
+                "    INSERT INTO {schema}.{chain} VALUES (ids[i], versions[i], ats[i], "
+                "sha256(coalesce(previous, ''::bytea) || records[i]));\n"
+                "  END LOOP;\n"
+                "END $body$"
+            ).format(
+                function=self.append_function,
+                timeout=SQL(str(int(self.datastore.lock_timeout))),
+                schema=schema,
+                events=Identifier(self.events_table_name),
+                chain=table,
+                channel=Literal(self.channel_name),
+            )
+        )
+        self.append_statement = (
+            SQL("SELECT * FROM {function}(%b, %b, %b, %b, %b, %b) AS position")
+            .format(function=self.append_function)
+            .as_string(None)
         )
         self.select_links_statement = SQL(
             "SELECT originator_version, recorded_at, hash FROM {schema}.{table} "
@@ -136,92 +151,29 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         ).format(schema=schema, table=Identifier(self.events_table_name))
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
-        """The whole transaction in ONE round trip: BEGIN, lock, NOTIFY, events,
-        links and COMMIT queued in one pipeline, then one Sync.
+        """One autocommit statement per save (see the append function above).
 
-        The library syncs after the INSERT and commits on leaving
-        `conn.transaction()` (two round trips); when the INSERT failed on a
-        version clash the COMMIT could meet the aborted pipeline and the clash
-        surfaced as OperationalError("pipeline aborted"), retried 10 x 0.2 s.
-        Here a clash is always an IntegrityError at once, rolled back. The lock
-        still makes commit order equal id order: readers never pass a gap.
+        A version clash is an IntegrityError at once (the statement's implicit
+        transaction rolls back); a lock timeout or lost connection is an
+        OperationalError, answered 503 by the API.
         """
         if not stored_events:
             return []
-        with self.datastore.get_connection() as conn:
-            curs = conn.cursor()
-            try:
-                with conn.pipeline() as pipeline:
-                    curs.execute("BEGIN")
-                    self._insert_stored_events(curs, stored_events, **kwargs)
-                    conn.cursor().execute("COMMIT")
-                    pipeline.sync()
-                return [row["notification_id"] for row in curs.fetchall()]
-            except psycopg.errors.UniqueViolation:
-                conn.execute("ROLLBACK")
-                raise
-            except psycopg.Error:
-                # A lock timeout or lost connection may leave a queued statement
-                # unparsed: drop the connection, the pool replaces it.
-                conn.close()
-                raise
-
-    def _insert_stored_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        for statement in self.lock_statements_text:
-            curs.execute(statement, prepare=True)
-        curs.execute(self.notify_statement_text)
-        curs.execute(
-            self.insert_events_arrays_statement,
-            (
-                [e.originator_id for e in stored_events],
-                [e.originator_version for e in stored_events],
-                [e.topic for e in stored_events],
-                [e.state for e in stored_events],
-            ),
-            prepare=True,
-        )
         times = _recorded_at(kwargs, len(stored_events))
-        new = {e.originator_id for e in stored_events if e.originator_version == 1}
-        heads: dict[Any, bytes] = {}
-        fresh: tuple[list[Any], list[int], list[datetime], list[bytes]] = ([], [], [], [])
-        rounds: list[list[tuple[StoredEvent, datetime, bytes]]] = []
-        seen: dict[Any, int] = {}
-        for event, at in zip(stored_events, times, strict=True):
-            record = canonical_record(
-                event.originator_id, event.originator_version, event.topic, event.state
-            )
-            if event.originator_id in new:
-                link = chain_hash(heads.get(event.originator_id, b""), record)
-                heads[event.originator_id] = link
-                for column, value in zip(
-                    fresh, (event.originator_id, event.originator_version, at, link), strict=True
-                ):
-                    column.append(value)
-                continue
-            k = seen.get(event.originator_id, 0)
-            seen[event.originator_id] = k + 1
-            if k == len(rounds):
-                rounds.append([])
-            rounds[k].append((event, at, record))
-        # The links go through a cursor of their own: the caller reads the new
-        # notification ids from this one's results. Not prepared: a statement
-        # queued behind a failed one is never parsed.
-        with curs.connection.cursor() as links:
-            if fresh[0]:
-                links.execute(self.insert_new_links_statement, fresh, prepare=False)
-            for batch in rounds:
-                links.execute(
-                    self.insert_next_links_statement,
-                    (
-                        [e.originator_id for e, _, _ in batch],
-                        [e.originator_version for e, _, _ in batch],
-                        [at for _, at, _ in batch],
-                        [record for _, _, record in batch],
-                    ),
-                    prepare=False,
-                )
+        params = (
+            [e.originator_id for e in stored_events],
+            [e.originator_version for e in stored_events],
+            [e.topic for e in stored_events],
+            [e.state for e in stored_events],
+            list(times),
+            [
+                canonical_record(e.originator_id, e.originator_version, e.topic, e.state)
+                for e in stored_events
+            ],
+        )
+        with self.datastore.get_connection() as conn:
+            rows = conn.execute(self.append_statement, params, prepare=True).fetchall()
+        return [row["position"] for row in rows]
 
     def _fetch(self, statement: Any, params: Sequence[Any]) -> list[DictRow]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
