@@ -207,8 +207,8 @@ def bench_append(
                     baseline=fig.baseline,
                     baseline_name=fig.baseline_name,
                     goal="≥ 60 % of raw" if writers >= 8 else None,
-                    note="bench/groupcommit.py: src's group commit plus the one-statement "
-                    "function recorder and pool pre-ping off (not in src yet)",
+                    note="bench/groupcommit.py: the prototype of src's group commit, "
+                    "with pool pre-ping off (not in src)",
                 )
                 proto.extra = {"ratio_vs_peer": round(proto_spread.median / peer_spread.median, 4)}
                 if writers >= 8:
