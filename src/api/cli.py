@@ -101,12 +101,12 @@ def prepare(settings: Settings) -> None:
         init_schema(settings)
 
 
-def open_app(settings: Settings) -> PlansApplication:
+def open_app(settings: Settings, *, check_readable: bool = True) -> PlansApplication:
     from api.runtime import StoreUnreadableError, open_application
 
     with database_errors(settings):
         try:
-            return open_application(settings)
+            return open_application(settings, check_readable=check_readable)
         except StoreUnreadableError as e:
             fail(str(e), EXIT_BAD_SETTING)
 
@@ -367,7 +367,9 @@ def verify(
     from projections.audit import verify_all, verify_plan
 
     settings = settings_or_exit()
-    app = open_app(settings)
+    # The chain covers the stored (encrypted) bytes: an auditor without the
+    # cipher key, or a store whose key was destroyed, can still be verified.
+    app = open_app(settings, check_readable=False)
     try:
         with database_errors(settings):
             if plan is not None:

@@ -70,7 +70,7 @@ class StoreUnreadableError(RuntimeError):
     """The event store cannot be read with these settings (e.g. wrong or missing key)."""
 
 
-def open_application(settings: Settings) -> PlansApplication:
+def open_application(settings: Settings, *, check_readable: bool = True) -> PlansApplication:
     """The application, after checking that its stored events can be read.
 
     An encrypted store opened without its key (or with another key) must
@@ -78,6 +78,8 @@ def open_application(settings: Settings) -> PlansApplication:
     """
     app = PlansApplication(env=settings.library_env(create_table=False))
     reconnect_promptly(getattr(app.recorder, "datastore", None))
+    if not check_readable:
+        return app
     try:
         check_store_readable(app)
     except StoreUnreadableError:

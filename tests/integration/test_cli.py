@@ -7,6 +7,7 @@ console script in a subprocess with a clean environment.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import signal
@@ -245,6 +246,24 @@ def test_demo_then_read_models_then_verify(
     missing = runner.invoke(cli, ["verify", "--plan", str(uuid4())], env=env)
     assert missing.exit_code == 1
     assert "not found" in missing.stderr
+
+
+def test_verify_needs_no_cipher_key_where_serving_does(
+    runner: CliRunner, settings: Settings
+) -> None:
+    key = base64.b64encode(bytes(range(32))).decode()
+    written = runner.invoke(
+        cli, ["demo", "--plans", "3"], env={**settings_env(settings), "PLANS_CIPHER_KEY": key}
+    )
+    assert written.exit_code == 0, written.stderr
+    # The chain covers the stored, encrypted bytes: an auditor without the key
+    # (or after crypto-shredding) can still check every plan.
+    checked = runner.invoke(cli, ["verify"], env=settings_env(settings))
+    assert checked.exit_code == 0, checked.stderr
+    assert "every chain intact" in checked.stdout
+    served = runner.invoke(cli, ["serve", "--port", "1"], env=settings_env(settings))
+    assert served.exit_code == 2
+    assert "PLANS_CIPHER_KEY" in served.stderr
 
 
 def test_rebuild_refuses_an_unknown_read_model(runner: CliRunner, settings: Settings) -> None:
