@@ -3,7 +3,7 @@
 Group commit, the owned plan cache and in-memory snapshots are now in src
 (domain.application, env GROUP_COMMIT); this prototype runs with src's own
 fast path switched off (GROUP_COMMIT=n) so the two never share a queue, and
-still differs in its recorder (bench.proposals.FunctionChainRecorder).
+still differs in its plan cache switches and pool pre-ping (its recorder is src's).
 
 `BatchedPlansApplication` subclasses `PlansApplication` and changes three
 things, each switchable so the bench can measure what each one gains:
@@ -30,7 +30,7 @@ things, each switchable so the bench can measure what each one gains:
 Also `pre_ping=False` (POSTGRES_PRE_PING=n) removes one round trip per pool
 checkout, `fast_recorder=True` uses bench.proposals.FastChainRecorder (one
 chain statement per batch instead of one per event, the transaction in one
-round trip) and `function=True` (default) its FunctionChainRecorder: the
+round trip) and `function=True` (default) src's recorder: the
 whole save is one statement calling a PL/pgSQL function.
 """
 
@@ -324,6 +324,4 @@ def open_batched_application(settings: Any, **options: Any) -> BatchedPlansAppli
             FUNCTION_RECORDER_TOPIC if function else FAST_RECORDER_TOPIC
         )
     app = BatchedPlansApplication(env=env, **options)
-    if fast_recorder and function:
-        app.recorder.create_function()  # type: ignore[attr-defined]
     return app
