@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -25,7 +24,6 @@ from api.settings import Settings
 from domain import errors
 from domain.application import CommandResult, PlansApplication
 from domain.plan import Actor
-from domain.policy import policy_id
 
 # A malformed plan id names no plan: it becomes an id no plan can have, so the
 # request still fails with 404 in its proper turn (after body validation).
@@ -208,14 +206,6 @@ def refuse_both(**given: Any) -> None:
             f"give only one of {', '.join(names)}",
             errors=[{"field": name, "message": "give only one of these"} for name in names],
         )
-
-
-def policy_version(plans: PlansApplication, clinic: str) -> int:
-    """The clinic policy's own version; 0 while the defaults apply."""
-    try:
-        return int(plans.repository.get(policy_id(clinic)).version)
-    except AggregateNotFoundError:
-        return 0
 
 
 def invalid(field: str, message: str) -> ProblemError:

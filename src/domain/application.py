@@ -341,11 +341,15 @@ class PlansApplication(Application[UUID]):
         return self.get_plan(plan_id, clinic, version=version)
 
     def policy_for(self, clinic: str) -> PolicyTerms:
+        return self.review_policy(clinic)[0]
+
+    def review_policy(self, clinic: str) -> tuple[PolicyTerms, int]:
+        """The clinic's policy terms and the policy's own version (0: the defaults apply)."""
         try:
             policy: ReviewPolicy = self.repository.get(policy_id(clinic))
         except AggregateNotFoundError:
-            return DEFAULT_POLICY
-        return policy.terms
+            return DEFAULT_POLICY, 0
+        return policy.terms, policy.version
 
     # --------------------------------------------------------------- commands
     def create_plan(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.auth import AnyRole
-from api.deps import PolicyCmd, Svc, etag, policy_version
+from api.deps import PolicyCmd, Svc, etag
 from api.problems import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import PolicySetResponse, SetPolicyRequest
@@ -22,8 +22,7 @@ router = APIRouter(route_class=AuditedRoute, tags=["policy"])
     summary="The clinic's review policy",
 )
 def get_policy(svc: Svc, principal: AnyRole, response: Response) -> PolicyView:
-    terms = svc.plans.policy_for(principal.clinic)
-    version = policy_version(svc.plans, principal.clinic)
+    terms, version = svc.plans.review_policy(principal.clinic)
     response.headers["ETag"] = etag(version)
     return PolicyView(
         clinic=principal.clinic,
