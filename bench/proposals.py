@@ -23,7 +23,7 @@ import psycopg
 from eventsourcing.persistence import StoredEvent
 from psycopg.sql import SQL, Identifier
 
-from projections.inline import (
+from eventstore.recorders import (
     ChainedPostgresRecorder,
     _recorded_at,
     canonical_record,
@@ -251,4 +251,4 @@ class FastReviewQueue:
 # ------------------------------------------------------- one statement per save
 # Adopted: src's ChainedPostgresRecorder now saves through its own PL/pgSQL
 # append function (created by the init step), so the prototype points there.
-FUNCTION_RECORDER_TOPIC = "projections.inline:ChainedPostgresRecorder"
+FUNCTION_RECORDER_TOPIC = "eventstore.recorders:ChainedPostgresRecorder"

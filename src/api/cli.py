@@ -364,7 +364,7 @@ def verify(
     Exit code 1 when any plan's chain is broken.
     """
     from domain.errors import NotFoundError
-    from projections.audit import verify_all, verify_plan
+    from eventstore.history import verify_all, verify_plan
 
     settings = settings_or_exit()
     # The chain covers the stored (encrypted) bytes: an auditor without the

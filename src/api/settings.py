@@ -98,7 +98,6 @@ class Settings(BaseSettings):
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
                 SQLITE_DBNAME=params["path"],
                 SQLITE_LOCK_TIMEOUT="30",
-                APPLICATION_RECORDER_TOPIC="projections.inline:ChainedSQLiteRecorder",
             )
         else:
             env.update(
@@ -115,8 +114,12 @@ class Settings(BaseSettings):
                 POSTGRES_LOCK_TIMEOUT="10",
                 POSTGRES_PRE_PING="y",
                 POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT="10",
-                APPLICATION_RECORDER_TOPIC="projections.inline:ChainedPostgresRecorder",
             )
+        # Which recorder class serves the backend is wiring, decided by the
+        # composition root (by import, not by a class name written here).
+        from api.composition import recorder_topic
+
+        env["APPLICATION_RECORDER_TOPIC"] = recorder_topic(params["backend"])
         if self.cipher_key is not None:
             env.update(
                 CIPHER_TOPIC="eventsourcing.cryptography:AESCipher",

@@ -41,12 +41,12 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
-from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment
 
 from domain import errors
 from domain.plan import Actor, Plan
 from domain.policy import DEFAULT_POLICY, PolicyTerms, ReviewPolicy, policy_id
+from domain.store import PlanEventStore, StoreMisconfiguredError
 
 PLAN_NAMESPACE = uuid5(NAMESPACE_URL, "urn:plans:plan")
 MAX_ATTEMPTS = 60
@@ -117,6 +117,14 @@ class PlansApplication(Application[UUID]):
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         super().__init__(env)
+        if not isinstance(self.recorder, PlanEventStore):
+            recorder = type(self.recorder).__name__
+            super().close()
+            raise StoreMisconfiguredError(
+                f"the event recorder {recorder} does not implement PlanEventStore "
+                "(hash chain and time index): configure one of eventstore.recorders"
+            )
+        self.store: PlanEventStore = self.recorder
         interval = int(self.env.get(self.SNAPSHOT_INTERVAL) or 50)
         self.snapshotting_intervals = {Plan: interval}
         self._listeners: list[Callable[[int], None]] = []
@@ -125,8 +133,8 @@ class PlansApplication(Application[UUID]):
         # SQLite serialises writers itself (and an in-memory database lives
         # on one connection): there every save stays its own transaction.
         enabled = (self.env.get(self.GROUP_COMMIT) or "y").strip().lower()
-        self.group_commit = enabled in ("y", "yes", "t", "true", "on", "1") and not isinstance(
-            self.recorder, SQLiteApplicationRecorder
+        self.group_commit = (
+            enabled in ("y", "yes", "t", "true", "on", "1") and not self.store.serialises_writers
         )
         # Threads between loading a plan and queuing its save: while any are,
         # the committer waits (at most MAX_WAIT) for them to join the batch.
@@ -312,12 +320,14 @@ class PlansApplication(Application[UUID]):
                 listener(position)
 
     def _position_of(self, plan_id: UUID, version: int) -> int | None:
-        lookup = getattr(self.recorder, "position_of", None)
-        return lookup(plan_id, version) if lookup else None
+        return self.store.position_of(plan_id, version)
 
-    def head_hash(self, plan_id: UUID) -> str | None:
-        lookup = getattr(self.recorder, "head_hash", None)
-        return lookup(plan_id) if lookup else None
+    def head_hash(self, plan_id: UUID) -> str:
+        """The plan's newest chain link, which a signature records."""
+        head = self.store.head_hash(plan_id)
+        if head is None:
+            raise errors.PlanNotFoundError(f"plan {plan_id} not found")
+        return head
 
     # ------------------------------------------------------------------ reads
     def get_plan(self, plan_id: UUID, clinic: str, version: int | None = None) -> Plan:
@@ -334,7 +344,7 @@ class PlansApplication(Application[UUID]):
 
     def plan_as_of(self, plan_id: UUID, clinic: str, instant: datetime) -> Plan:
         """The plan as it was at `instant` (the last version recorded at or before it)."""
-        version = self.recorder.version_at(plan_id, instant)  # type: ignore[attr-defined]
+        version = self.store.version_at(plan_id, instant)
         if version is None:
             # Not yet created then, or no such plan: either way there is nothing to show.
             raise errors.VersionNotFoundError(f"plan {plan_id} did not exist at that time", "as_of")

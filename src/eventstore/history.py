@@ -3,7 +3,7 @@
 Everything here reads the event store (never a read model), so answers always
 include the caller's own writes.
 
-The tamper-evidence chain lives in the recorder (`projections.inline`): per
+The tamper-evidence chain lives in the recorder (`eventstore.recorders`): per
 plan, hash_v = sha256(hash_{v-1} || canonical_record(id, v, topic, stored
 bytes)), hash_0 = b"". It covers the stored, possibly encrypted, bytes, so
 verifying needs no cipher key and is untouched by upcasting.
@@ -46,7 +46,7 @@ from domain import errors
 from domain.application import PlansApplication
 from domain.documents import event_data, event_type, plan_document, summarize
 from domain.plan import Plan
-from projections.inline import canonical_record, chain_hash, utc_text
+from eventstore.recorders import canonical_record, chain_hash, utc_text
 
 EXPORT_PAGE = 500
 
@@ -177,7 +177,7 @@ def _stored_and_links(
     if app.snapshots is not None:
         newest = app.snapshots.recorder.select_events(plan_id, desc=True, limit=1)
         snapshot_version = newest[0].originator_version if newest else 0
-    recorder: Any = app.recorder
+    recorder = app.store
     links = {v: h for v, _, h in recorder.chain_links(plan_id)}
     events = {e.originator_version: e for e in recorder.select_events(plan_id)}
     newest_link = max(links, default=0)
@@ -243,7 +243,7 @@ def verify_all(
     are still checked. Only aggregates whose every stored event is known to
     be another aggregate's (the clinics' review policies) are left out.
     """
-    topics: dict[UUID, set[str]] = app.recorder.originator_topics()  # type: ignore[attr-defined]
+    topics: dict[UUID, set[str]] = app.store.originator_topics()
     plan_ids = sorted(
         (oid for oid, ts in topics.items() if not ts or any(_is_plan_topic(t) for t in ts)),
         key=str,
@@ -304,7 +304,7 @@ def timeline_export(app: PlansApplication, plan_id: UUID) -> Iterator[dict[str, 
     (before streaming) when the plan has no events; then pages through the
     events, so long plans stream. The caller checks the clinic first.
     """
-    recorder: Any = app.recorder
+    recorder = app.store
     first_page = recorder.select_events(plan_id, limit=EXPORT_PAGE)
     if not first_page:
         raise errors.PlanNotFoundError(f"plan {plan_id} not found")
@@ -318,7 +318,7 @@ def _export_pages(
     page: list[StoredEvent],
     links: dict[int, tuple[datetime, bytes]],
 ) -> Iterator[dict[str, Any]]:
-    recorder: Any = app.recorder
+    recorder = app.store
     while page:
         for stored in page:
             version = stored.originator_version

@@ -1,7 +1,8 @@
-"""Inline projections: written in the same transaction as the events themselves.
+"""The event recorders: events, hash chain and time index in one transaction.
 
-The event recorders below add one row per stored event to an `<events>_chain`
-table: when the event was recorded (the (plan, time) → version index that
+They implement the domain's `PlanEventStore` (domain/store.py): one subclass
+per backend (PostgreSQL, SQLite, and in-memory for unit tests). Each adds
+one row per stored event to an `<events>_chain` table: when the event was recorded (the (plan, time) → version index that
 answers "the plan as of an instant") and a SHA-256 hash chaining the stored
 record to its predecessor of the same plan (tamper evidence).
 
@@ -19,10 +20,13 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
+
+from domain.store import PlanEventStore
 
 
 def canonical_record(
@@ -60,7 +64,7 @@ def _group_topics(rows: Iterable[tuple[Any, str | None]]) -> dict[UUID, set[str]
     return topics
 
 
-class ChainedPostgresRecorder(PostgresApplicationRecorder):
+class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
     """PostgreSQL event recorder that also writes the chain and time index."""
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
@@ -203,8 +207,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         return _group_topics((r["originator_id"], r["topic"]) for r in rows)
 
 
-class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+class ChainedSQLiteRecorder(PlanEventStore, SQLiteApplicationRecorder):
     """SQLite event recorder that also writes the chain and time index."""
+
+    serialises_writers = True
 
     def __init__(self, datastore: Any, events_table_name: str = "stored_events") -> None:
         self.chain_table_name = f"{events_table_name}_chain"
@@ -296,3 +302,59 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             [],
         )
         return _group_topics((r["originator_id"], r["topic"]) for r in rows)
+
+
+class ChainedPOPORecorder(PlanEventStore, POPOApplicationRecorder):
+    """In-memory event recorder with the same chain and time index (unit tests)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._links: dict[UUID, dict[int, tuple[datetime, bytes]]] = {}
+
+    def _insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        with self._database_lock:
+            notification_ids = super()._insert_events(stored_events, **kwargs)
+            times = _recorded_at(kwargs, len(stored_events))
+            for event, at in zip(stored_events, times, strict=True):
+                links = self._links.setdefault(UUID(str(event.originator_id)), {})
+                previous = links.get(event.originator_version - 1, (at, b""))[1]
+                record = canonical_record(
+                    event.originator_id, event.originator_version, event.topic, event.state
+                )
+                links[event.originator_version] = (at, chain_hash(previous, record))
+            return notification_ids
+
+    def chain_links(self, originator_id: UUID) -> list[tuple[int, datetime, bytes]]:
+        with self._database_lock:
+            links = self._links.get(originator_id, {})
+            return [(v, at, h) for v, (at, h) in sorted(links.items())]
+
+    def head_hash(self, originator_id: UUID) -> str | None:
+        links = self.chain_links(originator_id)
+        return links[-1][2].hex() if links else None
+
+    def version_at(self, originator_id: UUID, instant: datetime) -> int | None:
+        versions = [v for v, at, _ in self.chain_links(originator_id) if at <= instant]
+        return max(versions, default=None)
+
+    def position_of(self, originator_id: UUID, version: int) -> int | None:
+        with self._database_lock:
+            index = self._stored_events_index[str(originator_id)].get(version)
+            return None if index is None else index + 1
+
+    def originator_topics(self) -> dict[UUID, set[str]]:
+        with self._database_lock:
+            rows: list[tuple[Any, str | None]] = [
+                (e.originator_id, e.topic) for e in self._stored_events
+            ]
+            rows += [(oid, None) for oid in self._links]
+        return _group_topics(rows)
+
+
+class ChainedPOPOFactory(POPOFactory):
+    """The in-memory persistence module, with the chained recorder."""
+
+    def application_recorder(self) -> ChainedPOPORecorder:
+        return ChainedPOPORecorder()

@@ -16,7 +16,7 @@ from domain import errors
 from domain.application import PlansApplication
 from domain.documents import plan_document
 from domain.plan import Actor
-from projections.inline import canonical_record, chain_hash
+from eventstore.recorders import canonical_record, chain_hash
 
 START = date(2024, 3, 1)
 CLINIC = "clinic-int"

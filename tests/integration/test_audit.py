@@ -22,8 +22,8 @@ from domain import errors
 from domain.application import CommandResult, PlansApplication
 from domain.documents import plan_document
 from domain.plan import Actor
-from projections import audit
-from projections.audit import diff_plans, timeline_export, verify_all, verify_plan
+from eventstore import history
+from eventstore.history import diff_plans, timeline_export, verify_all, verify_plan
 
 CLIENT = Actor("client-7", "clinician", CLINIC)
 SUPERVISOR = Actor("dr-sam", "supervisor", CLINIC)
@@ -417,7 +417,7 @@ def test_timeline_export_verifies_offline(
     # The recipe in the module docstring (for the README) works on a JSON-lines file.
     path = tmp_path / "timeline.jsonl"
     path.write_text("".join(json.dumps(item) + "\n" for item in lines))
-    recipe = audit.__doc__.split("::", 1)[1].split("The returned head", 1)[0]
+    recipe = history.__doc__.split("::", 1)[1].split("The returned head", 1)[0]
     namespace: dict[str, Any] = {}
     exec(textwrap.dedent(recipe), namespace)
     assert namespace["verify_export"](path, str(plan_id)) == app.head_hash(plan_id)

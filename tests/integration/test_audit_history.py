@@ -19,8 +19,8 @@ from domain import errors
 from domain.application import PlansApplication
 from domain.documents import plan_document
 from domain.plan import Plan
-from projections import audit
-from projections.audit import diff_plans, timeline_export, verify_plan
+from eventstore import history
+from eventstore.history import diff_plans, timeline_export, verify_plan
 
 
 def long_plan(app: PlansApplication, events: int) -> UUID:
@@ -90,8 +90,8 @@ def test_as_of_version_and_instant_over_several_snapshots(
 
     # A long plan still verifies, exports page by page, and diffs across snapshot boundaries.
     assert verify_plan(app, plan_id)["events_checked"] == 240
-    monkeypatch.setattr(audit, "EXPORT_PAGE", 100)
-    exported = list(audit.timeline_export(app, plan_id))
+    monkeypatch.setattr(history, "EXPORT_PAGE", 100)
+    exported = list(history.timeline_export(app, plan_id))
     assert [item["version"] for item in exported] == list(range(1, 241))
     assert all(b["prev_hash"] == a["hash"] for a, b in zip(exported, exported[1:], strict=False))
     assert exported[-1]["hash"] == app.head_hash(plan_id)

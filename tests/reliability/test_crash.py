@@ -34,7 +34,7 @@ from reliability_support import (
 
 from api.runtime import open_application
 from api.settings import Settings
-from projections.audit import verify_all
+from eventstore.history import verify_all
 from projections.catalog import MODELS
 from projections.readmodels import ReadModels
 from projections.runner import rebuild

@@ -9,10 +9,12 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from eventsourcing.utils import get_topic
 
 from domain import errors
 from domain.application import PlansApplication
 from domain.plan import Actor, Plan
+from eventstore.recorders import ChainedPOPOFactory
 
 START = date(2024, 1, 15)
 CLINIC = "clinic-a"
@@ -20,7 +22,8 @@ CLINICIAN = Actor("dr-who", "clinician", CLINIC)
 SUPERVISOR = Actor("dr-boss", "supervisor", CLINIC)
 REQUIRED = ("clinician", "client")
 
-POPO_ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo", "IS_SNAPSHOTTING_ENABLED": "y"}
+# In memory, with the same hash chain and time index as the real stores.
+POPO_ENV = {"PERSISTENCE_MODULE": get_topic(ChainedPOPOFactory), "IS_SNAPSHOTTING_ENABLED": "y"}
 
 
 def day(n: int) -> date:

@@ -8,7 +8,9 @@ import pytest
 from domain_support import CLINIC, CLINICIAN, START, day, measure, new_app, stored_versions
 
 from domain import errors
+from domain.application import PlansApplication
 from domain.plan import Actor
+from domain.store import StoreMisconfiguredError
 
 
 @pytest.fixture
@@ -102,10 +104,16 @@ def test_unknown_plan_and_versions_out_of_range_are_not_found(app):
 
 def test_signature_records_the_head_hash_the_store_offers(app):
     plan_id = app.create_plan(CLINICIAN, "client-1", START).plan_id
+    head_when_signed = app.head_hash(plan_id)
     app.sign_plan(plan_id, CLINICIAN, "clinician", day(1), signer_name="Dr Who")
     signature = app.get_plan(plan_id, CLINIC).signatures[0]
     assert signature["version"] == 1
-    assert signature["head_hash"] == app.head_hash(plan_id)  # None without a chained recorder
+    assert signature["head_hash"] == head_when_signed and len(head_when_signed) == 64
+
+
+def test_a_store_without_hash_chain_and_time_index_refuses_to_start():
+    with pytest.raises(StoreMisconfiguredError, match="PlanEventStore"):
+        PlansApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
 
 
 def test_client_id_and_diagnoses_are_checked_at_creation(app):

@@ -21,7 +21,7 @@ from api.problems import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.views import PlanDiff, Timeline, Verification
 from domain import errors
-from projections import audit
+from eventstore import history
 
 router = APIRouter(route_class=AuditedRoute, tags=["audit"])
 NDJSON = "application/x-ndjson"
@@ -55,7 +55,7 @@ def timeline(
         # The export reads the event store itself: always complete and current.
         svc.plans.get_plan(plan_id, principal.clinic)
         lines = b"".join(
-            orjson.dumps(item) + b"\n" for item in audit.timeline_export(svc.plans, plan_id)
+            orjson.dumps(item) + b"\n" for item in history.timeline_export(svc.plans, plan_id)
         )
         return Response(lines, media_type=NDJSON)
     wait_for_position(svc, min_position, "plan_timeline")
@@ -89,7 +89,7 @@ def diff(
             raise errors.VersionNotFoundError(
                 f"plan {plan_id} has no version {from_version}", "from_version"
             )
-    result = audit.diff_plans(svc.plans, plan_id, principal.clinic, from_version, to_version)
+    result = history.diff_plans(svc.plans, plan_id, principal.clinic, from_version, to_version)
     return PlanDiff.model_validate(result)
 
 
@@ -101,4 +101,4 @@ def diff(
 )
 def verify(plan_id: PlanId, svc: Svc, principal: PlanReader) -> Verification:
     svc.plans.get_plan(plan_id, principal.clinic)
-    return Verification.model_validate(audit.verify_plan(svc.plans, plan_id))
+    return Verification.model_validate(history.verify_plan(svc.plans, plan_id))
