@@ -2,8 +2,9 @@
 
 They implement the domain's `PlanEventStore` (domain/store.py): one subclass
 per backend (PostgreSQL, SQLite, and in-memory for unit tests). Each adds
-one row per stored event to an `<events>_chain` table: when the event was recorded (the (plan, time) → version index that
-answers "the plan as of an instant") and a SHA-256 hash chaining the stored
+one row per stored event to an `<events>_chain` table: when the event was
+recorded (the (plan, time) → version index that answers "the plan as of an
+instant") and a SHA-256 hash chaining the stored
 record to its predecessor of the same plan (tamper evidence).
 
 The hash covers what is stored (id, version, topic and the stored bytes,
