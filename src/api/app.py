@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import access_log as access_log_module
-from api import problems
+from api import problem_details
 from api.deps import Services
 from api.limits import BodyLimitMiddleware
 from api.outage import DatabaseBreaker
@@ -107,5 +107,5 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    problems.install(app)
+    problem_details.install(app)
     return app

@@ -17,7 +17,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.problems import ProblemError
+from api.problem_details import ProblemError
 
 CLINICIAN, SUPERVISOR, AUDITOR, ANALYST = "clinician", "supervisor", "auditor", "analyst"
 ROLES = (CLINICIAN, SUPERVISOR, AUDITOR, ANALYST)

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from api.access_log import AccessLog
 from api.auth import POLICY_WRITERS, WRITERS, Allow, Principal
 from api.outage import DatabaseBreaker
-from api.problems import ProblemError, unavailable
+from api.problem_details import ProblemError, unavailable
 from api.schemas.common import EARLIEST, LATEST, plausible_date
 from api.settings import Settings
 from domain import errors

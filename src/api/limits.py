@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import ProblemError, problem_response
+from api.problem_details import ProblemError, problem_response
 
 
 def too_large(limit: int) -> ProblemError:

@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 from eventsourcing.persistence import OperationalError
 
-from api.problems import DATABASE_ERRORS, ProblemError, unavailable
+from api.problem_details import DATABASE_ERRORS, ProblemError, unavailable
 from api.settings import Settings
 
 log = logging.getLogger("plans.api")

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.access_log import AccessEntry
 from api.auth import Allow, Principal
-from api.problems import status_for
+from api.problem_details import status_for
 
 
 def find_guard(dependant: Dependant) -> Allow | None:

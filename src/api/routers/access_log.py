@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import LogReader
 from api.deps import DayOrInstant, Svc, parse_bound
-from api.problems import problem_responses
+from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.views import AccessLogPage
 

@@ -17,7 +17,7 @@ from api.deps import (
     invalid,
     wait_for_position,
 )
-from api.problems import problem_responses
+from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.views import PlanDiff, Timeline, Verification
 from domain import errors

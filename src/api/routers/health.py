@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import Svc
-from api.problems import DATABASE_ERRORS, ProblemError, problem_responses, unavailable
+from api.problem_details import DATABASE_ERRORS, ProblemError, problem_responses, unavailable
 from api.schemas.views import Health, Readiness
 
 router = APIRouter(tags=["health"])

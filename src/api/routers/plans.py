@@ -19,7 +19,7 @@ from api.deps import (
     refuse_both,
     wait_for_position,
 )
-from api.problems import problem_responses
+from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import ClosePlanRequest, CreatePlanRequest, PlanCreatedResponse
 from api.schemas.common import CommandAck, Ident

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from api.auth import AnyRole
 from api.deps import PolicyCmd, Svc, etag
-from api.problems import problem_responses
+from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import PolicySetResponse, SetPolicyRequest
 from api.schemas.views import PolicyView

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import ANALYST, AnyRole, PlanReader
 from api.deps import DayOrInstant, MinPosition, Svc, parse_bound, wait_for_position
-from api.problems import problem_responses
+from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.common import IsoDate
 from api.schemas.views import ReviewQueue, RevisionPage

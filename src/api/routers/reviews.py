@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.deps import Cmd, PlanId
-from api.problems import problem_responses
+from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import ChangeReviewIntervalRequest, ReviewPlanRequest
 from api.schemas.common import CommandAck

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from api.auth import PlanReader
 from api.deps import Cmd, MinPosition, PlanId, Svc, ensure_visible, wait_for_position
-from api.problems import problem_responses
+from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     RecordScoreRequest,
