@@ -141,7 +141,6 @@ def bench_append(
     commands: dict[int, int],
     plans_per_writer: int,
     log: Callable[[str], None],
-    prototype: bool = True,
 ) -> list[Figure]:
     from api.runtime import init_schema, open_application
 
@@ -152,9 +151,6 @@ def bench_append(
     try:
         max_writers = max(commands)
         plan_ids = make_plans(app, plans_per_writer * max_writers)
-        # The prototype writes plans of its own: a process whose plans another
-        # process keeps changing measures cache misses and clashes, not the path.
-        proto_ids = make_plans(app, plans_per_writer * max_writers) if prototype else []
         peer_ids = peer.create_many([f"t{i}" for i in range(plans_per_writer * max_writers)])
         # Warm up: pools, prepared statements, a few events per plan.
         rate(ours_workload(app, plan_ids, 1, 50), 1)
@@ -174,18 +170,14 @@ def bench_append(
                 goal="≥ 60 % of raw" if writers >= 8 else None,
             )
             peer_spread = Spread()
-            proto_spread = Spread()
             for rep in range(reps):
                 # Interleave, so drift on a shared machine hits all alike.
                 fig.baseline.add(rate(raw_workload(url, writers, count, state_size), writers))
                 fig.ours.add(rate(ours_workload(app, plan_ids, writers, count), writers))
                 peer_spread.add(rate(peer_workload(peer, peer_ids, writers, count), writers))
-                if prototype:
-                    proto_spread.add(_prototype_rate(settings, proto_ids, writers, count))
                 log(
                     f"append {writers}w rep {rep + 1}/{reps}: ours {fig.ours.values[-1]:.0f}/s, "
                     f"raw {fig.baseline.values[-1]:.0f}/s, peer {peer_spread.values[-1]:.0f}/s"
-                    + (f", prototype {proto_spread.values[-1]:.0f}/s" if prototype else "")
                 )
             ratio = fig.ratio or 0.0
             fig.extra = {
@@ -198,36 +190,7 @@ def bench_append(
             if writers >= 8:
                 fig.goal_met = ratio >= 0.60
             figures.append(fig)
-            if prototype:
-                proto = Figure(
-                    key=f"append_{writers}w_groupcommit",
-                    title=f"Append, {writers}w, group-commit prototype",
-                    unit="commands/s",
-                    ours=proto_spread,
-                    baseline=fig.baseline,
-                    baseline_name=fig.baseline_name,
-                    goal="≥ 60 % of raw" if writers >= 8 else None,
-                    note="bench/groupcommit.py: the prototype of src's group commit, "
-                    "with pool pre-ping off (not in src)",
-                )
-                proto.extra = {"ratio_vs_peer": round(proto_spread.median / peer_spread.median, 4)}
-                if writers >= 8:
-                    proto.goal_met = (proto.ratio or 0) >= 0.60
-                figures.append(proto)
         return figures
     finally:
         peer.close()
-        app.close()
-
-
-def _prototype_rate(settings: Any, plan_ids: list[UUID], writers: int, count: int) -> float:
-    """The group-commit prototype (bench/groupcommit.py), its plan cache warmed
-    with one command per plan (a server's cache is warm)."""
-    from bench.groupcommit import open_batched_application
-
-    app = open_batched_application(settings)
-    try:
-        rate(ours_workload(app, plan_ids, min(writers, 8), len(plan_ids)), min(writers, 8))
-        return rate(ours_workload(app, plan_ids, writers, count), writers)
-    finally:
         app.close()

@@ -51,13 +51,10 @@ def bench_bulk(
     log: Callable[[str], None],
 ) -> list[Figure]:
     from api.runtime import init_schema, open_application
-    from bench.proposals import fast_env
-    from domain.application import PlansApplication
 
     settings = bench_settings(url)
     init_schema(settings)
     app = open_application(settings)
-    fast = PlansApplication(env=fast_env(settings))
     with connect(url) as conn:
         conn.execute(RAW_DDL)
         conn.execute(RAW_INDEX)
@@ -70,7 +67,6 @@ def bench_bulk(
         baseline_name="raw COPY, same chunks",
     )
     executemany = Spread()
-    proposal = Spread()
     try:
         for rep in range(reps):
             rng = random.Random(100 + rep)
@@ -88,17 +84,6 @@ def bench_bulk(
             for chunk in chunks:
                 app.save(*chunk)
             fig.ours.add(total / (time.perf_counter() - started))
-            chunks = [
-                [
-                    build_plan(events_per_plan, rng, f"clinic-{i % 10}", i)
-                    for i in range(first, min(first + per_save, plans))
-                ]
-                for first in range(0, plans, per_save)
-            ]
-            started = time.perf_counter()
-            for chunk in chunks:
-                fast.save(*chunk)
-            proposal.add(total / (time.perf_counter() - started))
 
             with connect(url, autocommit=False) as conn:
                 started = time.perf_counter()
@@ -128,8 +113,7 @@ def bench_bulk(
                 conn.commit()
             log(
                 f"bulk import rep {rep + 1}/{reps}: ours {fig.ours.values[-1]:,.0f} events/s, "
-                f"COPY {fig.baseline.values[-1]:,.0f}, executemany {executemany.values[-1]:,.0f}, "
-                f"proposal {proposal.values[-1]:,.0f}"
+                f"COPY {fig.baseline.values[-1]:,.0f}, executemany {executemany.values[-1]:,.0f}"
             )
         fig.extra = {
             "events_per_run": plans * events_per_plan,
@@ -138,17 +122,6 @@ def bench_bulk(
             "raw_executemany": executemany.as_dict(),
             "ratio_vs_executemany": round(fig.ours.median / executemany.median, 4),
         }
-        proto = Figure(
-            key="bulk_import_fast_recorder",
-            title="Bulk import, proposed recorder",
-            unit="events/s",
-            ours=proposal,
-            baseline=fig.baseline,
-            baseline_name=fig.baseline_name,
-            note="bench/proposals.py FastChainRecorder: not in src yet (proposal)",
-            extra={"ratio_vs_current": round(proposal.median / fig.ours.median, 3)},
-        )
-        return [fig, proto]
+        return [fig]
     finally:
-        fast.close()
         app.close()

@@ -47,15 +47,13 @@ def bench_catchup(
     followers: bool = True,
 ) -> list[Figure]:
     from api.runtime import init_schema, open_application
-    from bench.proposals import fast_env
-    from domain.application import PlansApplication
     from projections.readmodels import ReadModels
     from projections.runner import ProjectionWorkers, rebuild
 
     settings = bench_settings(url)
     init_schema(settings)
     env = settings.library_env(create_table=False)
-    loader = PlansApplication(env=fast_env(settings))  # same rows, loads faster
+    loader = open_application(settings)
     per_plan = 20
     started = time.perf_counter()
     save_histories(loader, plans=-(-events // per_plan), events_per_plan=per_plan, clinics=20)

@@ -43,9 +43,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(
-    url: str, data_dir: Path, port: int, proposal: bool = False
-) -> subprocess.Popen[bytes]:
+def start_server(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     for key in list(env):
         if key.startswith("PLANS_"):
@@ -65,8 +63,6 @@ def start_server(
         "--log-level",
         "warning",
     ]
-    if proposal:
-        command = [sys.executable, "-m", "bench.serve_proposal", "--port", str(port)]
     return subprocess.Popen(
         command,
         env=env,
@@ -161,7 +157,6 @@ def bench_http(
     requests: int,
     clients: int,
     log: Callable[[str], None],
-    with_proposal: bool = True,
 ) -> list[Figure]:
     from api.auth import mint_token
     from api.runtime import init_schema, open_application
@@ -185,46 +180,35 @@ def bench_http(
         goal="≥ 35 % of raw, p99 ≤ 50 ms",
     )
     p50, p99, raw50, raw99 = Spread(), Spread(), Spread(), Spread()
-    proposal = Spread()
-    proposal50, proposal99 = Spread(), Spread()
-    # One server at a time (both on one database would share the followers'
-    # advisory locks); raw is measured beside each repetition of each.
-    for variant in (False, True) if with_proposal else (False,):
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        proc = start_server(url, settings.data_dir, port, proposal=variant)
-        try:
-            wait_ready(base, proc)
-            run_threads(clients, http_workload(base, token, plan_ids, clients, clients * 5))
-            for rep in range(reps):
-                elapsed, lat = run_threads(
-                    clients, raw_latency_workload(url, clients, requests, 424)
-                )
-                flat = [x for part in lat for x in part]
-                throughput.baseline.add(len(flat) / elapsed)
-                raw50.add(percentile(flat, 50))
-                raw99.add(percentile(flat, 99))
-                elapsed, lat = run_threads(
-                    clients, http_workload(base, token, plan_ids, clients, requests)
-                )
-                flat = [x for part in lat for x in part]
-                rps, q50, q99 = len(flat) / elapsed, percentile(flat, 50), percentile(flat, 99)
-                if variant:
-                    proposal.add(rps)
-                    proposal50.add(q50)
-                    proposal99.add(q99)
-                else:
-                    throughput.ours.add(rps)
-                    p50.add(q50)
-                    p99.add(q99)
-                log(
-                    f"http {'proposal' if variant else 'plans serve'} rep {rep + 1}/{reps}: "
-                    f"{rps:.0f} req/s, p50 {q50:.1f} ms, p99 {q99:.1f} ms; raw "
-                    f"{throughput.baseline.values[-1]:.0f}/s, p50 {raw50.values[-1]:.1f} ms, "
-                    f"p99 {raw99.values[-1]:.1f} ms"
-                )
-        finally:
-            stop_server(proc)
+    # Raw is measured beside each repetition.
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_server(url, settings.data_dir, port)
+    try:
+        wait_ready(base, proc)
+        run_threads(clients, http_workload(base, token, plan_ids, clients, clients * 5))
+        for rep in range(reps):
+            elapsed, lat = run_threads(clients, raw_latency_workload(url, clients, requests, 424))
+            flat = [x for part in lat for x in part]
+            throughput.baseline.add(len(flat) / elapsed)
+            raw50.add(percentile(flat, 50))
+            raw99.add(percentile(flat, 99))
+            elapsed, lat = run_threads(
+                clients, http_workload(base, token, plan_ids, clients, requests)
+            )
+            flat = [x for part in lat for x in part]
+            rps, q50, q99 = len(flat) / elapsed, percentile(flat, 50), percentile(flat, 99)
+            throughput.ours.add(rps)
+            p50.add(q50)
+            p99.add(q99)
+            log(
+                f"http plans serve rep {rep + 1}/{reps}: "
+                f"{rps:.0f} req/s, p50 {q50:.1f} ms, p99 {q99:.1f} ms; raw "
+                f"{throughput.baseline.values[-1]:.0f}/s, p50 {raw50.values[-1]:.1f} ms, "
+                f"p99 {raw99.values[-1]:.1f} ms"
+            )
+    finally:
+        stop_server(proc)
     throughput.goal_met = (throughput.ratio or 0) >= 0.35 and p99.median <= 50.0
     throughput.extra = {
         "requests_per_run": requests,
@@ -248,24 +232,4 @@ def bench_http(
         extra={"p50_ms": p50.as_dict(), "raw_p50_ms": raw50.as_dict()},
     )
     figures = [throughput, latency]
-    if proposal.values:
-        figures.append(
-            Figure(
-                key="http_scores_proposal",
-                title="  proposal: group commit + grouped access log",
-                unit="requests/s",
-                ours=proposal,
-                baseline=throughput.baseline,
-                baseline_name=throughput.baseline_name,
-                goal=throughput.goal,
-                goal_met=(proposal.median / throughput.baseline.median) >= 0.35
-                and proposal99.median <= 50.0,
-                note="python -m bench.serve_proposal: not in src yet (proposal)",
-                extra={
-                    "p50_ms": proposal50.as_dict(),
-                    "p99_ms": proposal99.as_dict(),
-                    "raw_p50_ms": raw50.as_dict(),
-                },
-            )
-        )
     return figures

@@ -168,53 +168,33 @@ def _step(conn: Any, step: str, oid: Any, version: int, state: bytes) -> None:
             )
 
 
+# src's own switch, no prototypes: one transaction per command against group
+# commit (with its owned plan cache and in-memory snapshots).
 ABLATION: dict[str, dict[str, Any]] = {
-    "src today": {},
-    "+ pre-ping off": dict(
-        batch=False, cache=False, snapshot_from_memory=False, fast_recorder=False
-    ),
-    "+ owned plan cache, memory snapshots": dict(batch=False, cache=True, fast_recorder=False),
-    "+ group commit": dict(batch=True, cache=True, fast_recorder=False),
-    "+ one chain statement, one round trip": dict(
-        batch=True, cache=True, fast_recorder=True, function=False
-    ),
-    "+ one statement per save (SQL function)": dict(
-        batch=True, cache=True, fast_recorder=True, function=True
-    ),
+    "src, GROUP_COMMIT=n": {"group_commit": False},
+    "src, GROUP_COMMIT=y": {"group_commit": True},
 }
 
 
 def ablation(
     settings: Any, url: str, plan_ids: list[Any], writers: int, commands: int, rounds: int
 ) -> dict[str, dict[str, float]]:
-    """Each step of the proposal added in turn, interleaved with raw, `rounds` times."""
+    """src with and without group commit, interleaved with raw, `rounds` times."""
     import statistics
-    import sys
 
+    from api.runtime import open_application
     from bench.append import create_raw_table, rate, raw_workload
-    from bench.groupcommit import open_batched_application
 
     create_raw_table(url)
     runs: dict[str, list[float]] = {name: [] for name in ["raw", *ABLATION]}
     for _ in range(rounds):
         runs["raw"].append(rate(raw_workload(url, writers, commands, 424), writers))
         for name, options in ABLATION.items():
-            options = dict(options)
-            interval = options.pop("switch_interval", None)
-            if not options:
-                from api.runtime import open_application
-
-                app = open_application(settings)
-            else:
-                app = open_batched_application(settings, **options)
-            before = sys.getswitchinterval()
-            if interval:
-                sys.setswitchinterval(interval)
+            app = open_application(settings.model_copy(update=options))
             try:
                 rate(ours_workload(app, plan_ids, min(writers, 8), len(plan_ids)), min(writers, 8))
                 runs[name].append(rate(ours_workload(app, plan_ids, writers, commands), writers))
             finally:
-                sys.setswitchinterval(before)
                 app.close()
     raw = statistics.median(runs["raw"])
     return {
@@ -252,7 +232,7 @@ def run(
     log("\ninsert transaction variants (events/s):")
     for name in TXN_VARIANTS:
         log(f"  {name:36s} 1w {variants[1][name]:8.0f}   8w {variants[8][name]:8.0f}")
-    log("\nproposal, step by step (commands/s, median of rounds; ratio to raw same rounds):")
+    log("\ngroup commit off and on (commands/s, median of rounds; ratio to raw same rounds):")
     for name in steps[1]:
         log(
             f"  {name:36s} 1w {steps[1][name]['commands_per_s']:8.0f} "
