@@ -5,35 +5,19 @@ concurrent-write clash is retried), idempotency (a command id already recorded
 on the plan returns its first outcome and records nothing), and reading plans
 as of a version or an instant from the event store.
 
-Throughput (bench/README.md, "What the profile says"): the recorder holds the
-events table's EXCLUSIVE lock through each transaction's WAL flush, so one
-transaction per command caps writes at 1 / (commit latency) whatever the
-number of writers. Hence, on PostgreSQL:
-
-- group commit: a save queues its events to one
-  committer thread, which writes everything queued (commands on different
-  plans) in ONE transaction: same recorder, same lock, ids issued and committed
-  in order, so readers still never pass a gap. Only the commit is shared; a
-  clash inside a batch is found by re-running that batch one save at a time.
-- an owned plan cache: a command takes the plan out of the cache (no reads, no
-  replay) and only a committed save puts it back. Another process may have
-  written the plan since; then the save clashes on (id, version) and the
-  command retries from the database. A refusal (or stale If-Match) decided on
-  a cached plan is re-checked against the database before it is answered.
-- snapshots are taken from the aggregate just saved, not re-read and replayed.
-
-GROUP_COMMIT (env, default "y") switches the first two; "n", and SQLite, keep
-one transaction per command, each command loading its plan from the database.
+The write path's engine (group commit, the owned plan cache, snapshots from
+memory) lives in `domain.group_commit`; this module only wires it in.
+GROUP_COMMIT (env, default "y") switches group commit and the cache on
+PostgreSQL; "n", and SQLite, keep one transaction per command, each command
+loading its plan from the database.
 """
 
 from __future__ import annotations
 
-import queue
 import random
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
@@ -44,17 +28,13 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from eventsourcing.utils import Environment
 
 from domain import errors
+from domain.group_commit import GroupCommitter, PlanCache, snapshot_saved_aggregates
 from domain.plan import Actor, Plan
 from domain.policy import DEFAULT_POLICY, PolicyTerms, ReviewPolicy, policy_id
 from domain.store import PlanEventStore, StoreMisconfiguredError
 
 PLAN_NAMESPACE = uuid5(NAMESPACE_URL, "urn:plans:plan")
 MAX_ATTEMPTS = 60
-PLAN_CACHE_SIZE = 10_000
-# A batch is at most this many saves; the committer waits at most MAX_WAIT
-# seconds for commands that are deciding right now to join it.
-MAX_BATCH = 256
-MAX_WAIT = 0.002
 
 
 class DateAsISO(Transcoding):
@@ -79,36 +59,6 @@ class CommandResult:
     replayed: bool = False
 
 
-@dataclass
-class _Ticket:
-    """One save waiting for the committer."""
-
-    processing_event: ProcessingEvent[UUID]
-    deciding: bool  # its thread was counted as deciding before it queued
-    done: threading.Event = field(default_factory=threading.Event)
-    recordings: list[Any] | None = None
-    error: BaseException | None = None
-
-
-class _Deciding:
-    """Counts this thread as deciding a command (see PlansApplication._commit_loop)."""
-
-    def __init__(self, app: PlansApplication) -> None:
-        self.app = app
-
-    def __enter__(self) -> None:
-        local = self.app._local  # noqa: SLF001
-        local.depth = getattr(local, "depth", 0) + 1
-        if local.depth == 1:
-            self.app._add_deciding(1)  # noqa: SLF001
-
-    def __exit__(self, *exc: object) -> None:
-        local = self.app._local  # noqa: SLF001
-        local.depth -= 1
-        if local.depth == 0:
-            self.app._add_deciding(-1)  # noqa: SLF001
-
-
 class PlansApplication(Application[UUID]):
     name = "plans"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
@@ -128,41 +78,22 @@ class PlansApplication(Application[UUID]):
         interval = int(self.env.get(self.SNAPSHOT_INTERVAL) or 50)
         self.snapshotting_intervals = {Plan: interval}
         self._listeners: list[Callable[[int], None]] = []
-        self._cache: OrderedDict[UUID, Plan] = OrderedDict()
-        self._cache_lock = threading.Lock()
-        # SQLite serialises writers itself (and an in-memory database lives
-        # on one connection): there every save stays its own transaction.
+        self._cache: PlanCache[Plan] = PlanCache()
         enabled = (self.env.get(self.GROUP_COMMIT) or "y").strip().lower()
         self.group_commit = (
             enabled in ("y", "yes", "t", "true", "on", "1") and not self.store.serialises_writers
         )
-        # Threads between loading a plan and queuing its save: while any are,
-        # the committer waits (at most MAX_WAIT) for them to join the batch.
-        self._deciding = 0
-        self._deciding_lock = threading.Lock()
-        self._local = threading.local()
-        self._queue: queue.SimpleQueue[_Ticket | None] = queue.SimpleQueue()
-        self._committer: threading.Thread | None = None
+        self._committer: GroupCommitter | None = None
         if self.group_commit:
-            self._committer = threading.Thread(
-                target=self._commit_loop, name="plans-group-commit", daemon=True
+            self._committer = GroupCommitter(
+                lambda events: self.events.put(events, recorded_at=[e.timestamp for e in events])
             )
-            self._committer.start()
 
     def close(self) -> None:
         if self._committer is not None:
             self.group_commit = False  # saves from now on commit on their own
-            self._queue.put(None)  # after everything already queued
-            self._committer.join(timeout=30)
+            self._committer.close(late_error=errors.PlanError("the application is closing"))
             self._committer = None
-            # A save that raced close() and queued behind the stop is not left waiting.
-            while True:
-                try:
-                    late = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if late is not None:
-                    self._release(late, error=errors.PlanError("the application is closing"))
         super().close()
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
@@ -189,95 +120,22 @@ class PlansApplication(Application[UUID]):
         processing_event.saved_kwargs["recorded_at"] = [
             e.timestamp for e in processing_event.events
         ]
-        if not self.group_commit or not processing_event.events or processing_event.tracking:
+        committer = self._committer if self.group_commit else None
+        if committer is None or not processing_event.events or processing_event.tracking:
             return super()._record(processing_event)
-        # Waiting for the commit is not deciding: the committer counts this
-        # thread back in when it releases it (before the thread can run).
-        deciding = self._is_deciding()
-        if deciding:
-            self._add_deciding(-1)
-        ticket = _Ticket(processing_event, deciding)
-        self._queue.put(ticket)
-        ticket.done.wait()
-        if ticket.error is not None:
-            raise ticket.error
-        return ticket.recordings or []
+        return committer.submit(list(processing_event.events))
 
-    # ---------------------------------------------------------- group commit
-    def _is_deciding(self) -> bool:
-        return getattr(self._local, "depth", 0) > 0
+    def _command(self) -> AbstractContextManager[None]:
+        """Around one command: lets the committer wait for it to join a batch."""
+        return self._committer.deciding() if self._committer is not None else nullcontext()
 
-    def _add_deciding(self, n: int) -> None:
-        with self._deciding_lock:
-            self._deciding += n
-
-    def _command(self) -> _Deciding:
-        return _Deciding(self)
-
-    def _commit_loop(self) -> None:
-        stop = False
-        while not stop:
-            ticket = self._queue.get()
-            if ticket is None:
-                return
-            batch = [ticket]
-            deadline = time.perf_counter() + MAX_WAIT
-            while len(batch) < MAX_BATCH:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    wait = deadline - time.perf_counter()
-                    if self._deciding <= 0 or wait <= 0:
-                        break
-                    try:
-                        more = self._queue.get(timeout=min(wait, 0.0002))
-                    except queue.Empty:
-                        continue
-                if more is None:
-                    stop = True
-                    break
-                batch.append(more)
-            self._commit(batch)
-
-    def _commit(self, batch: list[_Ticket]) -> None:
-        events = [e for t in batch for e in t.processing_event.events]
-        try:
-            recordings = self.events.put(events, recorded_at=[e.timestamp for e in events])
-        except IntegrityError as e:
-            if len(batch) == 1:
-                self._release(batch[0], error=e)
-                return
-            # Two saves of one plan version: one save at a time finds the
-            # loser(s); only they see the IntegrityError (and retry as always).
-            for t in batch:
-                self._commit([t])
-            return
-        except BaseException as e:  # noqa: BLE001 - every waiter gets the failure
-            for t in batch:
-                self._release(t, error=e)
-            return
-        start = 0
-        for t in batch:
-            n = len(t.processing_event.events)
-            t.recordings = list(recordings[start : start + n])
-            start += n
-            self._release(t)
-
-    def _release(self, ticket: _Ticket, error: BaseException | None = None) -> None:
-        ticket.error = error
-        if ticket.deciding:
-            self._add_deciding(1)
-        ticket.done.set()
-
-    # ------------------------------------------------------ owned plan cache
     def _checkout(self, plan_id: UUID, clinic: str) -> tuple[Plan, bool]:
         """The plan and whether it came from the cache (then it may be stale)."""
         # The cache belongs to the fast write path: GROUP_COMMIT=n (and SQLite)
         # keeps every command loading its plan from the database, as before.
         if not self.group_commit:
             return self.get_plan(plan_id, clinic), False
-        with self._cache_lock:
-            plan = self._cache.pop(plan_id, None)
+        plan = self._cache.take(plan_id)
         if plan is not None and plan.clinic == clinic:
             return plan, True
         if plan is not None:
@@ -285,33 +143,11 @@ class PlansApplication(Application[UUID]):
         return self.get_plan(plan_id, clinic), False
 
     def _checkin(self, plan: Plan) -> None:
-        """Keep a plan whose every event is committed (never a newer one's elder)."""
-        if not self.group_commit:
-            return
-        with self._cache_lock:
-            current = self._cache.get(plan.id)
-            if current is not None and current.version >= plan.version:
-                return
-            self._cache[plan.id] = plan
-            self._cache.move_to_end(plan.id)
-            while len(self._cache) > PLAN_CACHE_SIZE:
-                self._cache.popitem(last=False)
+        if self.group_commit:
+            self._cache.keep(plan)
 
-    # -------------------------------------------------- in-memory snapshots
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
-        # The aggregate just saved is the state a snapshot records: no need to
-        # read back and replay up to SNAPSHOT_INTERVAL events.
-        if self.snapshots is None:
-            return
-        for event in processing_event.events:
-            aggregate = processing_event.aggregates.get(event.originator_id)
-            interval = self.snapshotting_intervals.get(type(aggregate)) if aggregate else None
-            if aggregate is None or interval is None or event.originator_version % interval:
-                continue
-            if aggregate.version == event.originator_version:
-                self.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
-            else:
-                self.take_snapshot(event.originator_id, event.originator_version)
+        snapshot_saved_aggregates(self, processing_event)
 
     def _notify(self, recordings: Any) -> None:
         if recordings and self._listeners:

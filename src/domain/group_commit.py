@@ -1,0 +1,248 @@
+"""The write path's engine: group commit, the owned plan cache, in-memory snapshots.
+
+Throughput (bench/README.md, "What the profile says"): the recorder holds the
+events table's EXCLUSIVE lock through each transaction's WAL flush, so one
+transaction per command caps writes at 1 / (commit latency) whatever the
+number of writers. Hence, on PostgreSQL:
+
+- `GroupCommitter`: a save queues its events to one committer thread, which
+  writes everything queued (commands on different plans) in ONE transaction:
+  same recorder, same lock, ids issued and committed in order, so readers
+  still never pass a gap. Only the commit is shared; a clash inside a batch
+  is found by re-running that batch one save at a time. While threads are
+  between loading a plan and queuing its save ("deciding"), the committer
+  waits at most MAX_WAIT for them to join the batch.
+- `PlanCache`: a command takes the plan out of the cache (no reads, no
+  replay) and only a committed save puts it back. Another process may have
+  written the plan since; then the save clashes on (id, version) and the
+  command retries from the database (see `PlansApplication._execute`).
+- `snapshot_saved_aggregates`: snapshots are taken from the aggregate just
+  saved, not re-read and replayed.
+
+Nothing here knows about plans' rules; `domain.application` wires it in.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+PLAN_CACHE_SIZE = 10_000
+# A batch is at most this many saves; the committer waits at most MAX_WAIT
+# seconds for commands that are deciding right now to join it.
+MAX_BATCH = 256
+MAX_WAIT = 0.002
+
+Put = Callable[[list[Any]], Sequence[Any]]
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass
+class _Ticket:
+    """One save waiting for the committer."""
+
+    events: list[Any]
+    deciding: bool  # its thread was counted as deciding before it queued
+    done: threading.Event = field(default_factory=threading.Event)
+    recordings: list[Any] | None = None
+    error: BaseException | None = None
+
+
+class _Deciding:
+    """Counts this thread as deciding a command while inside the block."""
+
+    def __init__(self, committer: GroupCommitter) -> None:
+        self.committer = committer
+
+    def __enter__(self) -> None:
+        local = self.committer._local  # noqa: SLF001
+        local.depth = getattr(local, "depth", 0) + 1
+        if local.depth == 1:
+            self.committer._add_deciding(1)  # noqa: SLF001
+
+    def __exit__(self, *exc: object) -> None:
+        local = self.committer._local  # noqa: SLF001
+        local.depth -= 1
+        if local.depth == 0:
+            self.committer._add_deciding(-1)  # noqa: SLF001
+
+
+class GroupCommitter:
+    """One thread that commits the events of concurrent saves together.
+
+    `put(events)` writes a list of events in one transaction and returns
+    their recordings in order (the application's `events.put`).
+    """
+
+    def __init__(
+        self,
+        put: Put,
+        *,
+        max_batch: int = MAX_BATCH,
+        max_wait: float = MAX_WAIT,
+        name: str = "plans-group-commit",
+    ) -> None:
+        self._put = put
+        self.max_batch = max_batch
+        self.max_wait = max_wait
+        # Threads between loading a plan and queuing its save.
+        self._deciding = 0
+        self._deciding_lock = threading.Lock()
+        self._local = threading.local()
+        self._queue: queue.SimpleQueue[_Ticket | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = threading.Thread(
+            target=self._commit_loop, name=name, daemon=True
+        )
+        self._thread.start()
+
+    # -------------------------------------------------------------- callers
+    def deciding(self) -> _Deciding:
+        """`with committer.deciding():` around load → decide → save of one command."""
+        return _Deciding(self)
+
+    def submit(self, events: list[Any]) -> list[Any]:
+        """Queue one save's events; return their recordings once committed
+        (or raise what the commit raised)."""
+        # Waiting for the commit is not deciding: the committer counts this
+        # thread back in when it releases it (before the thread can run).
+        deciding = getattr(self._local, "depth", 0) > 0
+        if deciding:
+            self._add_deciding(-1)
+        ticket = _Ticket(events, deciding)
+        self._queue.put(ticket)
+        ticket.done.wait()
+        if ticket.error is not None:
+            raise ticket.error
+        return ticket.recordings or []
+
+    def close(self, late_error: BaseException) -> None:
+        """Commit everything already queued, stop; a save that raced the stop
+        gets `late_error` instead of waiting forever."""
+        if self._thread is None:
+            return
+        self._queue.put(None)  # after everything already queued
+        self._thread.join(timeout=30)
+        self._thread = None
+        while True:
+            try:
+                late = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if late is not None:
+                self._release(late, error=late_error)
+
+    # ------------------------------------------------------------ committer
+    def _add_deciding(self, n: int) -> None:
+        with self._deciding_lock:
+            self._deciding += n
+
+    def _commit_loop(self) -> None:
+        stop = False
+        while not stop:
+            ticket = self._queue.get()
+            if ticket is None:
+                return
+            batch = [ticket]
+            deadline = time.perf_counter() + self.max_wait
+            while len(batch) < self.max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    wait = deadline - time.perf_counter()
+                    if self._deciding <= 0 or wait <= 0:
+                        break
+                    try:
+                        more = self._queue.get(timeout=min(wait, 0.0002))
+                    except queue.Empty:
+                        continue
+                if more is None:
+                    stop = True
+                    break
+                batch.append(more)
+            self._commit(batch)
+
+    def _commit(self, batch: list[_Ticket]) -> None:
+        events = [e for t in batch for e in t.events]
+        try:
+            recordings = self._put(events)
+        except IntegrityError as e:
+            if len(batch) == 1:
+                self._release(batch[0], error=e)
+                return
+            # Two saves of one plan version: one save at a time finds the
+            # loser(s); only they see the IntegrityError (and retry as always).
+            for t in batch:
+                self._commit([t])
+            return
+        except BaseException as e:  # noqa: BLE001 - every waiter gets the failure
+            for t in batch:
+                self._release(t, error=e)
+            return
+        start = 0
+        for t in batch:
+            n = len(t.events)
+            t.recordings = list(recordings[start : start + n])
+            start += n
+            self._release(t)
+
+    def _release(self, ticket: _Ticket, error: BaseException | None = None) -> None:
+        ticket.error = error
+        if ticket.deciding:
+            self._add_deciding(1)
+        ticket.done.set()
+
+
+class PlanCache(Generic[A]):
+    """Aggregates whose every event is committed, owned by one command at a time
+    (`take` removes, `keep` puts back); least recently kept dropped first."""
+
+    def __init__(self, size: int = PLAN_CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[UUID, A] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def take(self, aggregate_id: UUID) -> A | None:
+        with self._lock:
+            return self._items.pop(aggregate_id, None)
+
+    def keep(self, aggregate: A) -> None:
+        """Keep a committed aggregate (never a newer one's elder)."""
+        with self._lock:
+            current = self._items.get(aggregate.id)
+            if current is not None and current.version >= aggregate.version:
+                return
+            self._items[aggregate.id] = aggregate
+            self._items.move_to_end(aggregate.id)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def snapshot_saved_aggregates(
+    app: Application[UUID], processing_event: ProcessingEvent[UUID]
+) -> None:
+    """Snapshot the aggregates just saved (at each snapshotting interval) from
+    memory: no need to read back and replay up to the interval's events."""
+    if app.snapshots is None:
+        return
+    for event in processing_event.events:
+        aggregate = processing_event.aggregates.get(event.originator_id)
+        interval = app.snapshotting_intervals.get(type(aggregate)) if aggregate else None
+        if aggregate is None or interval is None or event.originator_version % interval:
+            continue
+        if aggregate.version == event.originator_version:
+            app.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
+        else:
+            app.take_snapshot(event.originator_id, event.originator_version)
