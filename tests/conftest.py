@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 
-from api.runtime import init_schema, open_application
+from api.composition import build_application
 from api.settings import Settings
 from domain.application import PlansApplication
 
@@ -93,8 +93,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[PlansApplication]:
-    init_schema(settings)
-    application = open_application(settings)
+    application = build_application(settings)
     try:
         yield application
     finally:

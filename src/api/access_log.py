@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import psycopg
 from psycopg import sql
 
-from api.runtime import schema_step
 from api.settings import Settings
+from eventstore.connections import connect
+from eventstore.utc import as_utc, utc_now, utc_text
 
 TABLE = "access_log"
 
@@ -30,14 +30,6 @@ class AccessEntry:
     plan_id: str | None
     action: str
     outcome: int
-
-
-def _utc(instant: datetime) -> datetime:
-    return instant.astimezone(UTC)
-
-
-def _sqlite_text(instant: datetime) -> str:
-    return _utc(instant).isoformat(timespec="microseconds")
 
 
 # ------------------------------------------------------------------- schema
@@ -83,7 +75,6 @@ def _pg_names(schema: str) -> dict[str, sql.Identifier]:
     }
 
 
-@schema_step
 def create_access_log(settings: Settings) -> None:
     params = settings.postgres_params()
     if settings.backend == "sqlite":
@@ -93,15 +84,7 @@ def create_access_log(settings: Settings) -> None:
         db.close()
         return
     names = _pg_names(params["schema"])
-    with psycopg.connect(
-        host=params["host"],
-        port=params["port"],
-        user=params["user"],
-        password=params["password"],
-        dbname=params["dbname"],
-        autocommit=True,
-        connect_timeout=10,
-    ) as conn:
+    with connect(params) as conn:
         for statement in _PG_STATEMENTS:
             conn.execute(sql.SQL(statement).format(**names))  # type: ignore[arg-type]
 
@@ -142,11 +125,11 @@ class AccessLog:
     def _instant(self, value: datetime | None) -> Any:
         if value is None:
             return None
-        return _utc(value) if self.backend == "postgres" else _sqlite_text(value)
+        return as_utc(value) if self.backend == "postgres" else utc_text(value)
 
     def append(self, entry: AccessEntry) -> None:
         params = (
-            self._instant(datetime.now(tz=UTC)),
+            self._instant(utc_now()),
             entry.actor,
             entry.role,
             entry.clinic,
@@ -174,7 +157,7 @@ class AccessLog:
         items = []
         for row in rows:
             at = row["at"]
-            at = _utc(at if isinstance(at, datetime) else datetime.fromisoformat(at))
+            at = as_utc(at if isinstance(at, datetime) else datetime.fromisoformat(at))
             items.append(
                 {
                     "id": int(row["id"]),

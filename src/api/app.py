@@ -1,9 +1,9 @@
 """The FastAPI application factory: `create_app(settings)`.
 
-The lifespan creates the schema (once, under the schema lock), opens the
-plans application, the read models and the access log, and (unless told
-not to) starts the projection workers in this process; shutdown closes them
-in reverse order.
+The lifespan builds the services (`api.composition.build_services`: schema,
+plans application, read models, access log, breaker) and, unless told not
+to, starts the projection workers in this process; shutdown stops and
+closes them in reverse order.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import access_log as access_log_module
 from api import problem_details
-from api.deps import Services
+from api.composition import build_services, start_projection_workers
 from api.limits import BodyLimitMiddleware
-from api.outage import DatabaseBreaker
 from api.routers import (
     access_log,
     audit,
@@ -32,10 +30,7 @@ from api.routers import (
     signatures,
 )
 from api.routers import problems as problems_router
-from api.runtime import init_schema, open_application
 from api.settings import Settings
-from projections.readmodels import ReadModels
-from projections.runner import ProjectionWorkers
 
 DESCRIPTION = """
 Event-sourced treatment plans for mental-health clinics: every change is an
@@ -68,34 +63,17 @@ ROUTERS = (
 def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        init_schema(settings)
-        plans_app = open_application(settings)
-        env = settings.library_env(create_table=False)
-        read_models = workers = None
+        services = build_services(settings)
+        workers = None
         try:
-            breaker = DatabaseBreaker.for_settings(settings)
-            breaker.guard(plans_app.recorder.datastore)  # type: ignore[attr-defined]
-            read_models = ReadModels(env, plans_app)
             if projections:
-                workers = ProjectionWorkers(env, plans_app)
-                workers.start()
-            app.state.services = Services(
-                settings=settings,
-                plans=plans_app,
-                read_models=read_models,
-                access_log=access_log_module.AccessLog(
-                    plans_app.recorder.datastore,  # type: ignore[attr-defined]
-                    settings.backend,
-                ),
-                breaker=breaker,
-            )
+                workers = start_projection_workers(services)
+            app.state.services = services
             yield
         finally:
             if workers is not None:
                 workers.stop()
-            if read_models is not None:
-                read_models.close()
-            plans_app.close()
+            services.close()
 
     app = FastAPI(
         title="Treatment plans",

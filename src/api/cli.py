@@ -94,7 +94,6 @@ def database_errors(settings: Settings) -> Iterator[None]:
 
 def prepare(settings: Settings) -> None:
     """Create the schema (idempotent; serialised across processes on PostgreSQL)."""
-    import api.app  # noqa: F401 - registers the schema steps of every read model
     from api.runtime import init_schema
 
     with database_errors(settings):

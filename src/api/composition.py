@@ -1,15 +1,28 @@
-"""The composition root: which concrete classes serve these settings.
+"""The composition root: everything the service runs on, built from settings.
 
-The event recorder is chosen here, by import, one class per backend; the
-domain only knows the `PlanEventStore` interface they implement.
+`build_services(settings)` creates the schema (once, under the schema lock),
+opens the plans application, the read models, the access log and the outage
+breaker, all on the application's database; `Services.close` closes them.
+The app's lifespan, the CLI and the tests build through here.
+
+The event recorder is chosen here too, by import, one class per backend;
+the domain only knows the `PlanEventStore` interface they implement.
 """
 
 from __future__ import annotations
 
 from eventsourcing.utils import get_topic
 
-from domain.store import PlanEventStore
-from eventstore.recorders import ChainedPostgresRecorder, ChainedSQLiteRecorder
+from api.access_log import AccessLog
+from api.deps import Services
+from api.outage import DatabaseBreaker
+from api.runtime import init_schema, open_application
+from api.settings import Settings
+from domain.application import PlansApplication
+from domain.store import PlanEventStore, StoreMisconfiguredError
+from eventstore.recorders import ChainedPostgresRecorder, ChainedSQLiteRecorder, datastore_of
+from projections.readmodels import ReadModels
+from projections.runner import ProjectionWorkers
 
 RECORDERS: dict[str, type[PlanEventStore]] = {
     "sqlite": ChainedSQLiteRecorder,
@@ -20,3 +33,41 @@ RECORDERS: dict[str, type[PlanEventStore]] = {
 def recorder_topic(backend: str) -> str:
     """The library's APPLICATION_RECORDER_TOPIC for the backend's recorder class."""
     return get_topic(RECORDERS[backend])
+
+
+def build_application(settings: Settings, *, check_readable: bool = True) -> PlansApplication:
+    """The schema (idempotently), then the plans application on it."""
+    init_schema(settings)
+    return open_application(settings, check_readable=check_readable)
+
+
+def build_services(settings: Settings) -> Services:
+    """Schema, application, read models, access log and breaker for `settings`."""
+    plans = build_application(settings)
+    read_models: ReadModels | None = None
+    try:
+        datastore = datastore_of(plans.store)
+        if datastore is None:
+            raise StoreMisconfiguredError("the service needs a database-backed event store")
+        breaker = DatabaseBreaker.for_settings(settings)
+        breaker.guard(datastore)
+        read_models = ReadModels(settings.library_env(create_table=False), plans)
+        return Services(
+            settings=settings,
+            plans=plans,
+            read_models=read_models,
+            access_log=AccessLog(datastore, settings.backend),
+            breaker=breaker,
+        )
+    except BaseException:
+        if read_models is not None:
+            read_models.close()
+        plans.close()
+        raise
+
+
+def start_projection_workers(services: Services) -> ProjectionWorkers:
+    """The projection workers in this process, started (stop them before closing)."""
+    workers = ProjectionWorkers(services.settings.library_env(create_table=False), services.plans)
+    workers.start()
+    return workers

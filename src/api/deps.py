@@ -24,6 +24,7 @@ from api.settings import Settings
 from domain import errors
 from domain.application import CommandResult, PlansApplication
 from domain.plan import Actor
+from projections.readmodels import ReadModels
 
 # A malformed plan id names no plan: it becomes an id no plan can have, so the
 # request still fails with 404 in its proper turn (after body validation).
@@ -34,11 +35,20 @@ _ETAG = re.compile(r'^\s*(?:W/)?"?\s*(\d{1,12})\s*"?\s*$')
 
 @dataclass
 class Services:
+    """What the routers run on (built by `api.composition.build_services`)."""
+
     settings: Settings
     plans: PlansApplication
-    read_models: Any
+    read_models: ReadModels
     access_log: AccessLog
     breaker: DatabaseBreaker
+
+    def close(self) -> None:
+        """Close the read models, then the application (and its pool)."""
+        try:
+            self.read_models.close()
+        finally:
+            self.plans.close()
 
 
 def services(request: Request) -> Services:

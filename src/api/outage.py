@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 from eventsourcing.persistence import OperationalError
 
 from api.problem_details import DATABASE_ERRORS, ProblemError, unavailable
 from api.settings import Settings
+from eventstore.connections import connect
 
 log = logging.getLogger("plans.api")
 PROBE_EVERY_SECONDS = 1.0
@@ -36,15 +36,7 @@ def postgres_probe(settings: Settings) -> Callable[[], None]:
     params = settings.postgres_params()
 
     def probe() -> None:
-        with psycopg.connect(
-            host=params["host"],
-            port=params["port"],
-            user=params["user"],
-            password=params["password"],
-            dbname=params["dbname"],
-            connect_timeout=PROBE_TIMEOUT_SECONDS,
-            autocommit=True,
-        ) as conn:
+        with connect(params, connect_timeout=PROBE_TIMEOUT_SECONDS) as conn:
             conn.execute("SELECT 1")
 
     return probe

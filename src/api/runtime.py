@@ -1,14 +1,20 @@
-"""Opening the store: the one-time schema step, then the application itself."""
+"""Opening the store: the one-time schema step, then the application itself.
+
+Every table-creating step is named in SCHEMA_STEPS (no registration by
+import); `api.composition.build_services` calls these for the app, the CLI
+and the tests.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-import psycopg
-
+from api.access_log import create_access_log
 from api.settings import Settings
 from domain.application import PlansApplication
+from eventstore.connections import connect
+from eventstore.recorders import datastore_of
 from projections.readmodels import create_read_model_tables
 from projections.store import reconnect_promptly
 
@@ -16,13 +22,9 @@ from projections.store import reconnect_promptly
 SCHEMA_LOCK_KEY = 0x706C616E73  # "plans"
 
 SchemaStep = Callable[[Settings], None]
-_schema_steps: list[SchemaStep] = []
-
-
-def schema_step(step: SchemaStep) -> SchemaStep:
-    """Register a function that creates tables (idempotently) during init."""
-    _schema_steps.append(step)
-    return step
+# Besides the event store's and the read models' own tables: each step
+# creates its tables idempotently.
+SCHEMA_STEPS: tuple[SchemaStep, ...] = (create_access_log,)
 
 
 @contextmanager
@@ -36,15 +38,7 @@ def schema_lock(settings: Settings) -> Iterator[None]:
         yield
         return
     p = settings.postgres_params()
-    with psycopg.connect(
-        host=p["host"],
-        port=p["port"],
-        user=p["user"],
-        password=p["password"],
-        dbname=p["dbname"],
-        autocommit=True,
-        connect_timeout=10,
-    ) as conn:
+    with connect(p) as conn:
         if p["schema"]:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{p["schema"]}"')
         conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
@@ -60,7 +54,7 @@ def init_schema(settings: Settings) -> None:
         app = PlansApplication(env=settings.library_env(create_table=True))
         try:
             create_read_model_tables(settings.library_env(create_table=False), app)
-            for step in _schema_steps:
+            for step in SCHEMA_STEPS:
                 step(settings)
         finally:
             app.close()
@@ -77,7 +71,7 @@ def open_application(settings: Settings, *, check_readable: bool = True) -> Plan
     refuse to start rather than serve garbage or fail on every request.
     """
     app = PlansApplication(env=settings.library_env(create_table=False))
-    reconnect_promptly(getattr(app.recorder, "datastore", None))
+    reconnect_promptly(datastore_of(app.store))
     if not check_readable:
         return app
     try:

@@ -242,7 +242,7 @@ def snapshot_saved_aggregates(
         interval = app.snapshotting_intervals.get(type(aggregate)) if aggregate else None
         if aggregate is None or interval is None or event.originator_version % interval:
             continue
-        if aggregate.version == event.originator_version:
+        if isinstance(aggregate, Aggregate) and aggregate.version == event.originator_version:
             app.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
         else:
             app.take_snapshot(event.originator_id, event.originator_version)

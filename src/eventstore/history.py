@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -46,7 +46,8 @@ from domain import errors
 from domain.application import PlansApplication
 from domain.documents import event_data, event_type, plan_document, summarize
 from domain.plan import Plan
-from eventstore.recorders import canonical_record, chain_hash, utc_text
+from eventstore.recorders import canonical_record, chain_hash
+from eventstore.utc import utc_text
 
 EXPORT_PAGE = 500
 
@@ -315,7 +316,7 @@ def timeline_export(app: PlansApplication, plan_id: UUID) -> Iterator[dict[str, 
 def _export_pages(
     app: PlansApplication,
     plan_id: UUID,
-    page: list[StoredEvent],
+    page: Sequence[StoredEvent],
     links: dict[int, tuple[datetime, bytes]],
 ) -> Iterator[dict[str, Any]]:
     recorder = app.store

@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
 from domain.store import PlanEventStore
+from eventstore.utc import utc_now, utc_text
 
 
 def canonical_record(
@@ -44,14 +45,10 @@ def chain_hash(previous: bytes, record: bytes) -> bytes:
     return hashlib.sha256(previous + record).digest()
 
 
-def utc_text(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _recorded_at(kwargs: dict[str, Any], count: int) -> list[datetime]:
     times: list[datetime] | None = kwargs.get("recorded_at")
     if times is None or len(times) != count:
-        now = datetime.now(tz=UTC)
+        now = utc_now()
         return [now] * count
     return times
 
@@ -359,3 +356,11 @@ class ChainedPOPOFactory(POPOFactory):
 
     def application_recorder(self) -> ChainedPOPORecorder:
         return ChainedPOPORecorder()
+
+
+def datastore_of(store: PlanEventStore) -> PostgresDatastore | SQLiteDatastore | None:
+    """The database behind a store (None in memory): its pool serves the
+    access log and the outage breaker too."""
+    if isinstance(store, ChainedPostgresRecorder | ChainedSQLiteRecorder):
+        return store.datastore
+    return None

@@ -26,6 +26,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Composed
 
+from domain.application import PlansApplication
 from domain.documents import event_data
 from domain.plan import EVENT_TYPES, Plan
 from projections.store import Dialect
@@ -334,7 +335,7 @@ class AggregateCache:
     failed transaction can drop them: the cache never runs ahead of the rows.
     """
 
-    def __init__(self, app: Any, size: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(self, app: PlansApplication, size: int = DEFAULT_CACHE_SIZE) -> None:
         self.app = app
         self.size = size
         self._items: OrderedDict[int, Plan] = OrderedDict()
@@ -383,7 +384,7 @@ class NotificationSource:
     follower asking for the same range; decoded events are cached by id.
     """
 
-    def __init__(self, app: Any, batches: int = 32, events: int = 20_000) -> None:
+    def __init__(self, app: PlansApplication, batches: int = 32, events: int = 20_000) -> None:
         self.app = app
         self.max_batches = batches
         self.max_events = events
@@ -442,11 +443,15 @@ class ReadModelProjection(Projection[Any]):
     append_only: ClassVar[tuple[str, ...]] = ()
     uses_aggregates: ClassVar[bool] = False
 
-    def __init__(self, view: Any, app: Any = None, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(
+        self, view: Any, app: PlansApplication | None = None, cache_size: int = DEFAULT_CACHE_SIZE
+    ) -> None:
         super().__init__(view)
         self.app = app
         self.topic_set = frozenset(self.topics)
-        self.cache = AggregateCache(app, cache_size) if self.uses_aggregates else None
+        self.cache = (
+            AggregateCache(app, cache_size) if self.uses_aggregates and app is not None else None
+        )
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
         """One event, one transaction (the library's contract); batches use process_batch."""

@@ -15,8 +15,9 @@ from typing import Any
 
 from domain.documents import plan_document
 from domain.plan import Plan
+from eventstore.utc import utc_text
 from projections.base import Op, QueryError, ReadModelProjection, dumps, loads
-from projections.store import Store, date_text, utc_text, uuid_text
+from projections.store import Store, date_text, uuid_text
 
 COLUMNS = (
     "plan_id, clinic, client_id, clinician, status, version, start_date, last_reviewed_on, "

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 
+from domain.application import PlansApplication
 from projections import plans as plans_model
 from projections import review_queue as queue_model
 from projections import revisions as revisions_model
@@ -30,7 +31,7 @@ T = TypeVar("T")
 STALL_SECONDS = 5.0
 
 
-def create_read_model_tables(env: Mapping[str, str], app: Any = None) -> None:
+def create_read_model_tables(env: Mapping[str, str], app: PlansApplication | None = None) -> None:
     """Create the registry and the live generation of every read model (idempotent).
 
     Run once at start-up under the schema lock (`api.runtime.init_schema`).
@@ -50,7 +51,7 @@ def create_read_model_tables(env: Mapping[str, str], app: Any = None) -> None:
 class ReadModels:
     """Queries of the read models, `wait_for` (min_position) and `status` (readiness)."""
 
-    def __init__(self, env: Mapping[str, str], app: Any) -> None:
+    def __init__(self, env: Mapping[str, str], app: PlansApplication) -> None:
         self.app = app
         # As many connections as the settings allow, but only two kept open when
         # idle (fewer to go stale in a failover).
@@ -64,7 +65,7 @@ class ReadModels:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, env: Mapping[str, str], app: Any) -> ReadModels:
+    def open(cls, env: Mapping[str, str], app: PlansApplication) -> ReadModels:
         return cls(env, app)
 
     def close(self) -> None:

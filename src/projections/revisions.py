@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.documents import deidentify, event_type
 from domain.plan import Plan
+from eventstore.utc import utc_text
 from projections.base import (
     Op,
     QueryError,
@@ -21,7 +22,7 @@ from projections.base import (
     event_payload,
     loads,
 )
-from projections.store import Store, utc_text
+from projections.store import Store
 
 INSERT = (
     "INSERT INTO {t} (position, clinic, plan_id, version, type, recorded_at, role, data, "

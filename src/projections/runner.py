@@ -22,12 +22,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 
+from domain.application import PlansApplication
+from eventstore.connections import connect, params_from_env
+from eventstore.utc import utc_text_now
 from projections.base import (
     COMMITTED,
     DEFAULT_BATCH,
@@ -43,7 +45,6 @@ from projections.store import (
     Store,
     advisory_key,
     construct_factory,
-    utc_text,
 )
 
 log = logging.getLogger("projections")
@@ -66,14 +67,8 @@ def _describe(error: BaseException) -> str:
 
 def pg_connect(store: Store) -> psycopg.Connection[Any]:
     """A dedicated connection (advisory lock, LISTEN), with keepalives to notice death."""
-    env = store.factory.env
-    return psycopg.connect(
-        host=env.get("POSTGRES_HOST"),
-        port=env.get("POSTGRES_PORT") or "5432",
-        user=env.get("POSTGRES_USER"),
-        password=env.get("POSTGRES_PASSWORD") or "",
-        dbname=env.get("POSTGRES_DBNAME"),
-        autocommit=True,
+    return connect(
+        params_from_env(store.factory.env),
         connect_timeout=5,
         keepalives=1,
         keepalives_idle=10,
@@ -107,7 +102,7 @@ class Follower(threading.Thread):
         name: str,
         store: Store,
         source: NotificationSource,
-        app: Any,
+        app: PlansApplication,
         stop: threading.Event,
         batch_size: int = DEFAULT_BATCH,
         cache_size: int = DEFAULT_CACHE_SIZE,
@@ -247,7 +242,7 @@ class ProjectionWorkers:
     def __init__(
         self,
         env: Mapping[str, str],
-        app: Any,
+        app: PlansApplication,
         names: Iterable[str] | None = None,
         batch_size: int = DEFAULT_BATCH,
         cache_size: int = DEFAULT_CACHE_SIZE,
@@ -326,7 +321,7 @@ class ProjectionWorkers:
 
 def run_projectors(
     env: Mapping[str, str],
-    app: Any,
+    app: PlansApplication,
     stop_event: threading.Event,
     names: Iterable[str] | None = None,
     batch_size: int = DEFAULT_BATCH,
@@ -360,7 +355,9 @@ class RebuildResult:
 
 
 class _Build:
-    def __init__(self, store: Store, source: NotificationSource, app: Any, name: str) -> None:
+    def __init__(
+        self, store: Store, source: NotificationSource, app: PlansApplication, name: str
+    ) -> None:
         self.store = store
         self.app = app
         self.name = name
@@ -454,13 +451,9 @@ class _Build:
             self.conn = None
 
 
-def utc_text_now() -> str:
-    return utc_text(datetime.now(tz=UTC))
-
-
 def rebuild(
     env: Mapping[str, str],
-    app: Any,
+    app: PlansApplication,
     names: Iterable[str] | None = None,
     progress_callback: Progress | None = None,
     *,

@@ -15,13 +15,15 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import InfrastructureFactory, PersistenceError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import Environment
+
+from eventstore.utc import utc_text_now
 
 REGISTRY_TABLE = "read_models"
 # pg_advisory_lock(int4, int4): the first key says "read model", the second which.
@@ -44,13 +46,6 @@ def uuid_text(value: Any) -> str | None:
         return str(value if isinstance(value, UUID) else UUID(str(value)))
     except ValueError:
         return None
-
-
-def utc_text(instant: datetime) -> str:
-    """Instants as fixed-width UTC text: text order is time order on both backends."""
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=UTC)
-    return instant.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def date_text(value: date | str | None) -> str | None:
@@ -209,7 +204,7 @@ class Store:
         self.execute(
             "INSERT INTO {registry} (name, generation, building, switched_at) "
             "VALUES (%s, 1, NULL, %s) ON CONFLICT (name) DO NOTHING",
-            (name, utc_text(datetime.now(tz=UTC))),
+            (name, utc_text_now()),
         )
 
     def generations(self) -> dict[str, tuple[int, int | None]]:

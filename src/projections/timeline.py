@@ -7,8 +7,9 @@ from typing import Any
 
 from domain.documents import event_type, summarize
 from domain.plan import Plan
+from eventstore.utc import utc_text
 from projections.base import Op, QueryError, ReadModelProjection, event_payload, loads
-from projections.store import Store, utc_text, uuid_text
+from projections.store import Store, uuid_text
 
 INSERT = (
     "INSERT INTO {t} (plan_id, version, clinic, type, recorded_at, actor, role, reason, "

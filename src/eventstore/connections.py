@@ -1,0 +1,39 @@
+"""The one factory of dedicated PostgreSQL connections (outside the pools):
+schema creation under the advisory lock, the outage probe, the projection
+workers' LISTEN / advisory-lock connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import psycopg
+
+
+def params_from_env(env: Mapping[str, str]) -> dict[str, str]:
+    """Connection parameters from the library's POSTGRES_* environment keys."""
+    return {
+        "host": env.get("POSTGRES_HOST") or "",
+        "port": env.get("POSTGRES_PORT") or "5432",
+        "user": env.get("POSTGRES_USER") or "",
+        "password": env.get("POSTGRES_PASSWORD") or "",
+        "dbname": env.get("POSTGRES_DBNAME") or "",
+    }
+
+
+def connect(
+    params: Mapping[str, str], *, connect_timeout: int = 10, **options: Any
+) -> psycopg.Connection[Any]:
+    """An autocommit connection to the database `params` name (host, port,
+    user, password, dbname; other keys are ignored)."""
+    return psycopg.connect(
+        host=params["host"],
+        port=params["port"],
+        user=params["user"],
+        password=params["password"],
+        dbname=params["dbname"],
+        autocommit=True,
+        connect_timeout=connect_timeout,
+        **options,
+    )
