@@ -335,8 +335,8 @@ class AggregateCache:
     failed transaction can drop them: the cache never runs ahead of the rows.
     """
 
-    def __init__(self, app: PlansApplication, size: int = DEFAULT_CACHE_SIZE) -> None:
-        self.app = app
+    def __init__(self, app: PlansApplication | None, size: int = DEFAULT_CACHE_SIZE) -> None:
+        self.app = app  # None: events are applied from version 1 only (tests)
         self.size = size
         self._items: OrderedDict[int, Plan] = OrderedDict()
         self.touched: set[int] = set()
@@ -352,6 +352,8 @@ class AggregateCache:
         else:
             plan = self._items.get(key)
             if plan is None or plan.version != version - 1:
+                if self.app is None:
+                    raise LookupError(f"plan {plan_id} version {version - 1} is not cached")
                 self.loads += 1
                 plan = self.app.repository.get(plan_id, version=version - 1)
             plan = event.mutate(plan)
@@ -449,9 +451,7 @@ class ReadModelProjection(Projection[Any]):
         super().__init__(view)
         self.app = app
         self.topic_set = frozenset(self.topics)
-        self.cache = (
-            AggregateCache(app, cache_size) if self.uses_aggregates and app is not None else None
-        )
+        self.cache = AggregateCache(app, cache_size) if self.uses_aggregates else None
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
         """One event, one transaction (the library's contract); batches use process_batch."""
