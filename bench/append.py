@@ -142,11 +142,10 @@ def bench_append(
     plans_per_writer: int,
     log: Callable[[str], None],
 ) -> list[Figure]:
-    from api.runtime import init_schema, open_application
+    from api.composition import build_application
 
     settings = bench_settings(url)
-    init_schema(settings)
-    app = open_application(settings)
+    app = build_application(settings)
     peer = PeerApplication(env=peer_env(settings.postgres_params()))
     try:
         max_writers = max(commands)

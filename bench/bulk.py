@@ -50,11 +50,10 @@ def bench_bulk(
     chunk_events: int,
     log: Callable[[str], None],
 ) -> list[Figure]:
-    from api.runtime import init_schema, open_application
+    from api.composition import build_application
 
     settings = bench_settings(url)
-    init_schema(settings)
-    app = open_application(settings)
+    app = build_application(settings)
     with connect(url) as conn:
         conn.execute(RAW_DDL)
         conn.execute(RAW_INDEX)

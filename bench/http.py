@@ -159,12 +159,11 @@ def bench_http(
     log: Callable[[str], None],
 ) -> list[Figure]:
     from api.auth import mint_token
-    from api.runtime import init_schema, open_application
+    from api.composition import build_application
     from bench.append import create_raw_table, make_plans
 
     settings = bench_settings(url)
-    init_schema(settings)
-    app = open_application(settings)
+    app = build_application(settings)
     try:
         plan_ids = make_plans(app, clients * 25, clinic=CLINIC)
     finally:

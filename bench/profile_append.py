@@ -209,12 +209,11 @@ def ablation(
 def run(
     commands: int = 1000, log: Callable[[str], None] = print, rounds: int = 3
 ) -> dict[str, Any]:
-    from api.runtime import init_schema, open_application
+    from api.composition import build_application
 
     with throwaway_database() as url:
         settings = bench_settings(url)
-        init_schema(settings)
-        app = open_application(settings)
+        app = build_application(settings)
         try:
             plan_ids = make_plans(app, 200)
             profiles = [profile_app(app, plan_ids, w, commands) for w in (1, 8)]

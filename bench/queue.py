@@ -71,13 +71,12 @@ def bench_queue(
     queries: int,
     log: Callable[[str], None],
 ) -> list[Figure]:
-    from api.runtime import init_schema, open_application
+    from api.composition import build_application
     from projections.catalog import tables_of
     from projections.readmodels import ReadModels
 
     settings = bench_settings(url)
-    init_schema(settings)
-    app = open_application(settings)
+    app = build_application(settings)
     rm = ReadModels(settings.library_env(), app)
     fast = FastReviewQueue(settings.library_env())
     table = tables_of(rm.store, "review_queue", rm.generation("review_queue"))["t"]

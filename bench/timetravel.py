@@ -22,12 +22,11 @@ from bench.common import SCORE_DAY, Figure, Spread, actor, bench_settings, conne
 def bench_timetravel(
     url: str, *, reps: int, events: int, queries: int, log: Callable[[str], None]
 ) -> list[Figure]:
-    from api.runtime import init_schema, open_application
+    from api.composition import build_application
     from bench.history import build_plan
 
     settings = bench_settings(url)
-    init_schema(settings)
-    app = open_application(settings)
+    app = build_application(settings)
     by = actor()
     rng = random.Random(9)
     try:
