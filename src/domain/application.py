@@ -125,6 +125,10 @@ class PlansApplication(Application[UUID]):
             return super()._record(processing_event)
         return committer.submit(list(processing_event.events))
 
+    def group_commit_stats(self) -> tuple[int, int, int]:
+        """(transactions, saves written by them, largest batch) since start."""
+        return self._committer.stats() if self._committer is not None else (0, 0, 0)
+
     def _command(self) -> AbstractContextManager[None]:
         """Around one command: lets the committer wait for it to join a batch."""
         return self._committer.deciding() if self._committer is not None else nullcontext()

@@ -100,6 +100,8 @@ class GroupCommitter:
         self._deciding_lock = threading.Lock()
         self._local = threading.local()
         self._queue: queue.SimpleQueue[_Ticket | None] = queue.SimpleQueue()
+        # Transactions written, saves in them, largest batch (for metrics).
+        self._batches = self._batched_saves = self._largest_batch = 0
         self._thread: threading.Thread | None = threading.Thread(
             target=self._commit_loop, name=name, daemon=True
         )
@@ -124,6 +126,10 @@ class GroupCommitter:
         if ticket.error is not None:
             raise ticket.error
         return ticket.recordings or []
+
+    def stats(self) -> tuple[int, int, int]:
+        """(transactions, saves written by them, largest batch) since start."""
+        return self._batches, self._batched_saves, self._largest_batch
 
     def close(self, late_error: BaseException) -> None:
         """Commit everything already queued, stop; a save that raced the stop
@@ -188,6 +194,9 @@ class GroupCommitter:
             for t in batch:
                 self._release(t, error=e)
             return
+        self._batches += 1
+        self._batched_saves += len(batch)
+        self._largest_batch = max(self._largest_batch, len(batch))
         start = 0
         for t in batch:
             n = len(t.events)

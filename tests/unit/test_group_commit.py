@@ -99,6 +99,7 @@ def test_saves_queued_during_a_commit_share_the_next_transaction(committer, stor
 
     assert store.transactions[0] == ["a1"]
     assert len(store.transactions) == 2
+    assert committer.stats() == (2, 4, 3)
     assert sorted(store.transactions[1]) == ["b1", "b2", "c1", "c2", "d1", "d2"]
     assert first_outcome.recordings == ["recorded a1"]
     for name, (_, outcome) in zip("bcd", others, strict=True):
