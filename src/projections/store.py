@@ -23,6 +23,7 @@ from eventsourcing.persistence import InfrastructureFactory, PersistenceError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import Environment
 
+from eventstore.utc import utc_text as utc_text  # re-exported: read models write instants
 from eventstore.utc import utc_text_now
 
 REGISTRY_TABLE = "read_models"
