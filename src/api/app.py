@@ -17,6 +17,7 @@ from api import access_log as access_log_module
 from api import problems
 from api.deps import Services
 from api.limits import BodyLimitMiddleware
+from api.observability import Metrics, RequestObservability, ServiceCollector, pool_stats
 from api.outage import DatabaseBreaker
 from api.routers import (
     access_log,
@@ -24,6 +25,7 @@ from api.routers import (
     goals,
     health,
     interventions,
+    metrics,
     plans,
     policy,
     queries,
@@ -34,6 +36,7 @@ from api.routers import (
 from api.routers import problems as problems_router
 from api.runtime import init_schema, open_application
 from api.settings import Settings
+from domain.application import PlansApplication
 from projections.readmodels import ReadModels
 from projections.runner import ProjectionWorkers
 
@@ -62,6 +65,7 @@ ROUTERS = (
     audit.router,
     access_log.router,
     health.router,
+    metrics.router,
 )
 
 
@@ -79,6 +83,7 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
             if projections:
                 workers = ProjectionWorkers(env, plans_app)
                 workers.start()
+            app.state.metrics.watch(service_collector(plans_app, read_models, breaker))
             app.state.services = Services(
                 settings=settings,
                 plans=plans_app,
@@ -104,8 +109,26 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.jwt_secret = settings.secret()
+    app.state.metrics = Metrics()
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     problems.install(app)
+    # Outermost: every response, problems and 413s included, carries X-Request-ID.
+    app.add_middleware(RequestObservability, metrics=app.state.metrics)
     return app
+
+
+def service_collector(
+    plans_app: PlansApplication, read_models: ReadModels, breaker: DatabaseBreaker
+) -> ServiceCollector:
+    pools = {
+        "events": getattr(plans_app.recorder.datastore, "pool", None),  # type: ignore[attr-defined]
+        "read_models": getattr(read_models.store.datastore, "pool", None),
+    }
+    return ServiceCollector(
+        read_status=read_models.status,
+        pools=lambda: pool_stats({k: v for k, v in pools.items() if v is not None}),
+        breaker_open=lambda: breaker.down_since is not None,
+        batches=plans_app.group_commit_stats,
+    )

@@ -9,6 +9,7 @@ summary on stdout. Nothing printed here contains client data.
 from __future__ import annotations
 
 import logging
+import logging.config
 import signal
 import sqlite3
 import sys
@@ -185,46 +186,30 @@ def worker_app() -> Any:
     return create_app(load_settings(), projections=False)
 
 
-class PathOnlyAccessLog(logging.Filter):
-    """Access log lines show method, path and status: never the query string
-    (it can carry a client id) and never a body."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
-        return True
-
-
 def log_config() -> dict[str, Any]:
-    fmt = "%(asctime)s %(levelprefix)s %(message)s"
-    access = '%(asctime)s %(levelprefix)s %(client_addr)s "%(request_line)s" %(status_code)s'
+    """Structured logs: one JSON object per line on stderr.
+
+    Each request is one line from `api.requests` (request id, method, route
+    template, status, duration), written by `api.observability`; uvicorn's
+    own access line is off, since it would repeat it with the raw path.
+    """
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"path_only": {"()": "api.cli.PathOnlyAccessLog"}},
-        "formatters": {
-            "default": {"()": "uvicorn.logging.DefaultFormatter", "fmt": fmt},
-            "access": {"()": "uvicorn.logging.AccessFormatter", "fmt": access},
-        },
+        "formatters": {"json": {"()": "api.observability.JsonFormatter"}},
         "handlers": {
             "default": {
-                "formatter": "default",
+                "formatter": "json",
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stderr",
-            },
-            "access": {
-                "formatter": "access",
-                "class": "logging.StreamHandler",
-                "stream": "ext://sys.stdout",
-                "filters": ["path_only"],
             },
         },
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},
             "uvicorn.error": {"level": "INFO"},
-            "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
             "api": {"handlers": ["default"], "level": "INFO", "propagate": False},
+            "plans": {"handlers": ["default"], "level": "INFO", "propagate": False},
             "projections": {"handlers": ["default"], "level": "INFO", "propagate": False},
         },
     }
@@ -233,7 +218,7 @@ def log_config() -> dict[str, Any]:
 @cli.command()
 def project() -> None:
     """Run the projection workers alone: catch up, then follow until SIGTERM or Ctrl-C."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.config.dictConfig(log_config())
     settings = settings_or_exit()
     prepare(settings)
     from projections.runner import run_projectors

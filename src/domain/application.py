@@ -135,6 +135,8 @@ class PlansApplication(Application[UUID]):
         self._local = threading.local()
         self._queue: queue.SimpleQueue[_Ticket | None] = queue.SimpleQueue()
         self._committer: threading.Thread | None = None
+        # Group-commit figures for /metrics: transactions, saves in them, largest batch.
+        self._batches = self._batched_saves = self._largest_batch = 0
         if self.group_commit:
             self._committer = threading.Thread(
                 target=self._commit_loop, name="plans-group-commit", daemon=True
@@ -248,6 +250,9 @@ class PlansApplication(Application[UUID]):
             for t in batch:
                 self._release(t, error=e)
             return
+        self._batches += 1
+        self._batched_saves += len(batch)
+        self._largest_batch = max(self._largest_batch, len(batch))
         start = 0
         for t in batch:
             n = len(t.processing_event.events)
@@ -260,6 +265,10 @@ class PlansApplication(Application[UUID]):
         if ticket.deciding:
             self._add_deciding(1)
         ticket.done.set()
+
+    def group_commit_stats(self) -> tuple[int, int, int]:
+        """(transactions, saves written by them, largest batch) since start."""
+        return self._batches, self._batched_saves, self._largest_batch
 
     # ------------------------------------------------------ owned plan cache
     def _checkout(self, plan_id: UUID, clinic: str) -> tuple[Plan, bool]:
