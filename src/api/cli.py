@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
@@ -216,10 +217,22 @@ def log_config() -> dict[str, Any]:
 
 
 @cli.command()
-def project() -> None:
+def project(
+    read_models: list[str] = typer.Option(
+        None,
+        "--read-model",
+        help="Follow only this read model (repeat for several; default: all). "
+        "Run one process per read model to spread them over cores or hosts.",
+    ),
+) -> None:
     """Run the projection workers alone: catch up, then follow until SIGTERM or Ctrl-C."""
     logging.config.dictConfig(log_config())
     settings = settings_or_exit()
+    from projections.catalog import MODELS
+
+    unknown = [n for n in read_models or () if n not in MODELS]
+    if unknown:
+        fail(f"unknown read model {unknown[0]!r}; known: {', '.join(MODELS)}", EXIT_BAD_SETTING)
     prepare(settings)
     from projections.runner import run_projectors
 
@@ -232,13 +245,57 @@ def project() -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    err.print(f"projecting from {where(settings)}; SIGTERM or Ctrl-C stops")
+    chosen = ", ".join(read_models) if read_models else "every read model"
+    err.print(f"projecting {chosen} from {where(settings)}; SIGTERM or Ctrl-C stops")
     try:
         with database_errors(settings):
-            run_projectors(settings.library_env(create_table=False), app, stop)
+            run_projectors(
+                settings.library_env(create_table=False), app, stop, names=read_models or None
+            )
     finally:
         app.close()
     err.print("projections stopped")
+
+
+@cli.command()
+def status(
+    max_lag: int = typer.Option(
+        0, min=0, help="Also fail when a read model is more than this many events behind (0: off)."
+    ),
+    window: float = typer.Option(
+        3.0, min=0.1, help="Seconds between the two looks that tell a stalled read model."
+    ),
+) -> None:
+    """Each read model's position and lag; exit 1 if one is stalled (the projector's health check).
+
+    Stalled: behind the log and not moving between two looks `window` seconds
+    apart (followers poll at least every second), whichever process follows it.
+    """
+    settings = settings_or_exit()
+    from projections.readmodels import ReadModels
+
+    app = open_app(settings, check_readable=False)
+    try:
+        with database_errors(settings):
+            read_models = ReadModels(settings.library_env(create_table=False), app)
+            try:
+                first = read_models.status()
+                if any(row["lag"] for row in first.values()):
+                    time.sleep(window)
+                report = read_models.status()
+            finally:
+                read_models.close()
+    finally:
+        app.close()
+    unhealthy = False
+    for name, row in report.items():
+        stalled = row["lag"] > 0 and row["position"] == first[name]["position"]
+        too_far = max_lag > 0 and row["lag"] > max_lag
+        unhealthy = unhealthy or stalled or too_far
+        state = "STALLED" if stalled else "BEHIND" if too_far else "ok"
+        print(f"{name}: position {row['position']:,}, lag {row['lag']:,}, {state}")
+    if unhealthy:
+        raise typer.Exit(1)
 
 
 @cli.command()
@@ -285,6 +342,48 @@ def rebuild(
         f"rebuilt {', '.join(results)}: {events:,} events in {seconds:.1f} s "
         f"({events / max(busy, 1e-6):,.0f} events/s while building)"
     )
+
+
+@cli.command()
+def backup(
+    out: Path = typer.Option(..., "--out", help="File to write (pg_dump custom format or SQLite)."),
+) -> None:
+    """Write a consistent copy of the store (events, chain, read models, access log).
+
+    Keys are not in it: back up PLANS_CIPHER_KEY and the JWT secret apart from it.
+    """
+    from api.backup import BackupError
+    from api.backup import backup as make_backup
+
+    settings = settings_or_exit()
+    started = time.perf_counter()
+    with database_errors(settings):
+        try:
+            size = make_backup(settings, out)
+        except BackupError as e:
+            fail(str(e), 1)
+    print(f"backup of {where(settings)}: {out} ({size:,} bytes) in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+
+
+@cli.command()
+def restore(
+    source: Path = typer.Option(..., "--from", help="A file written by `plans backup`."),
+) -> None:
+    """Restore a backup into the empty store named by PLANS_DATABASE_URL.
+
+    Then check it: `plans verify` (every chain intact) and `plans rebuild`.
+    """
+    from api.backup import BackupError
+    from api.backup import restore as restore_backup
+
+    settings = settings_or_exit()
+    with database_errors(settings):
+        try:
+            restore_backup(settings, source)
+        except BackupError as e:
+            fail(str(e), 1)
+    print(f"restored {source} into {where(settings)}; now run `plans verify`")
 
 
 @cli.command()
