@@ -37,6 +37,7 @@ from api.routers import problems as problems_router
 from api.runtime import init_schema, open_application
 from api.settings import Settings
 from domain.application import PlansApplication
+from projections.migrations import UpgradeRebuild, stale_read_models
 from projections.readmodels import ReadModels
 from projections.runner import ProjectionWorkers
 
@@ -83,6 +84,9 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
             if projections:
                 workers = ProjectionWorkers(env, plans_app)
                 workers.start()
+            # A release that changed a read model's definition rebuilds it beside
+            # the live one; /ready is 503 until the switch.
+            upgrade = UpgradeRebuild(env, plans_app, stale_read_models(read_models.store)).start()
             app.state.metrics.watch(service_collector(plans_app, read_models, breaker))
             app.state.services = Services(
                 settings=settings,
@@ -93,6 +97,7 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
                     settings.backend,
                 ),
                 breaker=breaker,
+                upgrade=upgrade,
             )
             yield
         finally:

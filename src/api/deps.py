@@ -24,6 +24,7 @@ from api.settings import Settings
 from domain import errors
 from domain.application import CommandResult, PlansApplication
 from domain.plan import Actor
+from projections.migrations import UpgradeRebuild
 
 # A malformed plan id names no plan: it becomes an id no plan can have, so the
 # request still fails with 404 in its proper turn (after body validation).
@@ -39,6 +40,7 @@ class Services:
     read_models: Any
     access_log: AccessLog
     breaker: DatabaseBreaker
+    upgrade: UpgradeRebuild | None = None
 
 
 def services(request: Request) -> Services:

@@ -9,6 +9,7 @@ import psycopg
 
 from api.settings import Settings
 from domain.application import PlansApplication
+from projections.migrations import prepare_schema
 from projections.readmodels import create_read_model_tables
 from projections.store import reconnect_promptly
 
@@ -57,13 +58,17 @@ def schema_lock(settings: Settings) -> Iterator[None]:
 def init_schema(settings: Settings) -> None:
     """Create every table the service needs, once, safely under concurrency."""
     with schema_lock(settings):
-        app = PlansApplication(env=settings.library_env(create_table=True))
-        try:
-            create_read_model_tables(settings.library_env(create_table=False), app)
-            for step in _schema_steps:
-                step(settings)
-        finally:
-            app.close()
+
+        def create() -> None:
+            app = PlansApplication(env=settings.library_env(create_table=True))
+            try:
+                create_read_model_tables(settings.library_env(create_table=False), app)
+                for step in _schema_steps:
+                    step(settings)
+            finally:
+                app.close()
+
+        prepare_schema(settings.library_env(create_table=False), create)
 
 
 class StoreUnreadableError(RuntimeError):

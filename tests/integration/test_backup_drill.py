@@ -8,7 +8,6 @@ restore never merges into a store that already holds data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -19,7 +18,6 @@ from typer.testing import CliRunner
 from api.cli import cli
 from api.runtime import open_application
 from api.settings import Settings
-from conftest import fresh_postgres_url
 from projections.audit import verify_plan
 from projections.catalog import MODELS
 from projections.readmodels import ReadModels
@@ -58,15 +56,11 @@ def heads_and_read_models(settings: Settings) -> tuple[dict[UUID, str], dict[str
 
 
 @pytest.fixture
-def restored_settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
+def restored_settings(second_database_url: str, tmp_path: Path) -> Settings:
     """A second, empty store of the same backend: the restore target."""
-    data = tmp_path / "restored-data"
-    if backend == "sqlite":
-        yield Settings(database_url=f"sqlite:///{data / 'plans.db'}", data_dir=data,
-                       jwt_secret=SECRET)  # fmt: skip
-        return
-    for url in fresh_postgres_url():
-        yield Settings(database_url=url, data_dir=data, jwt_secret=SECRET)
+    return Settings(
+        database_url=second_database_url, data_dir=tmp_path / "restored-data", jwt_secret=SECRET
+    )
 
 
 def test_backup_restore_verify_rebuild(
