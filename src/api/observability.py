@@ -209,7 +209,11 @@ def pool_stats(pools: dict[str, Any]) -> dict[str, dict[str, int]]:
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message and any extras."""
 
-    RESERVED = frozenset(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+    RESERVED = frozenset(vars(logging.makeLogRecord({})).keys()) | {
+        "message",
+        "asctime",
+        "color_message",  # uvicorn's copy of the message with terminal colours
+    }
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {

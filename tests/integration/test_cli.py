@@ -8,6 +8,7 @@ console script in a subprocess with a clean environment.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import signal
@@ -321,7 +322,10 @@ def test_serve_answers_health_and_stops_on_sigterm(
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
     assert server.returncode in (0, -signal.SIGTERM), errors
     assert "Application shutdown complete" in errors
-    assert "GET /health" in out + errors  # the access log shows the path ...
+    # One JSON line per request shows the route template ...
+    requests = [json.loads(line) for line in errors.splitlines() if '"api.requests"' in line]
+    assert any(r["method"] == "GET" and r["route"] == "/health" for r in requests), errors
+    assert all(r["request_id"] for r in requests)
     assert "MRN-SECRET-42" not in out + errors  # ... never the query string
 
 
