@@ -246,7 +246,7 @@ def project(
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     chosen = ", ".join(read_models) if read_models else "every read model"
-    err.print(f"projecting {chosen} from {where(settings)}; SIGTERM or Ctrl-C stops")
+    err.print(f"projecting from {where(settings)} ({chosen}); SIGTERM or Ctrl-C stops")
     try:
         with database_errors(settings):
             run_projectors(
