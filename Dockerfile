@@ -8,9 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PLANS_DATA_DIR=/data
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY src ./src
-RUN pip install . \
+# Within the pins CI tested (requirements.lock).
+RUN pip install -c requirements.lock . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin plans \
     && mkdir -p /data && chown plans /data
 

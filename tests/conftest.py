@@ -80,6 +80,16 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def second_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """Another empty database of the same backend (a restore or upgrade target)."""
+    if backend == "sqlite":
+        (tmp_path / "second").mkdir()
+        yield f"sqlite:///{(tmp_path / 'second' / 'plans.db').as_posix()}"
+    else:
+        yield from fresh_postgres_url()
+
+
+@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings for one test: its own database, a fixed JWT secret, small snapshots."""
     return Settings(

@@ -15,13 +15,16 @@ from fastapi import FastAPI
 
 from api import problem_details
 from api.composition import build_services, start_projection_workers
+from api.deps import Services
 from api.limits import BodyLimitMiddleware
+from api.observability import Metrics, RequestObservability, ServiceCollector, pool_stats
 from api.routers import (
     access_log,
     audit,
     goals,
     health,
     interventions,
+    metrics,
     plans,
     policy,
     queries,
@@ -31,6 +34,8 @@ from api.routers import (
 )
 from api.routers import problems as problems_router
 from api.settings import Settings
+from eventstore.recorders import datastore_of
+from projections.migrations import UpgradeRebuild, stale_read_models
 
 DESCRIPTION = """
 Event-sourced treatment plans for mental-health clinics: every change is an
@@ -57,6 +62,7 @@ ROUTERS = (
     audit.router,
     access_log.router,
     health.router,
+    metrics.router,
 )
 
 
@@ -68,6 +74,14 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         try:
             if projections:
                 workers = start_projection_workers(services)
+            # A release that changed a read model's definition rebuilds it beside
+            # the live one; /ready is 503 until the switch.
+            services.upgrade = UpgradeRebuild(
+                services.settings.library_env(create_table=False),
+                services.plans,
+                stale_read_models(services.read_models.store),
+            ).start()
+            app.state.metrics.watch(service_collector(services))
             app.state.services = services
             yield
         finally:
@@ -82,8 +96,25 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.jwt_secret = settings.secret()
+    app.state.metrics = Metrics()
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     problem_details.install(app)
+    # Outermost: every response, problems and 413s included, carries X-Request-ID.
+    app.add_middleware(RequestObservability, metrics=app.state.metrics)
     return app
+
+
+def service_collector(services: Services) -> ServiceCollector:
+    """/metrics gauges read from the running services at scrape time."""
+    pools = {
+        "events": getattr(datastore_of(services.plans.store), "pool", None),
+        "read_models": getattr(services.read_models.store.datastore, "pool", None),
+    }
+    return ServiceCollector(
+        read_status=services.read_models.status,
+        pools=lambda: pool_stats({k: v for k, v in pools.items() if v is not None}),
+        breaker_open=lambda: services.breaker.down_since is not None,
+        batches=services.plans.group_commit_stats,
+    )

@@ -9,6 +9,7 @@ summary on stdout. Nothing printed here contains client data.
 from __future__ import annotations
 
 import logging
+import logging.config
 import signal
 import sqlite3
 import sys
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
@@ -184,56 +186,52 @@ def worker_app() -> Any:
     return create_app(load_settings(), projections=False)
 
 
-class PathOnlyAccessLog(logging.Filter):
-    """Access log lines show method, path and status: never the query string
-    (it can carry a client id) and never a body."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
-        return True
-
-
 def log_config() -> dict[str, Any]:
-    fmt = "%(asctime)s %(levelprefix)s %(message)s"
-    access = '%(asctime)s %(levelprefix)s %(client_addr)s "%(request_line)s" %(status_code)s'
+    """Structured logs: one JSON object per line on stderr.
+
+    Each request is one line from `api.requests` (request id, method, route
+    template, status, duration), written by `api.observability`; uvicorn's
+    own access line is off, since it would repeat it with the raw path.
+    """
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"path_only": {"()": "api.cli.PathOnlyAccessLog"}},
-        "formatters": {
-            "default": {"()": "uvicorn.logging.DefaultFormatter", "fmt": fmt},
-            "access": {"()": "uvicorn.logging.AccessFormatter", "fmt": access},
-        },
+        "formatters": {"json": {"()": "api.observability.JsonFormatter"}},
         "handlers": {
             "default": {
-                "formatter": "default",
+                "formatter": "json",
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stderr",
-            },
-            "access": {
-                "formatter": "access",
-                "class": "logging.StreamHandler",
-                "stream": "ext://sys.stdout",
-                "filters": ["path_only"],
             },
         },
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},
             "uvicorn.error": {"level": "INFO"},
-            "uvicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
             "api": {"handlers": ["default"], "level": "INFO", "propagate": False},
+            "plans": {"handlers": ["default"], "level": "INFO", "propagate": False},
             "projections": {"handlers": ["default"], "level": "INFO", "propagate": False},
         },
     }
 
 
 @cli.command()
-def project() -> None:
+def project(
+    read_models: list[str] = typer.Option(
+        None,
+        "--read-model",
+        help="Follow only this read model (repeat for several; default: all). "
+        "Run one process per read model to spread them over cores or hosts.",
+    ),
+) -> None:
     """Run the projection workers alone: catch up, then follow until SIGTERM or Ctrl-C."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.config.dictConfig(log_config())
     settings = settings_or_exit()
+    from projections.catalog import MODELS
+
+    unknown = [n for n in read_models or () if n not in MODELS]
+    if unknown:
+        fail(f"unknown read model {unknown[0]!r}; known: {', '.join(MODELS)}", EXIT_BAD_SETTING)
     prepare(settings)
     from projections.runner import run_projectors
 
@@ -246,13 +244,57 @@ def project() -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    err.print(f"projecting from {where(settings)}; SIGTERM or Ctrl-C stops")
+    chosen = ", ".join(read_models) if read_models else "every read model"
+    err.print(f"projecting from {where(settings)} ({chosen}); SIGTERM or Ctrl-C stops")
     try:
         with database_errors(settings):
-            run_projectors(settings.library_env(create_table=False), app, stop)
+            run_projectors(
+                settings.library_env(create_table=False), app, stop, names=read_models or None
+            )
     finally:
         app.close()
     err.print("projections stopped")
+
+
+@cli.command()
+def status(
+    max_lag: int = typer.Option(
+        0, min=0, help="Also fail when a read model is more than this many events behind (0: off)."
+    ),
+    window: float = typer.Option(
+        3.0, min=0.1, help="Seconds between the two looks that tell a stalled read model."
+    ),
+) -> None:
+    """Each read model's position and lag; exit 1 if one is stalled (the projector's health check).
+
+    Stalled: behind the log and not moving between two looks `window` seconds
+    apart (followers poll at least every second), whichever process follows it.
+    """
+    settings = settings_or_exit()
+    from projections.readmodels import ReadModels
+
+    app = open_app(settings, check_readable=False)
+    try:
+        with database_errors(settings):
+            read_models = ReadModels(settings.library_env(create_table=False), app)
+            try:
+                first = read_models.status()
+                if any(row["lag"] for row in first.values()):
+                    time.sleep(window)
+                report = read_models.status()
+            finally:
+                read_models.close()
+    finally:
+        app.close()
+    unhealthy = False
+    for name, row in report.items():
+        stalled = row["lag"] > 0 and row["position"] == first[name]["position"]
+        too_far = max_lag > 0 and row["lag"] > max_lag
+        unhealthy = unhealthy or stalled or too_far
+        state = "STALLED" if stalled else "BEHIND" if too_far else "ok"
+        print(f"{name}: position {row['position']:,}, lag {row['lag']:,}, {state}")
+    if unhealthy:
+        raise typer.Exit(1)
 
 
 @cli.command()
@@ -299,6 +341,48 @@ def rebuild(
         f"rebuilt {', '.join(results)}: {events:,} events in {seconds:.1f} s "
         f"({events / max(busy, 1e-6):,.0f} events/s while building)"
     )
+
+
+@cli.command()
+def backup(
+    out: Path = typer.Option(..., "--out", help="File to write (pg_dump custom format or SQLite)."),
+) -> None:
+    """Write a consistent copy of the store (events, chain, read models, access log).
+
+    Keys are not in it: back up PLANS_CIPHER_KEY and the JWT secret apart from it.
+    """
+    from api.backup import BackupError
+    from api.backup import backup as make_backup
+
+    settings = settings_or_exit()
+    started = time.perf_counter()
+    with database_errors(settings):
+        try:
+            size = make_backup(settings, out)
+        except BackupError as e:
+            fail(str(e), 1)
+    print(f"backup of {where(settings)}: {out} ({size:,} bytes) in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+
+
+@cli.command()
+def restore(
+    source: Path = typer.Option(..., "--from", help="A file written by `plans backup`."),
+) -> None:
+    """Restore a backup into the empty store named by PLANS_DATABASE_URL.
+
+    Then check it: `plans verify` (every chain intact) and `plans rebuild`.
+    """
+    from api.backup import BackupError
+    from api.backup import restore as restore_backup
+
+    settings = settings_or_exit()
+    with database_errors(settings):
+        try:
+            restore_backup(settings, source)
+        except BackupError as e:
+            fail(str(e), 1)
+    print(f"restored {source} into {where(settings)}; now run `plans verify`")
 
 
 @cli.command()

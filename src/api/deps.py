@@ -24,6 +24,7 @@ from api.settings import Settings
 from domain import errors
 from domain.application import CommandResult, PlansApplication
 from domain.plan import Actor
+from projections.migrations import UpgradeRebuild
 from projections.readmodels import ReadModels
 
 # A malformed plan id names no plan: it becomes an id no plan can have, so the
@@ -42,6 +43,7 @@ class Services:
     read_models: ReadModels
     access_log: AccessLog
     breaker: DatabaseBreaker
+    upgrade: UpgradeRebuild | None = None
 
     def close(self) -> None:
         """Close the read models, then the application (and its pool)."""

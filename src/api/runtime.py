@@ -15,6 +15,7 @@ from api.settings import Settings
 from domain.application import PlansApplication
 from eventstore.connections import connect
 from eventstore.recorders import datastore_of
+from projections.migrations import prepare_schema
 from projections.readmodels import create_read_model_tables
 from projections.store import reconnect_promptly
 
@@ -51,13 +52,17 @@ def schema_lock(settings: Settings) -> Iterator[None]:
 def init_schema(settings: Settings) -> None:
     """Create every table the service needs, once, safely under concurrency."""
     with schema_lock(settings):
-        app = PlansApplication(env=settings.library_env(create_table=True))
-        try:
-            create_read_model_tables(settings.library_env(create_table=False), app)
-            for step in SCHEMA_STEPS:
-                step(settings)
-        finally:
-            app.close()
+
+        def create() -> None:
+            app = PlansApplication(env=settings.library_env(create_table=True))
+            try:
+                create_read_model_tables(settings.library_env(create_table=False), app)
+                for step in SCHEMA_STEPS:
+                    step(settings)
+            finally:
+                app.close()
+
+        prepare_schema(settings.library_env(create_table=False), create)
 
 
 class StoreUnreadableError(RuntimeError):

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Read-your-writes: how long a query with min_position waits before 503.
     min_position_wait_seconds: float = Field(default=5.0, ge=0, le=60)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    # A static bearer that may read /metrics only (for a Prometheus credentials_file).
+    metrics_token: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod

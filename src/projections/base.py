@@ -10,6 +10,8 @@ rows back with it, so replaying an event changes nothing.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
 from abc import abstractmethod
@@ -444,6 +446,18 @@ class ReadModelProjection(Projection[Any]):
     # INSERTs of rows never updated afterwards: loaded with COPY on PostgreSQL.
     append_only: ClassVar[tuple[str, ...]] = ()
     uses_aggregates: ClassVar[bool] = False
+    # Bump when the event → rows logic changes without a change to `ddl`: a
+    # changed fingerprint makes the next start rebuild this read model.
+    revision: ClassVar[int] = 1
+
+    @classmethod
+    def fingerprint(cls) -> str:
+        """A digest of this read model's definition: tables, topics and revision."""
+        definition = json.dumps(
+            [cls.name, cls.revision, list(cls.suffixes), list(cls.ddl), list(cls.postgres_ddl),
+             sorted(cls.topics), list(cls.append_only)],  # fmt: skip
+        )
+        return hashlib.sha256(definition.encode()).hexdigest()[:16]
 
     def __init__(
         self, view: Any, app: PlansApplication | None = None, cache_size: int = DEFAULT_CACHE_SIZE

@@ -39,8 +39,8 @@ def create_read_model_tables(env: Mapping[str, str], app: PlansApplication | Non
     store = Store(construct_factory(env, POSTGRES_POOL_SIZE="1", POSTGRES_MAX_OVERFLOW="2"))
     try:
         store.create_registry()
-        for name in MODELS:
-            store.register(name)
+        for name, cls in MODELS.items():
+            store.register(name, cls.fingerprint())
         generations = store.generations()
         for name in MODELS:
             open_view(store, name, generations[name][0]).create_table()

@@ -420,9 +420,9 @@ class _Build:
 
     def switch(self) -> bool:
         rows = self.store.fetchall(
-            "UPDATE {registry} SET generation = %s, building = NULL, switched_at = %s "
-            "WHERE name = %s AND generation = %s RETURNING generation",
-            (self.generation, utc_text_now(), self.name, self.old),
+            "UPDATE {registry} SET generation = %s, building = NULL, switched_at = %s, "
+            "fingerprint = %s WHERE name = %s AND generation = %s RETURNING generation",
+            (self.generation, utc_text_now(), model(self.name).fingerprint(), self.name, self.old),
             commit=True,
         )
         if rows and self.conn is not None:
@@ -484,7 +484,7 @@ def rebuild(
     try:
         store.create_registry()
         for name in chosen:
-            store.register(name)
+            store.register(name, model(name).fingerprint())
         try:
             for name in chosen:
                 builds.append(_Build(store, source, app, name))

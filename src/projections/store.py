@@ -197,15 +197,16 @@ class Store:
             "name TEXT PRIMARY KEY, "
             "generation INTEGER NOT NULL, "
             "building INTEGER, "
-            "switched_at TEXT)"
+            "switched_at TEXT, "
+            "fingerprint TEXT)"
         )
 
-    def register(self, name: str) -> None:
+    def register(self, name: str, fingerprint: str) -> None:
         """Generation 1 is live for a read model never seen before."""
         self.execute(
-            "INSERT INTO {registry} (name, generation, building, switched_at) "
-            "VALUES (%s, 1, NULL, %s) ON CONFLICT (name) DO NOTHING",
-            (name, utc_text_now()),
+            "INSERT INTO {registry} (name, generation, building, switched_at, fingerprint) "
+            "VALUES (%s, 1, NULL, %s, %s) ON CONFLICT (name) DO NOTHING",
+            (name, utc_text_now(), fingerprint),
         )
 
     def generations(self) -> dict[str, tuple[int, int | None]]:

@@ -8,6 +8,7 @@ console script in a subprocess with a clean environment.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import signal
@@ -321,7 +322,10 @@ def test_serve_answers_health_and_stops_on_sigterm(
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
     assert server.returncode in (0, -signal.SIGTERM), errors
     assert "Application shutdown complete" in errors
-    assert "GET /health" in out + errors  # the access log shows the path ...
+    # One JSON line per request shows the route template ...
+    requests = [json.loads(line) for line in errors.splitlines() if '"api.requests"' in line]
+    assert any(r["method"] == "GET" and r["route"] == "/health" for r in requests), errors
+    assert all(r["request_id"] for r in requests)
     assert "MRN-SECRET-42" not in out + errors  # ... never the query string
 
 
@@ -349,3 +353,45 @@ def test_project_runs_until_sigterm(
     _, errors = projector.communicate(timeout=30)
     assert projector.returncode == 0, errors
     assert "projections stopped" in errors
+
+
+def test_project_one_read_model_per_process(
+    settings: Settings, tmp_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    from api.runtime import init_schema
+    from domain.plan import Actor
+    from projections.readmodels import ReadModels
+
+    init_schema(settings)
+    app = open_application(settings)
+    read_models = ReadModels(settings.library_env(), app)
+    try:
+        app.create_plan(Actor("dr-a", "clinician", "riverside"), "client-1", date(2025, 1, 6))
+        head = int(app.recorder.max_notification_id() or 0)
+        projector = subprocess.Popen(
+            [*plans_command(), "project", "--read-model", "plans"],
+            env=clean_env(**settings_env(settings)), cwd=tmp_path,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        processes.append(projector)
+        deadline = time.monotonic() + 60
+        while read_models.positions()["plans"] < head and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert read_models.positions()["plans"] == head
+        assert read_models.positions(["plan_timeline"])["plan_timeline"] == 0
+        # The one followed is healthy; the others are behind and not moving.
+        status = run(["status", "--window", "0.5"], clean_env(**settings_env(settings)), tmp_path)
+        assert status.returncode == 1, status.stdout
+        assert "plans: position" in status.stdout and "STALLED" in status.stdout
+        projector.send_signal(signal.SIGTERM)
+        projector.communicate(timeout=30)
+    finally:
+        read_models.close()
+        app.close()
+
+
+def test_project_refuses_an_unknown_read_model(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["project", "--read-model", "nope"],
+                           env={"PLANS_DATA_DIR": str(tmp_path / "data")})  # fmt: skip
+    assert result.exit_code == 2
+    assert "unknown read model 'nope'" in result.output

@@ -46,4 +46,20 @@ def ready(svc: Svc) -> Any:
             headers=problem.headers,
             media_type="application/problem+json",
         )
+    rebuilding = svc.upgrade.running if svc.upgrade is not None else []
+    if rebuilding:
+        return JSONResponse(
+            {
+                "type": "urn:plans:problem:rebuilding",
+                "title": "Read models are being rebuilt",
+                "status": 503,
+                "detail": "a new release changed these read models; they are rebuilt "
+                f"from the event store before serving: {', '.join(rebuilding)}",
+                "database": "ok",
+                "rebuilding": rebuilding,
+            },
+            status_code=503,
+            headers={"Retry-After": "5"},
+            media_type="application/problem+json",
+        )
     return Readiness(status="ready", database="ok", read_models=read_models)
