@@ -119,6 +119,10 @@ class PlansApplication(Application[UUID]):
         super().__init__(env)
         interval = int(self.env.get(self.SNAPSHOT_INTERVAL) or 50)
         self.snapshotting_intervals = {Plan: interval}
+        # An envelope mapper (eventstore.cipher) keeps its data keys beside the events.
+        bind_recorder = getattr(self.mapper, "bind_recorder", None)
+        if bind_recorder is not None:
+            bind_recorder(self.recorder)
         self._listeners: list[Callable[[int], None]] = []
         self._cache: OrderedDict[UUID, Plan] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -235,12 +239,13 @@ class PlansApplication(Application[UUID]):
         events = [e for t in batch for e in t.processing_event.events]
         try:
             recordings = self.events.put(events, recorded_at=[e.timestamp for e in events])
-        except IntegrityError as e:
+        except (IntegrityError, errors.PlanErasedError) as e:
             if len(batch) == 1:
                 self._release(batch[0], error=e)
                 return
             # Two saves of one plan version: one save at a time finds the
             # loser(s); only they see the IntegrityError (and retry as always).
+            # Likewise only the save of an erased plan sees PlanErasedError.
             for t in batch:
                 self._commit([t])
             return
@@ -275,6 +280,12 @@ class PlansApplication(Application[UUID]):
         if plan is not None:
             self._checkin(plan)
         return self.get_plan(plan_id, clinic), False
+
+    def forget_plans(self, plan_ids: Sequence[UUID]) -> None:
+        """Drop these plans from the in-memory cache (after their client's erasure)."""
+        with self._cache_lock:
+            for plan_id in plan_ids:
+                self._cache.pop(plan_id, None)
 
     def _checkin(self, plan: Plan) -> None:
         """Keep a plan whose every event is committed (never a newer one's elder)."""
@@ -326,6 +337,10 @@ class PlansApplication(Application[UUID]):
             plan: Plan = self.repository.get(plan_id, version=version)
         except AggregateNotFoundError:
             raise errors.PlanNotFoundError(f"plan {plan_id} not found") from None
+        except errors.PlanErasedError as e:
+            if e.clinic != clinic:  # another clinic learns nothing, not even the erasure
+                raise errors.PlanNotFoundError(f"plan {plan_id} not found") from None
+            raise
         if not isinstance(plan, Plan) or plan.clinic != clinic:
             raise errors.PlanNotFoundError(f"plan {plan_id} not found")
         if version is not None and plan.version != version:
