@@ -32,6 +32,7 @@ from api.routers import (
     signatures,
 )
 from api.routers import problems as problems_router
+from api.routers.erasures import router as erasures_router
 from api.runtime import init_schema, open_application
 from api.settings import Settings
 from projections.readmodels import ReadModels
@@ -62,6 +63,7 @@ ROUTERS = (
     audit.router,
     access_log.router,
     health.router,
+    erasures_router,
 )
 
 

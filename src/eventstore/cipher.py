@@ -30,6 +30,7 @@ from eventstore.keys import (
     DataKeyErasedError,
     KeyStore,
     MasterKeys,
+    UnknownDataKeyError,
     parse_master_keys,
 )
 
@@ -73,7 +74,10 @@ class EnvelopeCipher(Cipher):
         key_id = key_id_of(data)
         if key_id is None:
             return self._decrypt_legacy(data)
-        aead = self.keys.aead(key_id)
+        try:
+            aead = self.keys.aead(key_id)
+        except UnknownDataKeyError:
+            return self._decrypt_legacy(data)
         return aead.decrypt(data[HEADER : HEADER + NONCE], data[HEADER + NONCE :], data[:HEADER])
 
     def _decrypt_legacy(self, data: bytes) -> bytes:

@@ -44,6 +44,10 @@ class KeyError_(ValueError):  # noqa: N801 - not the builtin KeyError
     """A data key cannot be unwrapped with the configured master keys."""
 
 
+class UnknownDataKeyError(KeyError_):
+    """No such data key in the key store (e.g. a ciphertext of another format)."""
+
+
 class DataKeyErasedError(LookupError):
     """The data key was destroyed (crypto-shredded); `clinic` is the key's clinic."""
 
@@ -176,11 +180,13 @@ class KeyStore:
         return cached.aead
 
     def erased_clinic(self, key_id: UUID) -> str | None:
-        """The clinic of an erased key, or None while the key lives."""
+        """The clinic of an erased key, or None while the key lives (or is unknown)."""
         try:
             self.aead(key_id)
         except DataKeyErasedError as e:
             return e.clinic
+        except UnknownDataKeyError:
+            return None
         return None
 
     def _load(self, key_id: UUID, cached: _Cached | None) -> _Cached:
@@ -191,7 +197,7 @@ class KeyStore:
         if not rows:
             if key_id == SYSTEM_KEY_ID:
                 return self._create_system_key()
-            raise KeyError_(f"data key {key_id} is not in the key store")
+            raise UnknownDataKeyError(f"data key {key_id} is not in the key store")
         row = rows[0]
         if row["wrapped"] is None:
             found = _Cached(None, row["clinic"], float("inf"))  # erasure is final
@@ -287,7 +293,7 @@ class KeyStore:
                 ),
                 (_now_text(), key_id.hex),
             )
-            changed = curs.rowcount
+            changed = rowcount(curs)
         self.forget()
         return bool(changed)
 
@@ -326,3 +332,8 @@ class KeyStore:
             "GROUP BY master_id"
         )
         return {r["master_id"]: int(r["n"]) for r in rows}
+
+
+def rowcount(curs: Any) -> int:
+    """Rows changed by the last statement (the library's SQLite cursor wraps sqlite3's)."""
+    return int(getattr(curs, "sqlite_cursor", curs).rowcount)
