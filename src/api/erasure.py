@@ -105,4 +105,3 @@ def list_erasures(app: PlansApplication, clinic: str | None = None) -> list[dict
 def rotate_keys(app: PlansApplication) -> tuple[int, int]:
     """Re-wrap every live data key under the first master key: (re-wrapped, already)."""
     return key_store(app).rewrap_all()
-

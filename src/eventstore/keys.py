@@ -100,7 +100,9 @@ class MasterKeys:
         try:
             return master.decrypt(wrapped[:NONCE], wrapped[NONCE:], key_id.bytes)
         except InvalidTag:
-            raise KeyError_(f"data key {key_id} does not unwrap with master key {master_id}") from None
+            raise KeyError_(
+                f"data key {key_id} does not unwrap with master key {master_id}"
+            ) from None
 
 
 @dataclass
@@ -135,8 +137,9 @@ class KeyStore:
     @contextmanager
     def _cursor(self, *, commit: bool) -> Iterator[Any]:
         if self.is_postgres:
-            with self.datastore.get_connection() as conn, conn.transaction(
-                force_rollback=not commit
+            with (
+                self.datastore.get_connection() as conn,
+                conn.transaction(force_rollback=not commit),
             ):
                 yield conn.cursor()
         else:
@@ -144,8 +147,11 @@ class KeyStore:
                 yield curs
 
     def _sql(self, text: str) -> str:
-        text = text.format(keys=self.keys_table, plans=self.plans_table,
-                           blob="BYTEA" if self.is_postgres else "BLOB")  # fmt: skip
+        text = text.format(
+            keys=self.keys_table,
+            plans=self.plans_table,
+            blob="BYTEA" if self.is_postgres else "BLOB",
+        )
         return text if self.is_postgres else text.replace("%s", "?")
 
     def _fetch(self, text: str, params: Sequence[Any] = (), *, commit: bool = False) -> list[Any]:
@@ -225,8 +231,9 @@ class KeyStore:
         """A keyed hash naming a client without being PHI."""
         if self._system_ref is None:
             self.aead(SYSTEM_KEY_ID)
-            row = self._fetch("SELECT wrapped, master_id FROM {keys} WHERE key_id = %s",
-                              [SYSTEM_KEY_ID.hex])[0]  # fmt: skip
+            row = self._fetch(
+                "SELECT wrapped, master_id FROM {keys} WHERE key_id = %s", [SYSTEM_KEY_ID.hex]
+            )[0]
             raw = self.masters.unwrap(SYSTEM_KEY_ID, row["master_id"], bytes(row["wrapped"]))
             self._system_ref = hashlib.sha256(b"plans client ref\x00" + raw).digest()
         message = f"{clinic}\x00{client_id}".encode()
@@ -238,8 +245,9 @@ class KeyStore:
         if found is not None and self._keys.get(found, _Cached(None, "", 0)).aead is not None:
             return found
         ref = self.client_ref(clinic, client_id)
-        select = "SELECT key_id FROM {keys} WHERE clinic = %s AND client_ref = %s " \
-                 "AND erased_at IS NULL"  # fmt: skip
+        select = (
+            "SELECT key_id FROM {keys} WHERE clinic = %s AND client_ref = %s AND erased_at IS NULL"
+        )
         rows = self._fetch(select, [clinic, ref])
         if not rows:
             self._insert_key(uuid4(), clinic, ref)  # a racing twin loses on the unique index
@@ -307,9 +315,9 @@ class KeyStore:
         """Re-wrap every live data key under the first master key: (re-wrapped, already)."""
         done = already = 0
         with self._cursor(commit=True) as curs:
-            curs.execute(self._sql(
-                "SELECT key_id, master_id, wrapped FROM {keys} WHERE wrapped IS NOT NULL"
-            ))  # fmt: skip
+            curs.execute(
+                self._sql("SELECT key_id, master_id, wrapped FROM {keys} WHERE wrapped IS NOT NULL")
+            )
             rows = [dict(r) for r in curs.fetchall()]
             for row in rows:
                 if row["master_id"] == self.masters.current_id:

@@ -70,9 +70,13 @@ def test_erased_client_answers_410_and_leaves_no_rows(api: API, keyed: Settings)
     services = api.client.app.state.services  # type: ignore[attr-defined]
 
     report = erase_client(
-        services.plans, keyed.library_env(), clinic=CLINIC, client_id=ERASED_CLIENT,
-        reason="GDPR art. 17 request", actor="dpo-lee",
-    )  # fmt: skip
+        services.plans,
+        keyed.library_env(),
+        clinic=CLINIC,
+        client_id=ERASED_CLIENT,
+        reason="GDPR art. 17 request",
+        actor="dpo-lee",
+    )
     assert sorted(map(str, report.plan_ids)) == sorted(erased)
     assert report.keys_destroyed == 1 and report.rows_deleted > 0
 
@@ -80,9 +84,7 @@ def test_erased_client_answers_410_and_leaves_no_rows(api: API, keyed: Settings)
         for path in ("", "/timeline", "/scores", "/timeline?format=jsonl", "/diff?from_version=1"):
             body = assert_problem(api.get(f"/plans/{plan_id}{path}"), 410)
             assert body["type"].endswith("erased"), body
-        body = assert_problem(
-            api.post(f"/plans/{plan_id}/problems", {"description": "more"}), 410
-        )
+        body = assert_problem(api.post(f"/plans/{plan_id}/problems", {"description": "more"}), 410)
         assert body["type"].endswith("erased")
         verified = api.ok("GET", f"/plans/{plan_id}/verify")
         assert verified["valid"] is True
@@ -108,9 +110,13 @@ def test_erased_client_answers_410_and_leaves_no_rows(api: API, keyed: Settings)
 
     # A second erasure finds nothing live: no second record.
     again = erase_client(
-        services.plans, keyed.library_env(), clinic=CLINIC, client_id=ERASED_CLIENT,
-        reason="again", actor="dpo-lee",
-    )  # fmt: skip
+        services.plans,
+        keyed.library_env(),
+        clinic=CLINIC,
+        client_id=ERASED_CLIENT,
+        reason="again",
+        actor="dpo-lee",
+    )
     assert again.erasure_id is None and again.keys_destroyed == 0
     assert len(list_erasures(services.plans, CLINIC)) == 1
 
@@ -135,15 +141,30 @@ def test_a_fresh_process_sees_the_erasure(keyed: Settings) -> None:
         "PLANS_DATA_DIR": str(keyed.data_dir),
         "PLANS_JWT_SECRET": keyed.secret(),
     }
-    refused = runner.invoke(cli, ["erase", "--clinic", CLINIC, "--client-id", ERASED_CLIENT,
-                                  "--reason", "r"], env=env)  # fmt: skip
+    refused = runner.invoke(
+        cli, ["erase", "--clinic", CLINIC, "--client-id", ERASED_CLIENT, "--reason", "r"], env=env
+    )
     assert refused.exit_code == 2, refused.output
     env["PLANS_CIPHER_KEY"] = keyed.cipher_key.get_secret_value()  # type: ignore[union-attr]
-    unknown = runner.invoke(cli, ["erase", "--clinic", CLINIC, "--client-id", "nobody",
-                                  "--reason", "r"], env=env)  # fmt: skip
+    unknown = runner.invoke(
+        cli, ["erase", "--clinic", CLINIC, "--client-id", "nobody", "--reason", "r"], env=env
+    )
     assert unknown.exit_code == 1, unknown.output
-    done = runner.invoke(cli, ["erase", "--clinic", CLINIC, "--client-id", ERASED_CLIENT,
-                               "--reason", "retention period over", "--actor", "ops"], env=env)  # fmt: skip
+    done = runner.invoke(
+        cli,
+        [
+            "erase",
+            "--clinic",
+            CLINIC,
+            "--client-id",
+            ERASED_CLIENT,
+            "--reason",
+            "retention period over",
+            "--actor",
+            "ops",
+        ],
+        env=env,
+    )
     assert done.exit_code == 0, done.output
     assert done.stdout.startswith("erased: 1 plans") and ERASED_CLIENT not in done.output
     verified = runner.invoke(cli, ["verify"], env=env)
@@ -188,8 +209,9 @@ def test_read_models_are_untouched_without_a_cipher_key(settings: Settings) -> N
     app = open_application(settings)
     try:
         with pytest.raises(RuntimeError, match="PLANS_CIPHER_KEY"):
-            erase_client(app, settings.library_env(), clinic=CLINIC, client_id="x",
-                         reason="r", actor="a")  # fmt: skip
+            erase_client(
+                app, settings.library_env(), clinic=CLINIC, client_id="x", reason="r", actor="a"
+            )
     finally:
         app.close()
     assert ReadModels  # imported for the dump helpers above

@@ -175,8 +175,8 @@ KEPT = ["KEPT-CLIENT-M5B7", "KEPT-GOAL-R2X8 sleep more", "KEPT-REASON-F6Q1"]
 def write_client(rec: Recorder, texts: list[str]) -> str:
     """One plan whose client id, goal and reasons are `texts`; past a snapshot."""
     client_id, statement, reason = texts
-    plan_id = rec.ok("POST", "/plans",
-                     {"client_id": client_id, "start_date": START, "reason": reason})["id"]  # fmt: skip
+    body = {"client_id": client_id, "start_date": START, "reason": reason}
+    plan_id = rec.ok("POST", "/plans", body)["id"]
     base = f"/plans/{plan_id}"
     problem = rec.ok("POST", base + "/problems", {"description": statement, "reason": reason})
     goal = {**GOAL, "problem_ids": [problem["problem_id"]], "statement": statement,
