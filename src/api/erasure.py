@@ -94,7 +94,7 @@ def list_erasures(app: PlansApplication, clinic: str | None = None) -> list[dict
     while True:
         notes = app.recorder.select_notifications(start=start, limit=500, topics=[ERASURE_TOPIC])
         for note in notes:
-            erasure = app.repository.get(note.originator_id)
+            erasure: Any = app.repository.get(UUID(str(note.originator_id)))
             if isinstance(erasure, Erasure) and clinic in (None, erasure.clinic):
                 out.append(erasure.as_dict())
         if len(notes) < 500:
