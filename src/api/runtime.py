@@ -89,6 +89,15 @@ def open_application(settings: Settings, *, check_readable: bool = True) -> Plan
 
 
 def check_store_readable(app: PlansApplication) -> None:
+    # Every live data key must unwrap: a master key missing from the list is
+    # found now, not as one client's plans failing later.
+    keys = getattr(app.mapper, "keys", None)
+    missing = keys.missing_master_ids() if keys is not None else []
+    if missing:
+        raise StoreUnreadableError(
+            f"data keys are wrapped by master key(s) {', '.join(missing)}, which "
+            "PLANS_CIPHER_KEY does not hold (add them back, then run plans rotate-key)"
+        )
     # An erased client's events are unreadable by design: try the first other one.
     is_erased = getattr(app.mapper, "is_erased", None)
     notes = app.recorder.select_notifications(start=1, limit=100)

@@ -334,6 +334,10 @@ class KeyStore:
         self.forget()
         return done, already
 
+    def missing_master_ids(self) -> list[str]:
+        """Ids of master keys that wrap live data keys but are not configured."""
+        return sorted(set(self.master_ids_in_use()) - set(self.masters.by_id))
+
     def master_ids_in_use(self) -> dict[str, int]:
         rows = self._fetch(
             "SELECT master_id, count(*) AS n FROM {keys} WHERE wrapped IS NOT NULL "
