@@ -37,7 +37,7 @@ NONCE = 12
 # A process serving requests keeps unwrapped keys in memory; it re-reads a
 # key's row at most this often, so an erasure made by another process (the
 # `plans erase` command) takes effect there within this many seconds.
-RECHECK_SECONDS = 2.0
+RECHECK_SECONDS = 1.0
 
 
 class KeyError_(ValueError):  # noqa: N801 - not the builtin KeyError
