@@ -57,5 +57,5 @@ def test_master_key_lists_are_parsed_and_checked() -> None:
 def test_only_the_envelope_format_names_a_data_key() -> None:
     key_id = uuid4()
     assert key_id_of(bytes([1]) + key_id.bytes + os.urandom(40)) == key_id
-    assert key_id_of(b"{\"plain\": true}") is None
+    assert key_id_of(b'{"plain": true}') is None
     assert key_id_of(bytes([2]) + os.urandom(60)) is None
