@@ -25,7 +25,6 @@ from api.erasure import erase_client, list_erasures, rotate_keys
 from api.runtime import init_schema, open_application
 from api.settings import Settings
 from projections.catalog import MODELS
-from projections.readmodels import ReadModels
 from projections.runner import rebuild
 
 ERASED_CLIENT = "client-ERASE-ME-7731"
@@ -203,7 +202,7 @@ def test_rotation_rewraps_data_keys_without_rewriting_events(keyed: Settings) ->
         open_application(keyed)  # the old key alone no longer unwraps anything
 
 
-def test_read_models_are_untouched_without_a_cipher_key(settings: Settings) -> None:
+def test_erase_refuses_a_store_without_a_cipher_key(settings: Settings) -> None:
     """Without PLANS_CIPHER_KEY the mapper is the library's: nothing to erase."""
     init_schema(settings)
     app = open_application(settings)
@@ -214,4 +213,3 @@ def test_read_models_are_untouched_without_a_cipher_key(settings: Settings) -> N
             )
     finally:
         app.close()
-    assert ReadModels  # imported for the dump helpers above
