@@ -67,7 +67,7 @@ QUICK = Plan(
     lag_seconds=3.0,
     bulk_plans=500,
 )
-FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk")
+FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk", "keys")
 
 
 def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure]:
@@ -119,6 +119,18 @@ def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure
                 plans=plan.bulk_plans,
                 events_per_plan=10,
                 chunk_events=2_000,
+                log=log,
+            )
+        if name == "keys":
+            from bench.keys import bench_keys
+
+            return bench_keys(
+                url,
+                reps=plan.reps,
+                commands=plan.append_commands[8],
+                writers=8,
+                erase_plans=10,
+                events_per_plan=500,
                 log=log,
             )
     raise ValueError(f"unknown figure {name!r}")

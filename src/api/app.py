@@ -33,6 +33,7 @@ from api.routers import (
     signatures,
 )
 from api.routers import problems as problems_router
+from api.routers.erasures import router as erasures_router
 from api.settings import Settings
 from eventstore.recorders import datastore_of
 from projections.migrations import UpgradeRebuild, stale_read_models
@@ -63,6 +64,7 @@ ROUTERS = (
     access_log.router,
     health.router,
     metrics.router,
+    erasures_router,
 )
 
 

@@ -504,3 +504,79 @@ def _describe_invalid(item: Any) -> str:
         version = item.get("first_invalid_version")
         return f"{plan_id} (from version {version})" if version else str(plan_id)
     return str(item)
+
+
+@cli.command()
+def erase(
+    clinic: str = typer.Option(..., "--clinic", help="The client's clinic."),
+    client_id: str = typer.Option(..., "--client-id", help="The client to erase."),
+    reason: str = typer.Option(..., "--reason", help="Why (kept in the erasure record)."),
+    actor: str | None = typer.Option(None, "--actor", help="Who erases (default: $USER)."),
+) -> None:
+    """Erase a client by crypto-shredding: destroy their data key, empty the read models.
+
+    Their events stay (unreadable, still chained: `plans verify` passes); their plans
+    answer 410. The erasure is recorded without the client id (GET /erasures).
+    Exit code 2 without PLANS_CIPHER_KEY, 1 when the clinic has no such client.
+    """
+    import getpass
+
+    from api.erasure import ClientUnknownError, erase_client
+    from domain.errors import PlanError
+
+    settings = settings_or_exit()
+    if settings.cipher_key is None:
+        fail("erasure needs PLANS_CIPHER_KEY: without it nothing is encrypted", EXIT_BAD_SETTING)
+    prepare(settings)
+    app = open_app(settings)
+    try:
+        with database_errors(settings):
+            try:
+                report = erase_client(
+                    app,
+                    settings.library_env(),
+                    clinic=clinic,
+                    client_id=client_id,
+                    reason=reason,
+                    actor=actor or getpass.getuser(),
+                )
+            except ClientUnknownError as e:
+                fail(str(e), 1)
+            except PlanError as e:
+                fail(e.message, EXIT_BAD_SETTING)
+    finally:
+        app.close()
+    if report.erasure_id is None:
+        print(f"already erased: {len(report.plan_ids)} plans; read models cleaned again "
+              f"({report.rows_deleted} rows)")  # fmt: skip
+        return
+    print(
+        f"erased: {len(report.plan_ids)} plans, {report.keys_destroyed} data key(s) destroyed, "
+        f"{report.rows_deleted} read-model rows deleted; erasure {report.erasure_id}"
+    )
+
+
+@cli.command("rotate-key")
+def rotate_key() -> None:
+    """Re-wrap every data key under the first PLANS_CIPHER_KEY key (events are not rewritten).
+
+    Afterwards the other keys may be removed from PLANS_CIPHER_KEY.
+    """
+    from api.erasure import rotate_keys
+    from eventstore.keys import KeyError_
+
+    settings = settings_or_exit()
+    if settings.cipher_key is None:
+        fail("rotate-key needs PLANS_CIPHER_KEY", EXIT_BAD_SETTING)
+    prepare(settings)
+    app = open_app(settings)
+    try:
+        with database_errors(settings):
+            try:
+                done, already = rotate_keys(app)
+            except KeyError_ as e:
+                fail(str(e), EXIT_BAD_SETTING)
+            current = app.mapper.keys.masters.current_id  # type: ignore[attr-defined]
+    finally:
+        app.close()
+    print(f"re-wrapped {done} data key(s) under master key {current} ({already} already were)")

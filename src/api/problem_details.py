@@ -116,6 +116,8 @@ def problem_response(problem: ProblemError) -> JSONResponse:
 
 # ------------------------------------------------------------------ mapping
 def from_domain(error: errors.PlanError) -> ProblemError:
+    if isinstance(error, errors.PlanErasedError):
+        return ProblemError(410, "erased", "Plan erased", error.message)
     if isinstance(error, errors.NotFoundError):
         return ProblemError(404, "not-found", "Not found", error.message)
     if isinstance(error, errors.PlanClosedError):

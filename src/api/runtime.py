@@ -88,10 +88,22 @@ def open_application(settings: Settings, *, check_readable: bool = True) -> Plan
 
 
 def check_store_readable(app: PlansApplication) -> None:
-    first = app.recorder.select_notifications(start=1, limit=1)
-    if not first:
-        return
+    # Every live data key must unwrap: a master key missing from the list is
+    # found now, not as one client's plans failing later.
+    keys = getattr(app.mapper, "keys", None)
+    missing = keys.missing_master_ids() if keys is not None else []
+    if missing:
+        raise StoreUnreadableError(
+            f"data keys are wrapped by master key(s) {', '.join(missing)}, which "
+            "PLANS_CIPHER_KEY does not hold (add them back, then run plans rotate-key)"
+        )
+    # An erased client's events are unreadable by design: try the first other one.
+    is_erased = getattr(app.mapper, "is_erased", None)
+    notes = app.recorder.select_notifications(start=1, limit=100)
     try:
+        first = [n for n in notes if is_erased is None or not is_erased(n)][:1]
+        if not first:
+            return
         app.mapper.to_domain_event(first[0])
     except Exception as e:  # noqa: BLE001 - any decoding failure means the same thing
         hint = (

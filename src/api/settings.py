@@ -53,12 +53,17 @@ class Settings(BaseSettings):
     def _check_key(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None or not value.get_secret_value():
             return None
-        try:
-            raw = base64.b64decode(value.get_secret_value(), validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError("PLANS_CIPHER_KEY is not valid base64") from None
-        if len(raw) != 32:
-            raise ValueError(f"PLANS_CIPHER_KEY must decode to 32 bytes (AES-256), not {len(raw)}")
+        # Several comma-separated keys: the first encrypts, all decrypt (rotation).
+        for n, part in enumerate(value.get_secret_value().split(","), start=1):
+            which = f"key {n} of " if "," in value.get_secret_value() else ""
+            try:
+                raw = base64.b64decode(part.strip(), validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError(f"{which}PLANS_CIPHER_KEY is not valid base64") from None
+            if len(raw) != 32:
+                raise ValueError(
+                    f"{which}PLANS_CIPHER_KEY must decode to 32 bytes (AES-256), not {len(raw)}"
+                )
         return value
 
     # ----------------------------------------------------------------- derived
@@ -123,8 +128,10 @@ class Settings(BaseSettings):
 
         env["APPLICATION_RECORDER_TOPIC"] = recorder_topic(params["backend"])
         if self.cipher_key is not None:
+            # Envelope encryption: per-client data keys wrapped by these master keys.
             env.update(
-                CIPHER_TOPIC="eventsourcing.cryptography:AESCipher",
+                CIPHER_TOPIC="eventstore.cipher:EnvelopeCipher",
+                MAPPER_TOPIC="eventstore.cipher:EnvelopeMapper",
                 CIPHER_KEY=self.cipher_key.get_secret_value(),
             )
         return env

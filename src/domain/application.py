@@ -77,6 +77,10 @@ class PlansApplication(Application[UUID]):
         self.store: PlanEventStore = self.recorder
         interval = int(self.env.get(self.SNAPSHOT_INTERVAL) or 50)
         self.snapshotting_intervals = {Plan: interval}
+        # An envelope mapper (eventstore.cipher) keeps its data keys beside the events.
+        bind_recorder = getattr(self.mapper, "bind_recorder", None)
+        if bind_recorder is not None:
+            bind_recorder(self.recorder)
         self._listeners: list[Callable[[int], None]] = []
         self._cache: PlanCache[Plan] = PlanCache()
         enabled = (self.env.get(self.GROUP_COMMIT) or "y").strip().lower()
@@ -146,6 +150,12 @@ class PlansApplication(Application[UUID]):
             self._checkin(plan)
         return self.get_plan(plan_id, clinic), False
 
+    def forget_plans(self, plan_ids: Sequence[UUID]) -> None:
+        """Drop these plans from the in-memory cache (after their client's erasure)."""
+        with self._cache_lock:
+            for plan_id in plan_ids:
+                self._cache.pop(plan_id, None)
+
     def _checkin(self, plan: Plan) -> None:
         if self.group_commit:
             self._cache.keep(plan)
@@ -176,6 +186,10 @@ class PlansApplication(Application[UUID]):
             plan: Plan = self.repository.get(plan_id, version=version)
         except AggregateNotFoundError:
             raise errors.PlanNotFoundError(f"plan {plan_id} not found") from None
+        except errors.PlanErasedError as e:
+            if e.clinic != clinic:  # another clinic learns nothing, not even the erasure
+                raise errors.PlanNotFoundError(f"plan {plan_id} not found") from None
+            raise
         if not isinstance(plan, Plan) or plan.clinic != clinic:
             raise errors.PlanNotFoundError(f"plan {plan_id} not found")
         if version is not None and plan.version != version:

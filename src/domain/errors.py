@@ -132,3 +132,12 @@ class IdempotencyKeyReusedError(RuleViolationError):
 
 class InvalidPolicyError(RuleViolationError):
     pass
+
+
+class PlanErasedError(PlanError):
+    """The plan's client was erased: its data key is destroyed (crypto-shredding)."""
+
+    def __init__(self, plan_id: object, clinic: str) -> None:
+        super().__init__(f"plan {plan_id} was erased")
+        self.plan_id = plan_id
+        self.clinic = clinic

@@ -37,6 +37,8 @@ from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain.errors import PlanErasedError
+
 PLAN_CACHE_SIZE = 10_000
 # A batch is at most this many saves; the committer waits at most MAX_WAIT
 # seconds for commands that are deciding right now to join it.
@@ -181,12 +183,13 @@ class GroupCommitter:
         events = [e for t in batch for e in t.events]
         try:
             recordings = self._put(events)
-        except IntegrityError as e:
+        except (IntegrityError, PlanErasedError) as e:
             if len(batch) == 1:
                 self._release(batch[0], error=e)
                 return
             # Two saves of one plan version: one save at a time finds the
             # loser(s); only they see the IntegrityError (and retry as always).
+            # Likewise only the save of an erased plan sees PlanErasedError.
             for t in batch:
                 self._commit([t])
             return

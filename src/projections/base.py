@@ -413,6 +413,11 @@ class NotificationSource:
         return notes
 
     def decode(self, note: Notification) -> Any:
+        """The domain event, or None for an erased client's event: the key registry
+        says so (eventstore.cipher), so every projection skips it, live or rebuilt."""
+        is_erased = getattr(self.app.mapper, "is_erased", None)
+        if is_erased is not None and is_erased(note):  # also when decoded before the erasure
+            return None
         with self._lock:
             event = self._events.get(note.id)
         if event is None:

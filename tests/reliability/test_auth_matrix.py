@@ -135,7 +135,7 @@ def test_every_operation_refuses_bad_tokens_roles_and_other_clinics(inproc: Reco
             refused.add("analyst")
         if path == "/policy" and method == "PUT":
             refused |= {"clinician", "auditor", "analyst"}
-        if path == "/access-log":
+        if path in ("/access-log", "/erasures"):  # the logs: auditors and supervisors
             refused |= {"clinician", "analyst"}
         for role in refused:
             call = rec.request(method, url, body, role=role, params=params_for(path))

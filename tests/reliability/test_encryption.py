@@ -26,7 +26,7 @@ import pytest
 from fastapi.testclient import TestClient
 from psycopg import sql
 from pydantic import SecretStr
-from reliability_support import GOAL, PLANS, SECRET, START, Recorder, service_env
+from reliability_support import CLINIC, GOAL, PLANS, SECRET, START, Recorder, service_env
 
 from api.app import create_app
 from api.runtime import StoreUnreadableError, open_application
@@ -166,3 +166,54 @@ def test_nothing_readable_at_rest_and_no_start_without_the_key(
         f"encryption ({backend}): {events} events, {len(blobs)} tables/files, "
         f"{total:,} bytes scanned, none of {len(NEEDLES)} texts found"
     )
+
+
+ERASED = ["ERASED-CLIENT-K8D2", "ERASED-GOAL-P4N6 walk daily", "ERASED-REASON-T9C3"]
+KEPT = ["KEPT-CLIENT-M5B7", "KEPT-GOAL-R2X8 sleep more", "KEPT-REASON-F6Q1"]
+
+
+def write_client(rec: Recorder, texts: list[str]) -> str:
+    """One plan whose client id, goal and reasons are `texts`; past a snapshot."""
+    client_id, statement, reason = texts
+    body = {"client_id": client_id, "start_date": START, "reason": reason}
+    plan_id = rec.ok("POST", "/plans", body)["id"]
+    base = f"/plans/{plan_id}"
+    problem = rec.ok("POST", base + "/problems", {"description": statement, "reason": reason})
+    goal = {**GOAL, "problem_ids": [problem["problem_id"]], "statement": statement,
+            "reason": reason}  # fmt: skip
+    goal_id = rec.ok("POST", base + "/goals", goal)["goal_id"]
+    for score in range(12):
+        rec.ok("POST", base + "/scores", {"instrument": "GAD-7", "score": score,
+               "administered_on": "2025-04-01", "goal_id": goal_id, "reason": reason})  # fmt: skip
+    return str(plan_id)
+
+
+@pytest.mark.slow
+def test_nothing_of_an_erased_client_readable_anywhere(settings: Settings, backend: str) -> None:
+    """After `erase`, no table (PostgreSQL) and no file (SQLite database, WAL) holds the
+    erased client's text, although the read models had it in plain text; the other
+    client's rows are still there and readable."""
+    from api.erasure import erase_client
+
+    keyed = settings.model_copy(
+        update={"cipher_key": SecretStr(new_key()), "jwt_secret": SecretStr(SECRET)}
+    )
+    with TestClient(create_app(keyed)) as client:
+        rec = Recorder(client=client)
+        write_client(rec, ERASED)
+        write_client(rec, KEPT)
+        services = client.app.state.services  # type: ignore[attr-defined]
+        head = int(services.plans.recorder.max_notification_id())
+        assert services.read_models.wait_for(head, 10.0)
+        before = b"".join(store_bytes(keyed).values())
+        assert all(t.encode() in before for t in ERASED + KEPT)  # the read models are plain
+        erase_client(services.plans, keyed.library_env(), clinic=CLINIC,
+                     client_id=ERASED[0], reason="erasure request", actor="dpo")  # fmt: skip
+        # Scanned while the service still runs (its SQLite WAL is still there).
+        blobs = store_bytes(keyed)
+    for text in ERASED:
+        for name, data in blobs.items():
+            for form in (text.encode(), text.encode().hex().encode()):
+                assert form not in data, f"{text!r} readable in {name} after erasure"
+    everything = b"".join(blobs.values())
+    assert all(t.encode() in everything for t in KEPT)

@@ -100,5 +100,8 @@ def diff(
     summary="Recompute the plan's hash chain from the stored events",
 )
 def verify(plan_id: PlanId, svc: Svc, principal: PlanReader) -> Verification:
-    svc.plans.get_plan(plan_id, principal.clinic)
+    try:
+        svc.plans.get_plan(plan_id, principal.clinic)
+    except errors.PlanErasedError:
+        pass  # the chain covers the stored bytes: an erased plan still verifies
     return Verification.model_validate(history.verify_plan(svc.plans, plan_id))
