@@ -152,9 +152,8 @@ class PlansApplication(Application[UUID]):
 
     def forget_plans(self, plan_ids: Sequence[UUID]) -> None:
         """Drop these plans from the in-memory cache (after their client's erasure)."""
-        with self._cache_lock:
-            for plan_id in plan_ids:
-                self._cache.pop(plan_id, None)
+        for plan_id in plan_ids:
+            self._cache.take(plan_id)
 
     def _checkin(self, plan: Plan) -> None:
         if self.group_commit:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from api.problem_details import problem_responses
 from fastapi import APIRouter
 
 from api.auth import LogReader
 from api.deps import Svc
 from api.erasure import list_erasures
+from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.erasures import ErasureList, ErasureView
 
