@@ -34,6 +34,7 @@ from api.routers import (
 from api.routers import problems as problems_router
 from api.runtime import init_schema, open_application
 from api.settings import Settings
+from console import install as install_console
 from projections.readmodels import ReadModels
 from projections.runner import ProjectionWorkers
 
@@ -108,4 +109,5 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     problems.install(app)
+    install_console(app)
     return app
