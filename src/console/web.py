@@ -47,7 +47,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 MAX_FORM_BYTES = 16_384
@@ -423,9 +423,14 @@ def history(request: Request, plan_id: str, version: str | None = None) -> Respo
         raise errors.VersionNotFoundError(message, "version") from None
     chosen = min(max(chosen, 1), current.version)
     as_of = plan_document(svc.plans.get_plan(uid, who.clinic, chosen))
-    diff = audit.diff_plans(svc.plans, uid, who.clinic, chosen - 1, chosen)
-    verification = audit.verify_plan(svc.plans, uid)
     timeline = whole_timeline(svc, uid, who.clinic)
+    if chosen > 1:
+        diff = audit.diff_plans(svc.plans, uid, who.clinic, chosen - 1, chosen)
+    else:  # the first version: everything in it was added by its creation
+        diff = audit.diff_plans(svc.plans, uid, who.clinic, 1, 1)
+        diff["changes"] = audit.document_changes({}, audit.content_document(as_of))
+        diff["events"] = timeline[:1]
+    verification = audit.verify_plan(svc.plans, uid)
     access: list[dict[str, Any]] = []
     if who.role in LOG_READERS:
         entries: list[dict[str, Any]] = []
