@@ -136,9 +136,7 @@ class ConsoleRoute(APIRoute):
             except Exception as exc:
                 problem = to_problem(exc)
                 if problem is None or problem.status >= 500:
-                    if problem is not None:
-                        await record(request, principal, action, problem.status)
-                    raise
+                    raise  # the API's handlers answer (and the store may be away: no log)
                 await record(request, principal, action, problem.status)
                 title = "Not found" if problem.status in (404, 410) else problem.title
                 return error_page(request, problem.status, title, problem.detail)
