@@ -176,3 +176,37 @@ def test_dashboard_lists_every_review_queue_list(api: API, role: str) -> None:
     assert page.status_code == 200
     assert 'data-list="overdue"' in page.text and 'data-list="due_soon"' in page.text
     assert f"/console/plans/{plan_id}" in page.text
+
+
+def test_over_https_the_session_cookie_is_secure(api: API) -> None:
+    api.client.base_url = "https://testserver"
+    page = api.client.get("/console/sign-in")
+    response = api.client.post(
+        "/console/sign-in",
+        data={"token": api.token("auditor"), "csrf": CSRF.search(page.text).group(1)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
+    assert any("plans_session" in c and "Secure" in c for c in cookies), cookies
+
+
+def test_lists_the_review_queue_gains_show_up_on_the_dashboard(
+    api: API, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan_id = api.create_plan()
+    read_models = api.client.app.state.services.read_models
+    original = read_models.review_queue
+
+    def with_more_lists(*args, **kwargs):
+        queue = dict(original(*args, **kwargs))
+        queue["signatures_due"] = [
+            {"plan_id": plan_id, "client_id": "client-0042", "missing": ["client", "supervisor"]}
+        ]
+        return queue
+
+    monkeypatch.setattr(read_models, "review_queue", with_more_lists)
+    sign_in(api, "supervisor")
+    page = api.client.get("/console/dashboard")
+    assert 'data-list="signatures_due"' in page.text
+    assert "Signatures due" in page.text and "client, supervisor" in page.text
