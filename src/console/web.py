@@ -215,6 +215,8 @@ def sign_in_form(request: Request) -> Response:
 async def sign_in(request: Request) -> Response:
     form = await read_form(request)
     token = form.get("token", "").strip()
+    if token[:7].lower() == "bearer ":  # pasted with its scheme
+        token = token[7:].strip()
     try:
         principal = decode_token(token, request.app.state.jwt_secret) if token else None
     except ProblemError as exc:
