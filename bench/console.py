@@ -51,13 +51,14 @@ def bench_console(
             token = mint_token(secret, f"bench-{role}", role, CLINIC, 60)
             return {"Authorization": f"Bearer {token}", "Cookie": f"plans_session={token}"}
 
-        pages: list[tuple[str, str, str, str]] = [
+        pages = [
             ("dashboard", "/console/dashboard", "/review-queue", "supervisor"),
-            ("plan", f"/console/plans/{plan}", f"/plans/{plan}", "supervisor"),
-            ("history", f"/console/plans/{plan}/history", f"/plans/{plan}/timeline", "auditor"),
+            ("plan", "/console/plans/{id}", "/plans/{id}", "supervisor"),
+            ("history", "/console/plans/{id}/history", "/plans/{id}/timeline", "auditor"),
             ("analytics", "/console/analytics", "/revisions?limit=500", "analyst"),
         ]
-        for name, page, api, role in pages:
+        for name, page_template, api_template, role in pages:
+            page, api = page_template.format(id=plan), api_template.format(id=plan)
             headers = signed_in(role)
             figure = Figure(
                 key=f"console_{name}",
@@ -65,7 +66,7 @@ def bench_console(
                 unit="ms",
                 higher_is_better=False,
                 baseline=Spread(),
-                baseline_name=f"GET {api.split('?')[0]} (JSON, p95)",
+                baseline_name=f"GET {api_template.split('?')[0]} (JSON, p95)",
                 goal="≤ 200 ms",
             )
             p50 = Spread()
