@@ -39,6 +39,8 @@ class Plan:
     travel_queries: int
     lag_seconds: float
     bulk_plans: int
+    console_plans: int = 300
+    console_queries: int = 30
 
 
 FULL = Plan(
@@ -66,8 +68,10 @@ QUICK = Plan(
     travel_queries=30,
     lag_seconds=3.0,
     bulk_plans=500,
+    console_plans=100,
+    console_queries=10,
 )
-FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk", "keys")
+FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk", "keys", "console")
 
 
 def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure]:
@@ -132,6 +136,12 @@ def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure
                 erase_plans=10,
                 events_per_plan=500,
                 log=log,
+            )
+        if name == "console":
+            from bench.console import bench_console
+
+            return bench_console(
+                url, reps=plan.reps, plans=plan.console_plans, queries=plan.console_queries, log=log
             )
     raise ValueError(f"unknown figure {name!r}")
 

@@ -35,6 +35,7 @@ from api.routers import (
 from api.routers import problems as problems_router
 from api.routers.erasures import router as erasures_router
 from api.settings import Settings
+from console import install as install_console
 from eventstore.recorders import datastore_of
 from projections.migrations import UpgradeRebuild, stale_read_models
 
@@ -103,6 +104,7 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     problem_details.install(app)
+    install_console(app)
     # Outermost: every response, problems and 413s included, carries X-Request-ID.
     app.add_middleware(RequestObservability, metrics=app.state.metrics)
     return app

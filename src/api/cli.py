@@ -391,6 +391,14 @@ def token(
     role: str = typer.Option(..., help="clinician, supervisor, auditor or analyst."),
     clinic: str = typer.Option(..., help="Clinic id (the `clinic` claim)."),
     ttl_minutes: int = typer.Option(60, min=1, max=60 * 24 * 30, help="Lifetime in minutes."),
+    link: bool = typer.Option(
+        False,
+        "--link",
+        help="Print a one-time console sign-in link (valid 5 minutes) instead of the token.",
+    ),
+    base_url: str = typer.Option(
+        "http://127.0.0.1:8000", help="Where `plans serve` answers (for --link)."
+    ),
 ) -> None:
     """Print a bearer token signed with the service's secret (and nothing else)."""
     from api.auth import ROLES, mint_token
@@ -402,6 +410,12 @@ def token(
         secret = settings.secret()
     except OSError as e:
         fail(f"cannot keep the JWT secret in {settings.data_dir}: {e.strerror}", 1)
+    if link:
+        from console.links import mint_link_code
+
+        code = mint_link_code(secret, sub, role, clinic, min(ttl_minutes, 60 * 24))
+        print(f"{base_url.rstrip('/')}/console/link?code={code}")
+        return
     print(mint_token(secret, sub, role, clinic, ttl_minutes))
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from api.access_log import create_access_log
 from api.settings import Settings
+from console.links import create_link_table
 from domain.application import PlansApplication
 from eventstore.connections import connect
 from eventstore.recorders import datastore_of
@@ -25,7 +26,7 @@ SCHEMA_LOCK_KEY = 0x706C616E73  # "plans"
 SchemaStep = Callable[[Settings], None]
 # Besides the event store's and the read models' own tables: each step
 # creates its tables idempotently.
-SCHEMA_STEPS: tuple[SchemaStep, ...] = (create_access_log,)
+SCHEMA_STEPS: tuple[SchemaStep, ...] = (create_access_log, create_link_table)
 
 
 @contextmanager
