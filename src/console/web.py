@@ -35,8 +35,8 @@ from api.routing import record
 from console import charts, links, session
 from domain import errors
 from domain.documents import deidentify, plan_document
+from eventstore import history as stored_history
 from eventstore.recorders import datastore_of
-from projections import audit
 
 HERE = Path(__file__).parent
 PREFIX = "/console"
@@ -426,12 +426,13 @@ def history(request: Request, plan_id: str, version: str | None = None) -> Respo
     as_of = plan_document(svc.plans.get_plan(uid, who.clinic, chosen))
     timeline = whole_timeline(svc, uid, who.clinic)
     if chosen > 1:
-        diff = audit.diff_plans(svc.plans, uid, who.clinic, chosen - 1, chosen)
+        diff = stored_history.diff_plans(svc.plans, uid, who.clinic, chosen - 1, chosen)
     else:  # the first version: everything in it was added by its creation
-        diff = audit.diff_plans(svc.plans, uid, who.clinic, 1, 1)
-        diff["changes"] = audit.document_changes({}, audit.content_document(as_of))
+        diff = stored_history.diff_plans(svc.plans, uid, who.clinic, 1, 1)
+        first = stored_history.content_document(as_of)
+        diff["changes"] = stored_history.document_changes({}, first)
         diff["events"] = timeline[:1]
-    verification = audit.verify_plan(svc.plans, uid)
+    verification = stored_history.verify_plan(svc.plans, uid)
     access: list[dict[str, Any]] = []
     if who.role in LOG_READERS:
         entries: list[dict[str, Any]] = []
