@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import problem_details
+from api import openapi, problem_details
 from api.composition import build_services, start_projection_workers
 from api.deps import Services
 from api.limits import BodyLimitMiddleware
@@ -97,7 +97,9 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        generate_unique_id_function=openapi.operation_id,
     )
+    app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     app.state.jwt_secret = settings.secret()
     app.state.metrics = Metrics()
     for router in ROUTERS:

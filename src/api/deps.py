@@ -130,13 +130,22 @@ class Command:
             self.request.state.plan_id = str(result.plan_id)
         body = {**result.result, **fields, "version": result.version, "position": result.position}
         headers = {"ETag": etag(result.version)}
+        if status_code == 201 and of_plan:
+            headers["Location"] = f"/plans/{result.plan_id}"
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
         return JSONResponse(body, status_code=status_code, headers=headers)
 
 
-def make_command(guard: Allow) -> Callable[..., Command]:
-    """The dependency of a command route whose callers must pass `guard`."""
+IF_MATCH = 'refuse with 412 unless the plan is at this version: "7"'
+IF_MATCH_ON_CREATE = "refused with 412: a new plan has no version to match (send none)"
+
+
+def make_command(guard: Allow, *, creates: bool = False) -> Callable[..., Command]:
+    """The dependency of a command route whose callers must pass `guard`.
+
+    A create (`creates=True`) refuses any If-Match with 412: there is no
+    version yet, so a condition on one cannot hold (RFC 9110 §13.1.1)."""
 
     # `guard` is local: given as a default (evaluated now), not inside an annotation
     # (a string under `from __future__ import annotations`, resolved too late).
@@ -145,15 +154,13 @@ def make_command(guard: Allow) -> Callable[..., Command]:
         svc: Svc,
         # Typed `str` with a None default: the schema then says "string" (not
         # "string or null"), so generated clients never send a literal "null".
-        if_match: Annotated[
-            str,
-            Header(
-                alias="If-Match",
-                max_length=100,
-                pattern=r'^\s*(\*|(W/)?"?\d{1,12}"?)\s*$',
-                description='refuse with 412 unless the plan is at this version: "7"',
-            ),
-        ] = None,  # type: ignore[assignment]
+        if_match: str = Header(  # a default, not an annotation: `creates` is local
+            None,
+            alias="If-Match",
+            max_length=100,
+            pattern=r'^\s*(\*|(W/)?"?\d{1,12}"?)\s*$',
+            description=IF_MATCH_ON_CREATE if creates else IF_MATCH,
+        ),
         idempotency_key: Annotated[
             str,
             Header(
@@ -166,12 +173,20 @@ def make_command(guard: Allow) -> Callable[..., Command]:
         ] = None,  # type: ignore[assignment]
         principal: Principal = Depends(guard),
     ) -> Command:
+        if creates and if_match is not None:
+            raise ProblemError(
+                412,
+                "precondition-failed",
+                "Precondition failed",
+                "a new plan has no version for If-Match to match: send no If-Match on create",
+            )
         return Command(svc, principal, request, idempotency_key, parse_if_match(if_match))
 
     return command
 
 
 Cmd = Annotated[Command, Depends(make_command(WRITERS))]
+CreateCmd = Annotated[Command, Depends(make_command(WRITERS, creates=True))]
 PolicyCmd = Annotated[Command, Depends(make_command(POLICY_WRITERS))]
 
 MinPosition = Annotated[
@@ -268,7 +283,7 @@ Instant = Annotated[
     Query(
         max_length=64,
         description="an RFC 3339 instant with offset, e.g. 2025-04-01T00:00:00Z",
-        json_schema_extra={"pattern": INSTANT_PATTERN},
+        json_schema_extra={"pattern": INSTANT_PATTERN, "format": "date-time"},
     ),
 ]
 DayOrInstant = Annotated[

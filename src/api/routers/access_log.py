@@ -22,7 +22,7 @@ router = APIRouter(route_class=AuditedRoute, tags=["access log"])
     responses=problem_responses(401, 403, 422, 503),
     summary="Who read or changed the clinic's plans, oldest first",
 )
-def access_log(
+def list_access_log(
     svc: Svc,
     principal: LogReader,
     plan_id: UUID | None = None,

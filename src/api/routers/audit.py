@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from uuid import UUID
 
 import orjson
 from fastapi import APIRouter, Query, Response
@@ -12,6 +13,7 @@ from api.deps import (
     NO_PLAN,
     MinPosition,
     PlanId,
+    Services,
     Svc,
     ensure_visible,
     invalid,
@@ -31,37 +33,56 @@ Version = Annotated[int, Query(ge=0, le=2**31)]
 @router.get(
     "/plans/{plan_id}/timeline",
     response_model=Timeline,
-    responses={
-        200: {
-            "description": "the events, oldest first (JSON, or JSON Lines with chain hashes)",
-            "content": {NDJSON: {"schema": {"type": "string"}}},
-        },
-        **problem_responses(401, 403, 404, 422, 503),
-    },
+    responses=problem_responses(401, 403, 404, 422, 503),
     summary="The plan's history, one item per event",
 )
-def timeline(
+def get_timeline(
     plan_id: PlanId,
     svc: Svc,
     principal: PlanReader,
     after_version: Annotated[int | None, Query(ge=0, le=2**31)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    format: Annotated[
-        Literal["json", "jsonl"], Query(description="jsonl: export with chain hashes")
-    ] = "json",
+    # Kept for clients written before `/timeline/export`; not in the document.
+    format: Annotated[Literal["json", "jsonl"], Query(include_in_schema=False)] = "json",
     min_position: MinPosition = None,
 ) -> Response | Timeline:
     if format == "jsonl":
-        # The export reads the event store itself: always complete and current.
-        svc.plans.get_plan(plan_id, principal.clinic)
-        lines = b"".join(
-            orjson.dumps(item) + b"\n" for item in history.timeline_export(svc.plans, plan_id)
-        )
-        return Response(lines, media_type=NDJSON)
+        return export(svc, plan_id, principal.clinic)
     wait_for_position(svc, min_position, "plan_timeline")
     ensure_visible(svc, plan_id, principal.clinic)
     items = svc.read_models.timeline(plan_id, after_version=after_version, limit=limit)
     return Timeline(items=items)
+
+
+@router.get(
+    "/plans/{plan_id}/timeline/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "every event, oldest first, one JSON object per line, with the "
+            "hash chain (`hash`, `previous_hash`) an auditor can recompute",
+            "content": {
+                NDJSON: {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": '{"version":1,"type":"PlanCreated","hash":"…"}\n',
+                }
+            },
+        },
+        **problem_responses(401, 403, 404, 422, 503),
+    },
+    summary="Export the plan's history as JSON Lines, with chain hashes",
+)
+def export_timeline(plan_id: PlanId, svc: Svc, principal: PlanReader) -> Response:
+    return export(svc, plan_id, principal.clinic)
+
+
+def export(svc: Services, plan_id: UUID, clinic: str) -> Response:
+    # The export reads the event store itself: always complete and current.
+    svc.plans.get_plan(plan_id, clinic)
+    lines = b"".join(
+        orjson.dumps(item) + b"\n" for item in history.timeline_export(svc.plans, plan_id)
+    )
+    return Response(lines, media_type=NDJSON)
 
 
 @router.get(
@@ -70,7 +91,7 @@ def timeline(
     responses=problem_responses(401, 403, 404, 422, 503),
     summary="What changed between two versions",
 )
-def diff(
+def get_diff(
     plan_id: PlanId,
     svc: Svc,
     principal: PlanReader,
@@ -99,7 +120,7 @@ def diff(
     responses=problem_responses(401, 403, 404, 422, 503),
     summary="Recompute the plan's hash chain from the stored events",
 )
-def verify(plan_id: PlanId, svc: Svc, principal: PlanReader) -> Verification:
+def verify_plan(plan_id: PlanId, svc: Svc, principal: PlanReader) -> Verification:
     try:
         svc.plans.get_plan(plan_id, principal.clinic)
     except errors.PlanErasedError:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api import erasure
 from api.auth import LogReader
 from api.deps import Svc
-from api.erasure import list_erasures
 from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.erasures import ErasureList, ErasureView
@@ -20,6 +20,6 @@ router = APIRouter(route_class=AuditedRoute, tags=["erasures"])
     responses=problem_responses(401, 403, 503),
     summary="Which clients' data was erased, when, by whom and why (oldest first)",
 )
-def erasures(svc: Svc, principal: LogReader) -> ErasureList:
-    items = list_erasures(svc.plans, principal.clinic)
+def list_erasures(svc: Svc, principal: LogReader) -> ErasureList:
+    items = erasure.list_erasures(svc.plans, principal.clinic)
     return ErasureList(items=[ErasureView.model_validate(i) for i in items])

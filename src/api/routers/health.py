@@ -16,7 +16,7 @@ NOT_READY: tuple[type[BaseException], ...] = (*DATABASE_ERRORS, ProblemError)
 
 
 @router.get("/health", response_model=Health, summary="Liveness")
-def health() -> Health:
+def get_health() -> Health:
     return Health(status="ok")
 
 
@@ -26,7 +26,7 @@ def health() -> Health:
     responses=problem_responses(503),
     summary="Readiness: the database answers; each read model's position and lag",
 )
-def ready(svc: Svc) -> Any:
+def get_readiness(svc: Svc) -> Any:
     try:
         svc.breaker.check()
         svc.access_log.ping()

@@ -32,7 +32,7 @@ def scrape_token_matches(request: Request, expected: str | None) -> bool:
     responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}, **problem_responses(401)},
     summary="Prometheus metrics: requests by route template, projection lag, pools, breaker",
 )
-def metrics(request: Request, svc: Svc) -> Response:
+def get_metrics(request: Request, svc: Svc) -> Response:
     token = svc.settings.metrics_token
     if not scrape_token_matches(request, token.get_secret_value() if token else None):
         EVERYONE.identify(request)  # 401 without a valid token

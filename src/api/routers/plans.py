@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from api.auth import PlanReader
 from api.deps import (
     Cmd,
+    CreateCmd,
     Instant,
     MinPosition,
     PlanId,
@@ -19,10 +20,12 @@ from api.deps import (
     refuse_both,
     wait_for_position,
 )
+from api.openapi import headers
 from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import ClosePlanRequest, CreatePlanRequest, PlanCreatedResponse
 from api.schemas.common import CommandAck, Ident
+from api.schemas.enums import PlanStatus
 from api.schemas.views import PlanPage, PlanView
 from domain.documents import plan_document
 
@@ -35,10 +38,10 @@ COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
     "/plans",
     status_code=201,
     response_model=PlanCreatedResponse,
-    responses=problem_responses(401, 403, 413, 422, 503),
+    responses=problem_responses(401, 403, 412, 413, 422, 503),
     summary="Create a plan",
 )
-def create_plan(body: CreatePlanRequest, cmd: Cmd) -> Response:
+def create_plan(body: CreatePlanRequest, cmd: CreateCmd) -> Response:
     result = cmd.plans.create_plan(
         cmd.by(body),
         client_id=body.client_id,
@@ -60,7 +63,7 @@ def create_plan(body: CreatePlanRequest, cmd: Cmd) -> Response:
 def list_plans(
     svc: Svc,
     principal: PlanReader,
-    status: Literal["draft", "active", "closed"] | None = None,
+    status: PlanStatus | None = None,
     clinician: Ident | None = None,
     client_id: Ident | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -69,7 +72,7 @@ def list_plans(
 ) -> PlanPage:
     wait_for_position(svc, min_position, "plans")
     items, next_cursor = svc.read_models.list_plans(
-        principal.clinic, status, clinician, client_id, limit, after
+        principal.clinic, status and status.value, clinician, client_id, limit, after
     )
     return PlanPage(items=items, next=next_cursor)
 
@@ -77,7 +80,7 @@ def list_plans(
 @router.get(
     "/plans/{plan_id}",
     response_model=PlanView,
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses={200: headers("ETag"), **problem_responses(401, 403, 404, 422, 503)},
     summary="Read a plan (current, or as of a version or an instant)",
 )
 def get_plan(

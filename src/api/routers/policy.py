@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from api.auth import AnyRole
 from api.deps import PolicyCmd, Svc, etag
+from api.openapi import headers
 from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import PolicySetResponse, SetPolicyRequest
@@ -18,7 +19,7 @@ router = APIRouter(route_class=AuditedRoute, tags=["policy"])
 @router.get(
     "/policy",
     response_model=PolicyView,
-    responses=problem_responses(401, 403, 503),
+    responses={200: headers("ETag"), **problem_responses(401, 403, 503)},
     summary="The clinic's review policy",
 )
 def get_policy(svc: Svc, principal: AnyRole, response: Response) -> PolicyView:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -12,14 +12,12 @@ from api.deps import DayOrInstant, MinPosition, Svc, parse_bound, wait_for_posit
 from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.common import IsoDate
+from api.schemas.enums import EventType, StaffRole
 from api.schemas.views import ReviewQueue, RevisionPage
 from domain.documents import deidentify
-from domain.plan import EVENT_TYPES
 
 router = APIRouter(route_class=AuditedRoute, tags=["queries"])
 
-EventType = Literal[tuple(sorted(EVENT_TYPES))]  # type: ignore[valid-type]
-Role = Literal["clinician", "supervisor", "auditor", "analyst"]
 
 
 @router.get(
@@ -28,7 +26,7 @@ Role = Literal["clinician", "supervisor", "auditor", "analyst"]
     responses=problem_responses(401, 403, 422, 503),
     summary="Plans overdue for review, and those due soon",
 )
-def review_queue(
+def get_review_queue(
     svc: Svc,
     principal: PlanReader,
     as_of: Annotated[IsoDate | None, Query(description="default: today (UTC)")] = None,
@@ -54,13 +52,13 @@ def review_queue(
     responses=problem_responses(401, 403, 422, 503),
     summary="The clinic's cross-plan revision timeline (de-identified for analysts)",
 )
-def revisions(
+def list_revisions(
     svc: Svc,
     principal: AnyRole,
     from_: Annotated[DayOrInstant, Query(alias="from")] = None,
     to: DayOrInstant = None,
     type: EventType | None = None,  # type: ignore[valid-type]
-    role: Role | None = None,
+    role: StaffRole | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     after: Annotated[str | None, Query(max_length=500, pattern=r"^[\x21-\x7e]+$")] = None,
     min_position: MinPosition = None,
@@ -72,8 +70,8 @@ def revisions(
         principal.clinic,
         start,
         end,
-        type,
-        role,
+        type and type.value,
+        role and role.value,
         limit,
         after,
         deidentified=principal.role == ANALYST,

@@ -7,7 +7,7 @@ plan's start) and answers with a field name too.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import JsonDict
@@ -23,22 +23,31 @@ from api.schemas.common import (
     RequestModel,
     RequiredText,
     Text,
+    ack_examples,
 )
-from domain.instruments import INSTRUMENTS
+from api.schemas.enums import (
+    FrequencyUnit,
+    GoalStatus,
+    Instrument,
+    ReviewOutcome,
+    Severity,
+    SignerRole,
+)
 from domain.plan import ICD10_CM
 
 Reason = Text | None
-# Validated by the domain (one registry, one code rule); described here for clients.
-InstrumentCode = Annotated[Code, Field(json_schema_extra={"enum": sorted(INSTRUMENTS)})]
+# One enumeration for every field that names an instrument (a component, not inline).
+InstrumentCode = Instrument
+# Validated by the domain (one code rule); described here for clients.
 DiagnosisCode = Annotated[Code, Field(json_schema_extra={"pattern": ICD10_CM.pattern})]
-GoalStatus = Literal["active", "achieved", "not-achieved", "cancelled", "on-hold"]
-FrequencyUnit = Literal["day", "week", "month"]
-ReviewOutcome = Literal["continue", "revise", "discharge"]
-SignerRole = Literal["client", "clinician", "supervisor"]
+# Standard `minimum`/`maximum`: the bounds sit on the integer, not on a union with null.
+ReviewIntervalDays = Annotated[Int, Field(ge=1, le=365)]
 
 
 def examples(*items: JsonDict) -> ConfigDict:
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(items)})
+    return ConfigDict(
+        extra="forbid", use_enum_values=True, json_schema_extra={"examples": list(items)}
+    )
 
 
 # -------------------------------------------------------------------- plans
@@ -62,14 +71,15 @@ class CreatePlanRequest(RequestModel):
     client_id: Ident
     presenting_concerns: list[RequiredText] = Field(default_factory=list, max_length=MAX_ITEMS)
     diagnoses: list[DiagnosisInput] = Field(default_factory=list, max_length=MAX_ITEMS)
-    review_interval_days: Int | None = Field(
-        default=None, ge=1, le=365, description="omit to follow the clinic's policy"
+    review_interval_days: ReviewIntervalDays | None = Field(
+        default=None, description="omit to follow the clinic's policy"
     )
     start_date: IsoDate | None = Field(default=None, description="defaults to today")
     reason: Reason = None
 
 
 class PlanCreatedResponse(CommandAck):
+    model_config = ack_examples(id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51", version=1, position=1)
     id: str = Field(examples=["5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51"])
 
 
@@ -89,6 +99,7 @@ class AddProblemRequest(RequestModel):
 
 
 class ProblemAddedResponse(CommandAck):
+    model_config = ack_examples(problem_id="3f1e2d4c-0b7a-4e55-8f0e-1c2b3a4d5e6f")
     problem_id: str
 
 
@@ -107,6 +118,7 @@ class AddDiagnosisRequest(RequestModel):
 
 
 class DiagnosisAddedResponse(CommandAck):
+    model_config = ack_examples(code="F33.1")
     code: str
 
 
@@ -141,6 +153,7 @@ class AddGoalRequest(RequestModel):
 
 
 class GoalAddedResponse(CommandAck):
+    model_config = ack_examples(goal_id="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d")
     goal_id: str
 
 
@@ -174,6 +187,7 @@ class AddObjectiveRequest(RequestModel):
 
 
 class ObjectiveAddedResponse(CommandAck):
+    model_config = ack_examples(objective_id="0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f")
     objective_id: str
 
 
@@ -193,6 +207,7 @@ class AddInterventionRequest(RequestModel):
 
 
 class InterventionAddedResponse(CommandAck):
+    model_config = ack_examples(intervention_id="7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918")
     intervention_id: str
 
 
@@ -203,9 +218,9 @@ class DiscontinueInterventionRequest(RequestModel):
 
 class ChangeFrequencyRequest(RequestModel):
     model_config = examples({"every": 1, "unit": "week", "session_minutes": 50})
-    every: Int = Field(ge=1, le=365)
+    every: Annotated[Int, Field(ge=1, le=365)]
     unit: FrequencyUnit
-    session_minutes: Int = Field(ge=15, le=240)
+    session_minutes: Annotated[Int, Field(ge=15, le=240)]
     reason: Reason = None
 
 
@@ -213,7 +228,7 @@ class ChangeFrequencyRequest(RequestModel):
 class ScheduleAssessmentRequest(RequestModel):
     model_config = examples({"instrument": "PHQ-9", "every_days": 14})
     instrument: InstrumentCode
-    every_days: Int = Field(ge=1, le=365)
+    every_days: Annotated[Int, Field(ge=1, le=365)]
     reason: Reason = None
 
 
@@ -236,8 +251,11 @@ class RecordScoreRequest(RequestModel):
 
 
 class ScoreRecordedResponse(CommandAck):
+    model_config = ack_examples(
+        score_id="1d2c3b4a-5968-4776-8594-a3b2c1d0e9f8", severity="moderate", safety_flag=True
+    )
     score_id: str
-    severity: str | None = Field(default=None, examples=["moderate"])
+    severity: Severity | None = Field(default=None, examples=["moderate"])
     safety_flag: bool = Field(default=False, description="PHQ-9 item 9 above 0")
 
 
@@ -260,7 +278,7 @@ class ReviewPlanRequest(RequestModel):
 
 class ChangeReviewIntervalRequest(RequestModel):
     model_config = examples({"days": 30, "reason": "Monthly reviews while on the waitlist"})
-    days: Int = Field(ge=1, le=365)
+    days: ReviewIntervalDays
     reason: RequiredText
 
 
@@ -284,8 +302,8 @@ class SetPolicyRequest(RequestModel):
             "reason": "State audit finding: review at least every 60 days",
         }
     )
-    review_interval_days: Int = Field(ge=1, le=365)
-    due_soon_days: Int = Field(ge=0, le=90)
+    review_interval_days: ReviewIntervalDays
+    due_soon_days: Annotated[Int, Field(ge=0, le=90)]
     required_signers: list[SignerRole] | None = Field(
         default=None, min_length=1, max_length=3, description="default: clinician and client"
     )
@@ -293,4 +311,5 @@ class SetPolicyRequest(RequestModel):
 
 
 class PolicySetResponse(CommandAck):
+    model_config = ack_examples(clinic="riverside", version=3, position=2210)
     clinic: str

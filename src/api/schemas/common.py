@@ -88,14 +88,23 @@ IsoDate = Annotated[
 class RequestModel(BaseModel):
     """A command body: unknown fields are refused, so a typo is never silently ignored."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+
+def ack_examples(**fields: Any) -> ConfigDict:
+    """A command answer's example: its own fields, then version and position."""
+    return ConfigDict(
+        json_schema_extra={"examples": [{**fields, "version": 7, "position": 1042, **fields}]}
+    )
 
 
 class CommandAck(BaseModel):
     """What every command answers: the plan's new version and the event's global position."""
 
+    model_config = ack_examples()
+
     version: int = Field(description="the plan's version after the command", examples=[7])
-    position: int | None = Field(
+    position: int = Field(
         description="the event's position in the global order; pass as min_position",
         examples=[1042],
     )

@@ -1,47 +1,107 @@
-"""What queries answer. Read-model rows allow extra fields: the projections own their shape."""
+"""What queries answer. Read-model rows allow extra fields: the projections own their shape.
+
+Dates and instants stay the strings the service has always sent (`DateText`,
+`InstantText`); the schema gives them `format: date` / `format: date-time`, so
+generated clients parse them. Enumerations come from `api.schemas.enums`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.enums import (
+    DiffOp,
+    EventType,
+    FrequencyUnit,
+    GoalStatus,
+    Instrument,
+    InterventionStatus,
+    PlanStatus,
+    ProblemStatus,
+    Severity,
+    SignerRole,
+)
+
+DateText = Annotated[str, Field(json_schema_extra={"format": "date"}, examples=["2025-03-03"])]
+InstantText = Annotated[
+    str,
+    Field(json_schema_extra={"format": "date-time"}, examples=["2025-03-03T14:02:11.120000+00:00"]),
+]
+
+
+def example(**fields: Any) -> ConfigDict:
+    """A view's config with one example (read models may add fields: extra allowed)."""
+    return ConfigDict(extra="allow", use_enum_values=True, json_schema_extra={"examples": [fields]})
+
+
+def first_example(model: type[BaseModel]) -> Any:
+    """A model's first example, to nest in a larger one."""
+    extra: Any = model.model_config.get("json_schema_extra")
+    return extra["examples"][0]
+
 
 class View(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", use_enum_values=True)
 
 
 # --------------------------------------------------------------- the plan
 class ProblemView(View):
+    model_config = example(
+        id="3f1e2d4c-0b7a-4e55-8f0e-1c2b3a4d5e6f",
+        description="Excessive worry most days for 8 months",
+        status="active",
+        resolved_reason=None,
+    )
     id: str
     description: str
-    status: str = Field(examples=["active", "resolved"])
+    status: ProblemStatus
     resolved_reason: str | None = None
 
 
 class DiagnosisView(View):
+    model_config = example(id="F41.1", code="F41.1", description="Generalized anxiety disorder")
     id: str
     code: str = Field(examples=["F41.1"])
     description: str | None = None
 
 
 class MeasureView(View):
-    instrument: str = Field(examples=["GAD-7"])
+    model_config = example(instrument="GAD-7", baseline=16, target=8, loinc="69737-5")
+    instrument: Instrument
     baseline: int
     target: int
     loinc: str | None = Field(default=None, examples=["70274-6"])
 
 
 class ObjectiveView(View):
+    model_config = example(
+        id="0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f",
+        statement="Practise diaphragmatic breathing daily",
+        target_date="2025-04-15",
+    )
     id: str
     statement: str
-    target_date: str | None = None
+    target_date: DateText | None = None
 
 
 class ProgressView(View):
+    """Where a goal stands on its measure, from the scores recorded so far."""
+
+    model_config = example(
+        latest=9,
+        latest_on="2025-05-20",
+        severity="mild",
+        change_pct=-43.8,
+        met=False,
+        response=False,
+        remission=False,
+        scores_count=4,
+    )
     latest: int
-    latest_on: str
-    severity: str
+    latest_on: DateText
+    severity: Severity
     change_pct: float | None = None
     met: bool
     response: bool | None = None
@@ -50,51 +110,89 @@ class ProgressView(View):
 
 
 class GoalView(View):
+    model_config = example(
+        id="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+        problem_ids=["3f1e2d4c-0b7a-4e55-8f0e-1c2b3a4d5e6f"],
+        statement="Reduce anxiety symptoms by half within three months",
+        measure={"instrument": "GAD-7", "baseline": 16, "target": 8, "loinc": "69737-5"},
+        target_date="2025-06-01",
+        status="active",
+        objectives=[],
+        progress=None,
+    )
     id: str
     problem_ids: list[str]
     statement: str
     measure: MeasureView
-    target_date: str
-    status: str = Field(examples=["active"])
+    target_date: DateText
+    status: GoalStatus
     objectives: list[ObjectiveView]
     progress: ProgressView | None = None
 
 
 class InterventionView(View):
+    model_config = example(
+        id="7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918",
+        modality="CBT",
+        goal_ids=["9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"],
+        description="Cognitive restructuring of catastrophic worry",
+        status="active",
+    )
     id: str
     modality: str = Field(examples=["CBT"])
     goal_ids: list[str]
     description: str | None = None
-    status: str = Field(examples=["active", "discontinued"])
+    status: InterventionStatus
 
 
 class FrequencyView(View):
+    model_config = example(every=1, unit="week", session_minutes=50)
     every: int
-    unit: str = Field(examples=["week"])
+    unit: FrequencyUnit
     session_minutes: int
 
 
 class AssessmentView(View):
-    instrument: str
+    model_config = example(instrument="PHQ-9", every_days=14, loinc="44249-1")
+    instrument: Instrument
     every_days: int
     loinc: str | None = None
 
 
 class ReviewView(View):
+    model_config = example(
+        interval_days=90, follows_policy=True, last_reviewed_on=None, next_review_due="2025-06-01"
+    )
     interval_days: int
     follows_policy: bool | None = None
-    last_reviewed_on: str | None = None
-    next_review_due: str
+    last_reviewed_on: DateText | None = None
+    next_review_due: DateText
 
 
 class SignatureView(View):
-    signer_role: str
+    model_config = example(
+        signer_role="client",
+        signer_name="J. Doe",
+        signed_on="2025-03-03",
+        version=5,
+        head_hash="9f2c4e…",
+        changed_since=False,
+    )
+    signer_role: SignerRole
     signer_name: str | None = None
-    signed_on: str
+    signed_on: DateText
     version: int
     head_hash: str | None = None
     changed_since: bool | None = None
     diff: str | None = None
+
+
+class SafetyFlag(View):
+    """A score whose safety item (PHQ-9 item 9) was above 0: follow up on risk."""
+
+    model_config = example(instrument="PHQ-9", administered_on="2025-04-01")
+    instrument: Instrument
+    administered_on: DateText
 
 
 class PlanView(View):
@@ -102,6 +200,7 @@ class PlanView(View):
 
     model_config = ConfigDict(
         extra="allow",
+        use_enum_values=True,
         json_schema_extra={
             "examples": [
                 {
@@ -136,9 +235,9 @@ class PlanView(View):
     clinic: str
     client_id: str
     clinician: str | None = None
-    status: str = Field(examples=["draft", "active", "closed"])
+    status: PlanStatus
     version: int
-    start_date: str | None = None
+    start_date: DateText | None = None
     presenting_concerns: list[str] = Field(default_factory=list)
     problems: list[ProblemView]
     diagnoses: list[DiagnosisView]
@@ -148,16 +247,31 @@ class PlanView(View):
     assessments: list[AssessmentView]
     review: ReviewView
     signatures: list[SignatureView]
-    safety_flags: list[dict[str, Any]] = Field(default_factory=list)
-    closed_on: str | None = None
-    created_at: str
-    updated_at: str
+    safety_flags: list[SafetyFlag] = Field(default_factory=list)
+    closed_on: DateText | None = None
+    created_at: InstantText
+    updated_at: InstantText
 
 
 # ------------------------------------------------------------ read models
+TIMELINE_EXAMPLE = {
+    "version": 4,
+    "type": "GoalAdded",
+    "recorded_at": "2025-03-03T14:10:00.000000+00:00",
+    "actor": "dr-okafor",
+    "role": "clinician",
+    "reason": None,
+    "summary": "Goal 'Reduce anxiety symptoms by half' added: GAD-7 16 → 8",
+    "data": {"goal_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"},
+}
+
+
 class TimelineItem(View):
+    """One recorded event: who, when, why, a sentence, and the event's own fields."""
+
     model_config = ConfigDict(
         extra="allow",
+        use_enum_values=True,
         json_schema_extra={
             "examples": [
                 {
@@ -174,38 +288,90 @@ class TimelineItem(View):
         },
     )
     version: int
-    type: str
-    recorded_at: str | None = None
+    type: EventType
+    recorded_at: InstantText | None = None
     actor: str | None = None
     role: str | None = None
     reason: str | None = None
     summary: str | None = None
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the event's own fields, named as in the command that recorded it "
+        "(e.g. goal_id, statement, measure for GoalAdded); the keys depend on `type`",
+    )
 
 
 class Timeline(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [TIMELINE_EXAMPLE]}]})
     items: list[TimelineItem]
 
 
 class PlanSummary(View):
-    id: str | None = None
-    status: str | None = None
-    version: int | None = None
+    """A plan in a list: who, whose, where it stands (read model row)."""
+
+    model_config = example(
+        id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+        clinic="riverside",
+        client_id="client-0042",
+        clinician="dr-okafor",
+        status="active",
+        version=9,
+        start_date="2025-03-03",
+        last_reviewed_on=None,
+        next_review_due="2025-06-01",
+        signed_version=5,
+        created_at="2025-03-03T14:02:11.120000+00:00",
+        updated_at="2025-03-10T09:15:40.004000+00:00",
+    )
+    id: str
+    clinic: str | None = None
+    client_id: str | None = None
+    clinician: str | None = None
+    status: PlanStatus
+    version: int
+    start_date: DateText | None = None
+    last_reviewed_on: DateText | None = None
+    next_review_due: DateText | None = None
+    signed_version: int | None = None
+    created_at: InstantText | None = None
+    updated_at: InstantText | None = None
 
 
 class PlanPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [first_example(PlanSummary)], "next": None}]}
+    )
     items: list[PlanSummary]
     next: str | None = Field(description="pass as `after` for the next page; null at the end")
 
 
 class DiffChange(View):
+    model_config = example(
+        path="/goals/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/target_date",
+        op="replace",
+        old="2025-06-01",
+        new="2025-07-01",
+    )
     path: str = Field(examples=["/goals/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/target_date"])
-    op: str = Field(examples=["replace"])
+    op: DiffOp
     old: Any = None
     new: Any = None
 
 
 class PlanDiff(View):
+    model_config = example(
+        from_version=4,
+        to_version=5,
+        changes=[
+            {
+                "path": "/goals/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/target_date",
+                "op": "replace",
+                "old": "2025-06-01",
+                "new": "2025-07-01",
+            }
+        ],
+        events=[],
+    )
     from_version: int
     to_version: int
     changes: list[DiffChange]
@@ -213,56 +379,166 @@ class PlanDiff(View):
 
 
 class Verification(View):
+    model_config = example(
+        valid=True, events_checked=9, head_hash="3b7f0c…", first_invalid_version=None
+    )
     valid: bool
     events_checked: int
     head_hash: str | None = None
     first_invalid_version: int | None = None
 
 
+class ScorePoint(View):
+    """One recorded score in an instrument's series."""
+
+    model_config = example(administered_on="2025-04-01", score=12, severity="moderate")
+    administered_on: DateText
+    score: int
+    severity: Severity
+
+
+class GoalScores(View):
+    """A goal's measure and where its scores leave it (null until a score is recorded)."""
+
+    model_config = example(
+        goal_id="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+        instrument="GAD-7",
+        baseline=16,
+        target=8,
+        status="active",
+        latest=9,
+        latest_on="2025-05-20",
+        change_pct=-43.8,
+        met=False,
+        response=False,
+        remission=False,
+    )
+    goal_id: str
+    instrument: Instrument
+    baseline: int
+    target: int
+    status: GoalStatus
+    latest: int | None = None
+    latest_on: DateText | None = None
+    change_pct: float | None = None
+    met: bool | None = None
+    response: bool | None = None
+    remission: bool | None = None
+
+
 class ScoreSeries(View):
-    series: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
-    goals: list[dict[str, Any]] = Field(default_factory=list)
+    model_config = example(
+        series={
+            "GAD-7": [
+                {"administered_on": "2025-03-03", "score": 16, "severity": "severe"},
+                {"administered_on": "2025-05-20", "score": 9, "severity": "mild"},
+            ]
+        },
+        goals=[first_example(GoalScores)],
+    )
+    series: dict[str, list[ScorePoint]] = Field(
+        description="each instrument's scores, oldest first (keyed by instrument code)"
+    )
+    goals: list[GoalScores]
 
 
 class ReviewQueueItem(View):
+    model_config = example(
+        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+        client_id="client-0042",
+        clinician="dr-okafor",
+        next_review_due="2025-06-01",
+        days_overdue=3,
+    )
     plan_id: str
     client_id: str | None = None
     clinician: str | None = None
-    next_review_due: str | None = None
+    next_review_due: DateText | None = None
     days_overdue: int | None = None
 
 
 class ReviewQueue(BaseModel):
-    as_of: str
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "as_of": "2025-06-04",
+                    "overdue": [first_example(ReviewQueueItem)],
+                    "due_soon": [],
+                }
+            ]
+        }
+    )
+    as_of: DateText
     overdue: list[ReviewQueueItem]
     due_soon: list[ReviewQueueItem]
 
 
 class Revision(View):
+    model_config = example(
+        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+        version=4,
+        type="GoalAdded",
+        recorded_at="2025-03-03T14:10:00.000000+00:00",
+        role="clinician",
+        data={"goal_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"},
+    )
     plan_id: str | None = None
     version: int | None = None
-    type: str | None = None
-    recorded_at: str | None = None
+    type: EventType | None = None
+    recorded_at: InstantText | None = None
     role: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
 
 
 class RevisionPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [first_example(Revision)], "next": None}]}
+    )
     items: list[Revision]
     next: str | None = None
 
 
 class PolicyView(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "clinic": "riverside",
+                    "review_interval_days": 90,
+                    "due_soon_days": 14,
+                    "required_signers": ["clinician", "client"],
+                    "version": 0,
+                }
+            ]
+        }
+    )
     clinic: str
     review_interval_days: int
     due_soon_days: int
-    required_signers: list[str]
+    required_signers: list[SignerRole]
     version: int = Field(description="the policy's own version; 0 while the defaults apply")
 
 
 class AccessLogEntry(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 311,
+                    "at": "2025-03-03T14:10:00.004000+00:00",
+                    "actor": "dr-okafor",
+                    "role": "clinician",
+                    "clinic": "riverside",
+                    "plan_id": "5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+                    "action": "GET /plans/{plan_id}/timeline",
+                    "outcome": 200,
+                }
+            ]
+        }
+    )
     id: int
-    at: str
+    at: InstantText
     actor: str
     role: str
     clinic: str
@@ -272,15 +548,24 @@ class AccessLogEntry(BaseModel):
 
 
 class AccessLogPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [first_example(AccessLogEntry)], "next": None}]}
+    )
     items: list[AccessLogEntry]
     next: str | None = None
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
     status: str = Field(examples=["ok"])
 
 
 class Readiness(View):
+    model_config = example(
+        status="ready",
+        database="ok",
+        read_models={"plans": {"position": 1042, "lag": 0}},
+    )
     status: str = Field(examples=["ready"])
     database: str = Field(examples=["ok"])
     read_models: dict[str, dict[str, Any]] = Field(default_factory=dict)

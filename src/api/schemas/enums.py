@@ -1,0 +1,122 @@
+"""The enumerations of the contract, one definition each.
+
+Every request and response schema that names an instrument, a status, a role
+or an event type uses these types, so the OpenAPI document declares each once
+(`#/components/schemas/Instrument`, ...) and a generated client has one class
+per enumeration instead of one per field.
+
+They are `StrEnum`s built from the domain's own registries where one exists
+(instruments, event types), so a new instrument or event appears here without
+an edit. Models that use them set `use_enum_values=True` (see `RequestModel`
+and `views.View`): after validation a field holds the plain string, and the
+domain never sees an enum member.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from domain.instruments import INSTRUMENTS
+from domain.plan import EVENT_TYPES
+
+
+def _member(value: str) -> str:
+    """'GAD-7' → 'GAD_7', 'moderately severe' → 'MODERATELY_SEVERE'."""
+    return re.sub(r"\W+", "_", value).strip("_").upper()
+
+
+def _enum(name: str, values: list[str], doc: str) -> type[StrEnum]:
+    made = StrEnum(name, [(_member(v), v) for v in values])  # type: ignore[misc]
+    made.__doc__ = doc
+    made.__module__ = __name__
+    return made
+
+
+Instrument = _enum(
+    "Instrument", sorted(INSTRUMENTS), "A standardized measure of the instrument registry."
+)
+Severity = _enum(
+    "Severity",
+    sorted({band.label for inst in INSTRUMENTS.values() for band in inst.bands}),
+    "The severity band of a score on its instrument.",
+)
+EventType = _enum(
+    "EventType", sorted(EVENT_TYPES), "The type of a recorded plan event (past tense)."
+)
+
+
+class PlanStatus(StrEnum):
+    """A plan is a draft until its required signers have signed; closed is final."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class GoalStatus(StrEnum):
+    """Where a goal stands; achieved, not-achieved and cancelled are final."""
+
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    NOT_ACHIEVED = "not-achieved"
+    CANCELLED = "cancelled"
+    ON_HOLD = "on-hold"
+
+
+class ProblemStatus(StrEnum):
+    """Whether a problem is still being treated."""
+
+    ACTIVE = "active"
+    RESOLVED = "resolved"
+
+
+class InterventionStatus(StrEnum):
+    """Whether an intervention is still being delivered."""
+
+    ACTIVE = "active"
+    DISCONTINUED = "discontinued"
+
+
+class SignerRole(StrEnum):
+    """Who signs a plan."""
+
+    CLIENT = "client"
+    CLINICIAN = "clinician"
+    SUPERVISOR = "supervisor"
+
+
+class StaffRole(StrEnum):
+    """The role of a caller (a token's `role` claim)."""
+
+    CLINICIAN = "clinician"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+    ANALYST = "analyst"
+
+
+class FrequencyUnit(StrEnum):
+    """The unit of a session frequency."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class ReviewOutcome(StrEnum):
+    """What a plan review decided."""
+
+    CONTINUE = "continue"
+    REVISE = "revise"
+    DISCHARGE = "discharge"
+
+
+class DiffOp(StrEnum):
+    """A JSON Patch operation (RFC 6902) in a plan diff."""
+
+    ADD = "add"
+    REMOVE = "remove"
+    REPLACE = "replace"
+    MOVE = "move"
+    COPY = "copy"
+    TEST = "test"
