@@ -129,3 +129,31 @@ def document(app: FastAPI) -> dict[str, Any]:
             )
         )
     return app.openapi_schema
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m api.openapi [FILE]`: write the served document (no database needed)."""
+    import json
+    import sys
+    import tempfile
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    args = sys.argv[1:] if argv is None else argv
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings(
+            database_url=f"sqlite:///{scratch}/unused.db",
+            data_dir=scratch,
+            jwt_secret="document-only-" + "x" * 32,
+        )
+        text = json.dumps(create_app(settings).openapi(), indent=2, ensure_ascii=False) + "\n"
+    if args:
+        with open(args[0], "w", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()

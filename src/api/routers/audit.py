@@ -60,7 +60,7 @@ def get_timeline(
     responses={
         200: {
             "description": "every event, oldest first, one JSON object per line, with the "
-            "hash chain (`hash`, `previous_hash`) an auditor can recompute",
+            "hash chain (`hash`, `prev_hash`, `state_b64`) an auditor can recompute",
             "content": {
                 NDJSON: {
                     "schema": {"type": "string", "format": "binary"},

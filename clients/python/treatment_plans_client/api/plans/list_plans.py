@@ -1,0 +1,284 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.plan_page import PlanPage
+from ...models.plan_status import PlanStatus
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    status: None | PlanStatus | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
+    client_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    after: None | str | Unset = UNSET,
+    min_position: int | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, PlanStatus):
+        json_status = status.value
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_clinician: None | str | Unset
+    if isinstance(clinician, Unset):
+        json_clinician = UNSET
+    else:
+        json_clinician = clinician
+    params["clinician"] = json_clinician
+
+    json_client_id: None | str | Unset
+    if isinstance(client_id, Unset):
+        json_client_id = UNSET
+    else:
+        json_client_id = client_id
+    params["client_id"] = json_client_id
+
+    params["limit"] = limit
+
+    json_after: None | str | Unset
+    if isinstance(after, Unset):
+        json_after = UNSET
+    else:
+        json_after = after
+    params["after"] = json_after
+
+    json_min_position: int | None | Unset
+    if isinstance(min_position, Unset):
+        json_min_position = UNSET
+    else:
+        json_min_position = min_position
+    params["min_position"] = json_min_position
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/plans",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PlanPage | Problem | None:
+    if response.status_code == 200:
+        response_200 = PlanPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PlanPage | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    status: None | PlanStatus | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
+    client_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    after: None | str | Unset = UNSET,
+    min_position: int | None | Unset = UNSET,
+) -> Response[PlanPage | Problem]:
+    """List the clinic's plans
+
+    Args:
+        status (None | PlanStatus | Unset):
+        clinician (None | str | Unset):
+        client_id (None | str | Unset):
+        limit (int | Unset):  Default: 50.
+        after (None | str | Unset):
+        min_position (int | None | Unset): answer only once the read model has processed this
+            position (a command's `position`); 503 with Retry-After if it takes too long
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PlanPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        status=status,
+        clinician=clinician,
+        client_id=client_id,
+        limit=limit,
+        after=after,
+        min_position=min_position,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    status: None | PlanStatus | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
+    client_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    after: None | str | Unset = UNSET,
+    min_position: int | None | Unset = UNSET,
+) -> PlanPage | Problem | None:
+    """List the clinic's plans
+
+    Args:
+        status (None | PlanStatus | Unset):
+        clinician (None | str | Unset):
+        client_id (None | str | Unset):
+        limit (int | Unset):  Default: 50.
+        after (None | str | Unset):
+        min_position (int | None | Unset): answer only once the read model has processed this
+            position (a command's `position`); 503 with Retry-After if it takes too long
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PlanPage | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        status=status,
+        clinician=clinician,
+        client_id=client_id,
+        limit=limit,
+        after=after,
+        min_position=min_position,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    status: None | PlanStatus | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
+    client_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    after: None | str | Unset = UNSET,
+    min_position: int | None | Unset = UNSET,
+) -> Response[PlanPage | Problem]:
+    """List the clinic's plans
+
+    Args:
+        status (None | PlanStatus | Unset):
+        clinician (None | str | Unset):
+        client_id (None | str | Unset):
+        limit (int | Unset):  Default: 50.
+        after (None | str | Unset):
+        min_position (int | None | Unset): answer only once the read model has processed this
+            position (a command's `position`); 503 with Retry-After if it takes too long
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PlanPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        status=status,
+        clinician=clinician,
+        client_id=client_id,
+        limit=limit,
+        after=after,
+        min_position=min_position,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    status: None | PlanStatus | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
+    client_id: None | str | Unset = UNSET,
+    limit: int | Unset = 50,
+    after: None | str | Unset = UNSET,
+    min_position: int | None | Unset = UNSET,
+) -> PlanPage | Problem | None:
+    """List the clinic's plans
+
+    Args:
+        status (None | PlanStatus | Unset):
+        clinician (None | str | Unset):
+        client_id (None | str | Unset):
+        limit (int | Unset):  Default: 50.
+        after (None | str | Unset):
+        min_position (int | None | Unset): answer only once the read model has processed this
+            position (a command's `position`); 503 with Retry-After if it takes too long
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PlanPage | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            status=status,
+            clinician=clinician,
+            client_id=client_id,
+            limit=limit,
+            after=after,
+            min_position=min_position,
+        )
+    ).parsed
