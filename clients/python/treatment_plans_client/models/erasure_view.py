@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
@@ -14,7 +15,7 @@ class ErasureView:
     """
     Attributes:
         id (str):
-        erased_at (str): when the client's data key was destroyed (UTC)
+        erased_at (datetime.datetime): when the client's data key was destroyed (UTC)
         actor (str):
         role (str):
         clinic (str):
@@ -24,7 +25,7 @@ class ErasureView:
     """
 
     id: str
-    erased_at: str
+    erased_at: datetime.datetime
     actor: str
     role: str
     clinic: str
@@ -36,7 +37,7 @@ class ErasureView:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        erased_at = self.erased_at
+        erased_at = self.erased_at.isoformat()
 
         actor = self.actor
 
@@ -72,7 +73,7 @@ class ErasureView:
         d = dict(src_dict)
         id = d.pop("id")
 
-        erased_at = d.pop("erased_at")
+        erased_at = datetime.datetime.fromisoformat(d.pop("erased_at"))
 
         actor = d.pop("actor")
 
