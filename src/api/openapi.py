@@ -9,6 +9,7 @@ added later gets it without an edit here:
   `Idempotent-Replayed` on its success response, and `Location` when it is a
   201 create;
 - every 503 documents `Retry-After`;
+- enumerations name their members (`x-enum-varnames`);
 - `ge`/`le` bounds become standard `minimum`/`maximum`;
 - a success response described as FastAPI's "Successful Response" gets the
   operation's summary instead.
@@ -91,9 +92,21 @@ def standard_bounds(node: Any) -> None:
             standard_bounds(value)
 
 
+def enum_names(components: dict[str, Any]) -> None:
+    """Name each enumeration's members for generators (`x-enum-varnames`), as
+    `api.schemas.enums` does: `EventType.PLAN_CREATED`, not `PLANCREATED`."""
+    from api.schemas.enums import member_name
+
+    for schema in components.get("schemas", {}).values():
+        values = schema.get("enum")
+        if values and all(isinstance(v, str) for v in values):
+            schema.setdefault("x-enum-varnames", [member_name(v) for v in values])
+
+
 def refine(schema: dict[str, Any]) -> dict[str, Any]:
     """Apply the rules above to a generated document (in place; returned for chaining)."""
     standard_bounds(schema.get("components", {}))
+    enum_names(schema.get("components", {}))
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
             if not isinstance(operation, dict) or "responses" not in operation:

@@ -21,13 +21,15 @@ from domain.instruments import INSTRUMENTS
 from domain.plan import EVENT_TYPES
 
 
-def _member(value: str) -> str:
-    """'GAD-7' → 'GAD_7', 'moderately severe' → 'MODERATELY_SEVERE'."""
-    return re.sub(r"\W+", "_", value).strip("_").upper()
+def member_name(value: str) -> str:
+    """'GAD-7' → 'GAD_7', 'moderately severe' → 'MODERATELY_SEVERE',
+    'PlanCreated' → 'PLAN_CREATED' (also the generated clients' names)."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", value)
+    return re.sub(r"\W+", "_", words).strip("_").upper()
 
 
 def _enum(name: str, values: list[str], doc: str) -> type[StrEnum]:
-    made = StrEnum(name, [(_member(v), v) for v in values])  # type: ignore[misc]
+    made = StrEnum(name, [(member_name(v), v) for v in values])  # type: ignore[misc]
     made.__doc__ = doc
     made.__module__ = __name__
     return made
