@@ -278,8 +278,10 @@ _TIME = r"[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+\- ]\d{2}:\d{2})"
 _DAY = r"(19|2[01])\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 INSTANT_PATTERN = "^" + _DAY + _TIME + "$"
 DAY_OR_INSTANT_PATTERN = "^" + _DAY + "(" + _TIME + ")?$"
+# Typed `str` (callers default it to None): the schema then says "string, date-time"
+# rather than "string or null", so generated clients take a datetime.
 Instant = Annotated[
-    str | None,
+    str,
     Query(
         max_length=64,
         description="an RFC 3339 instant with offset, e.g. 2025-04-01T00:00:00Z",

@@ -225,6 +225,8 @@ def test_the_readme_tour_through_the_generated_client(live: tuple[str, str]) -> 
     # A version read: the plan as it was after its creation.
     first = get_plan.sync(plan.id, client=client, version=1)
     assert isinstance(first, PlanView) and first.version == 1 and first.problems == []
+    now = get_plan.sync(plan.id, client=client, as_of=dt.datetime.now(dt.UTC))
+    assert isinstance(now, PlanView) and now.version == view.version
 
     # The clinic's review queue: this plan is overdue by about ten days.
     queue = get_review_queue.sync(client=client, min_position=last.position)

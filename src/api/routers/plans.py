@@ -89,7 +89,7 @@ def get_plan(
     principal: PlanReader,
     response: Response,
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
-    as_of: Instant = None,
+    as_of: Instant = None,  # type: ignore[assignment]
 ) -> PlanView:
     refuse_both(version=version, as_of=as_of)
     if as_of is not None:

@@ -1,3 +1,4 @@
+import datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -15,7 +16,7 @@ def _get_kwargs(
     plan_id: str,
     *,
     version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
+    as_of: datetime.datetime | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -27,11 +28,9 @@ def _get_kwargs(
         json_version = version
     params["version"] = json_version
 
-    json_as_of: None | str | Unset
-    if isinstance(as_of, Unset):
-        json_as_of = UNSET
-    else:
-        json_as_of = as_of
+    json_as_of: str | Unset = UNSET
+    if not isinstance(as_of, Unset):
+        json_as_of = as_of.isoformat()
     params["as_of"] = json_as_of
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -98,14 +97,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
+    as_of: datetime.datetime | Unset = UNSET,
 ) -> Response[PlanView | Problem]:
     """Read a plan (current, or as of a version or an instant)
 
     Args:
         plan_id (str): the plan's id
         version (int | None | Unset):
-        as_of (None | str | Unset): an RFC 3339 instant with offset, e.g. 2025-04-01T00:00:00Z
+        as_of (datetime.datetime | Unset): an RFC 3339 instant with offset, e.g.
+            2025-04-01T00:00:00Z
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,14 +133,15 @@ def sync(
     *,
     client: AuthenticatedClient,
     version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
+    as_of: datetime.datetime | Unset = UNSET,
 ) -> PlanView | Problem | None:
     """Read a plan (current, or as of a version or an instant)
 
     Args:
         plan_id (str): the plan's id
         version (int | None | Unset):
-        as_of (None | str | Unset): an RFC 3339 instant with offset, e.g. 2025-04-01T00:00:00Z
+        as_of (datetime.datetime | Unset): an RFC 3339 instant with offset, e.g.
+            2025-04-01T00:00:00Z
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,14 +164,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
+    as_of: datetime.datetime | Unset = UNSET,
 ) -> Response[PlanView | Problem]:
     """Read a plan (current, or as of a version or an instant)
 
     Args:
         plan_id (str): the plan's id
         version (int | None | Unset):
-        as_of (None | str | Unset): an RFC 3339 instant with offset, e.g. 2025-04-01T00:00:00Z
+        as_of (datetime.datetime | Unset): an RFC 3339 instant with offset, e.g.
+            2025-04-01T00:00:00Z
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -196,14 +198,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     version: int | None | Unset = UNSET,
-    as_of: None | str | Unset = UNSET,
+    as_of: datetime.datetime | Unset = UNSET,
 ) -> PlanView | Problem | None:
     """Read a plan (current, or as of a version or an instant)
 
     Args:
         plan_id (str): the plan's id
         version (int | None | Unset):
-        as_of (None | str | Unset): an RFC 3339 instant with offset, e.g. 2025-04-01T00:00:00Z
+        as_of (datetime.datetime | Unset): an RFC 3339 instant with offset, e.g.
+            2025-04-01T00:00:00Z
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
