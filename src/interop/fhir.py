@@ -176,7 +176,9 @@ class _PlanMapper:
             identifier=[Identifier(system="urn:plans:plan", value=self.id)],
             status=CAREPLAN_STATUS[self.plan.status],
             intent="plan",
-            category=[_concept(CAREPLAN_CATEGORY, "assess-plan", "Assessment and Plan of Treatment")],
+            category=[
+                _concept(CAREPLAN_CATEGORY, "assess-plan", "Assessment and Plan of Treatment")
+            ],
             subject=self.subject,
             period=Period(start=doc["start_date"], end=doc["closed_on"]),
             created=doc["created_at"],
@@ -276,7 +278,7 @@ class _PlanMapper:
         )
 
     def flags(self) -> list[Flag]:
-        """A safety flag (PHQ-9 item 9 above 0) as a clinical Flag, active while the plan is open."""
+        """Each safety flag (PHQ-9 item 9 above 0) as a clinical Flag, active while open."""
         status = "inactive" if self.plan.status == "closed" else "active"
         return [
             Flag(
