@@ -233,8 +233,10 @@ class _PlanMapper:
         current = {s["id"] for s in self.scores}
         outcomes = [_ref("Observation", i) for i in related if i in current]
         version = max(
-            self.changes.version(f"Goal:{goal['id']}", self.plan.version),
-            *(self.changes.version(f"Observation:{i}", 0) for i in related),
+            [
+                self.changes.version(f"Goal:{goal['id']}", self.plan.version),
+                *(self.changes.version(f"Observation:{i}", 0) for i in related),
+            ]
         )
         return Goal(
             id=goal["id"],
