@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
@@ -421,3 +422,47 @@ def _describe_invalid(item: Any) -> str:
         version = item.get("first_invalid_version")
         return f"{plan_id} (from version {version})" if version else str(plan_id)
     return str(item)
+
+
+@cli.command()
+def export(
+    clinic: str = typer.Option(..., "--clinic", help="Export this clinic's plans."),
+    fhir_dir: Path | None = typer.Option(
+        None,
+        "--fhir",
+        help="Directory for FHIR Bulk Data NDJSON (one file per resource type).",
+        file_okay=False,
+    ),
+) -> None:
+    """Export the clinic's current plans: --fhir DIR writes FHIR R4 Bulk Data NDJSON.
+
+    One file per resource type (CarePlan.ndjson, Condition.ndjson, Goal.ndjson,
+    Observation.ndjson, Flag.ndjson, Provenance.ndjson), one resource a line.
+    """
+    from interop.export import export_bulk
+
+    if fhir_dir is None:
+        fail("give --fhir DIR (the directory for the NDJSON files)", EXIT_BAD_SETTING)
+    settings = settings_or_exit()
+    app = open_app(settings)
+    started = time.perf_counter()
+    try:
+        with progress_bar() as bar, database_errors(settings):
+            task = bar.add_task("export plans", total=None, rate="")
+
+            def on_progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, rate=rate(done, started, "plans"))
+
+            try:
+                counts = export_bulk(app, clinic, fhir_dir, on_progress)
+            except OSError as e:
+                fail(f"cannot write {fhir_dir}: {e.strerror or e}", 1)
+    finally:
+        app.close()
+    seconds = max(time.perf_counter() - started, 1e-6)
+    total = sum(counts.values())
+    written = ", ".join(f"{n:,} {kind}" for kind, n in counts.items()) or "nothing"
+    print(
+        f"export: {counts.get('CarePlan', 0):,} plans of {clinic} as {total:,} FHIR resources "
+        f"({written}) in {fhir_dir} in {seconds:.1f} s ({total / seconds:,.0f} resources/s)"
+    )
