@@ -14,12 +14,12 @@ from typing import Any
 from uuid import UUID
 
 from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.resource import Resource
 
 from domain import errors
 from domain.application import PlansApplication
 from domain.plan import Plan
-from interop.fhir import DEFAULT_BASE, plan_bundle, plan_resources
+from interop.fhir import DEFAULT_BASE, plan_bundle
+from interop.fhir_json import ResourceCache, bundle_json, plan_ndjson
 from projections.audit import timeline_item
 
 # Bulk Data files, in the order they are written (one NDJSON file per type).
@@ -58,6 +58,20 @@ def bundle_of(
     return plan_bundle(plan, plan_history(app, plan_id, plan.version), base)
 
 
+def bundle_bytes(
+    app: PlansApplication,
+    plan_id: UUID,
+    clinic: str,
+    version: int | None = None,
+    as_of: datetime | None = None,
+    base: str = DEFAULT_BASE,
+    cache: ResourceCache | None = None,
+) -> tuple[int, bytes]:
+    """As `bundle_of`, as (the plan version, the Bundle's JSON), reusing cached resources."""
+    plan = load_plan(app, plan_id, clinic, version, as_of)
+    return plan.version, bundle_json(plan, plan_history(app, plan_id, plan.version), base, cache)
+
+
 def clinic_plans(app: PlansApplication, clinic: str) -> Iterator[Plan]:
     """The clinic's plans, current versions, in plan id order."""
     topics: dict[UUID, set[str]] = app.recorder.originator_topics()  # type: ignore[attr-defined]
@@ -82,13 +96,12 @@ def export_bulk(
     counts = dict.fromkeys(RESOURCE_TYPES, 0)
     paths = {kind: directory / f"{kind}.ndjson" for kind in RESOURCE_TYPES}
     partial = {kind: path.with_suffix(".ndjson.part") for kind, path in paths.items()}
-    files = {kind: partial[kind].open("w", encoding="utf-8") for kind in RESOURCE_TYPES}
+    files = {kind: partial[kind].open("wb") for kind in RESOURCE_TYPES}
     try:
         plans = list(clinic_plans(app, clinic))
         for done, plan in enumerate(plans, start=1):
-            for resource in plan_resources(plan, plan_history(app, plan.id, plan.version)):
-                kind = resource.get_resource_type()
-                files[kind].write(ndjson_line(resource))
+            for kind, line in plan_ndjson(plan, plan_history(app, plan.id, plan.version)):
+                files[kind].write(line)
                 counts[kind] += 1
             if progress is not None:
                 progress(done, len(plans))
@@ -103,11 +116,3 @@ def export_bulk(
             partial[kind].unlink()
             paths[kind].unlink(missing_ok=True)
     return {kind: n for kind, n in counts.items() if n}
-
-
-def ndjson_line(resource: Resource) -> str:
-    return resource.model_dump_json(by_alias=True, exclude_none=True) + "\n"
-
-
-def as_json(resource: Resource) -> bytes:
-    return resource.model_dump_json(by_alias=True, exclude_none=True).encode()

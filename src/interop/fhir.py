@@ -22,9 +22,10 @@ Identity and references:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -116,11 +117,12 @@ class _Changes:
     def version(self, key: str, fallback: int) -> int:
         return self.by_key.get(key, fallback)
 
-    def meta(self, key: str, fallback: int) -> Meta:
-        return self.meta_at(self.version(key, fallback))
+    def meta_key(self, key: str, fallback: int) -> tuple[str, str | None]:
+        return self.key_at(self.version(key, fallback))
 
-    def meta_at(self, version: int) -> Meta:
-        return Meta(versionId=str(version), lastUpdated=self.recorded_at.get(version))
+    def key_at(self, version: int) -> tuple[str, str | None]:
+        """(meta.versionId, meta.lastUpdated) of a resource last changed at `version`."""
+        return str(version), self.recorded_at.get(version)
 
 
 def _keys_changed(kind: str, data: dict[str, Any]) -> Iterator[str]:
@@ -133,6 +135,8 @@ def _keys_changed(kind: str, data: dict[str, Any]) -> Iterator[str]:
         yield f"Goal:{data['goal_id']}"
     if data.get("score_id"):
         yield f"Observation:{data['score_id']}"
+    if kind == "PlanClosed":
+        yield "Plan:closed"
 
 
 def _ref(kind: str, resource_id: str) -> Reference:
@@ -147,6 +151,17 @@ def _concept(system: str, code: str, display: str | None = None) -> CodeableConc
     return CodeableConcept(coding=[Coding(system=system, code=code, display=display)])
 
 
+@dataclass(frozen=True)
+class Part:
+    """One resource of the Bundle, not yet built: `inputs` is everything `build`
+    reads, so two parts with equal inputs build equal resources (a cache key)."""
+
+    kind: str
+    id: str
+    inputs: tuple[Any, ...] | None  # None: always built afresh
+    build: Callable[[], Resource]
+
+
 class _PlanMapper:
     def __init__(self, plan: Plan, history: list[dict[str, Any]]) -> None:
         self.plan = plan
@@ -154,18 +169,83 @@ class _PlanMapper:
         self.doc = plan_document(plan)
         self.history = [item for item in history if item["version"] <= plan.version]
         self.changes = _Changes.of(self.history)
-        self.subject = Reference(
-            identifier=Identifier(
-                system=f"urn:plans:clinic:{plan.clinic}:client", value=plan.client_id
-            )
-        )
+        self.subject_key = (f"urn:plans:clinic:{plan.clinic}:client", plan.client_id)
         self.scores = [s for s in plan.scores if score_is_current(s)]
+        self.closed_version = self.changes.version("Plan:closed", 0)
 
     def uuid(self, *parts: object) -> str:
         return str(uuid5(UUID(self.id), ":".join(str(p) for p in parts)))
 
+    def subject(self) -> Reference:
+        system, value = self.subject_key
+        return Reference(identifier=Identifier(system=system, value=value))
+
+    def parts(self) -> list[Part]:
+        """Every resource of the plan as of its version, in Bundle order."""
+        doc = self.doc
+        condition_ids = [self.uuid("Condition", d["code"]) for d in doc["diagnoses"]]
+        goal_ids = [g["id"] for g in doc["goals"]]
+        parts = [Part("CarePlan", self.id, None, lambda: self.care_plan(condition_ids, goal_ids))]
+        for d, condition_id in zip(doc["diagnoses"], condition_ids, strict=True):
+            meta = self.changes.meta_key(f"Condition:{d['code']}", 1)
+            parts.append(
+                Part(
+                    "Condition",
+                    condition_id,
+                    ("Condition", self.id, self.subject_key, d, meta),
+                    partial(self.condition, condition_id, d, meta),
+                )
+            )
+        for goal in doc["goals"]:
+            related, outcomes, meta = self.goal_outcomes(goal)
+            parts.append(
+                Part(
+                    "Goal",
+                    goal["id"],
+                    ("Goal", self.id, self.subject_key, goal, outcomes, meta),
+                    partial(self.goal, goal, outcomes, meta),
+                )
+            )
+        for score in self.scores:
+            meta = self.changes.meta_key(f"Observation:{score['id']}", self.plan.version)
+            parts.append(
+                Part(
+                    "Observation",
+                    score["id"],
+                    ("Observation", self.id, self.subject_key, score, meta),
+                    partial(self.observation, score, meta),
+                )
+            )
+        status = "inactive" if self.plan.status == "closed" else "active"
+        for score in self.scores:
+            if score.get("safety_flag"):
+                version = self.changes.version(f"Observation:{score['id']}", self.plan.version)
+                if status == "inactive":
+                    version = max(version, self.closed_version)
+                meta = self.changes.key_at(version)
+                flag_id = self.uuid("Flag", score["id"])
+                parts.append(
+                    Part(
+                        "Flag",
+                        flag_id,
+                        ("Flag", self.id, self.subject_key, score, status, meta),
+                        partial(self.flag, flag_id, score, status, meta),
+                    )
+                )
+        for item in self.history:
+            provenance_id = self.uuid("Provenance", item["version"])
+            parts.append(
+                Part(
+                    "Provenance",
+                    provenance_id,
+                    ("Provenance", self.id, self.subject_key, item),
+                    partial(self.provenance, provenance_id, item),
+                )
+            )
+        return parts
+
     # ---------------------------------------------------------------- resources
-    def care_plan(self, conditions: list[Condition], goals: list[Goal]) -> CarePlan:
+    def care_plan(self, condition_ids: list[str], goal_ids: list[str]) -> CarePlan:
         doc = self.doc
         return CarePlan(
             id=self.id,
@@ -179,12 +259,12 @@ class _PlanMapper:
             category=[
                 _concept(CAREPLAN_CATEGORY, "assess-plan", "Assessment and Plan of Treatment")
             ],
-            subject=self.subject,
+            subject=self.subject(),
             period=Period(start=doc["start_date"], end=doc["closed_on"]),
             created=doc["created_at"],
             author=_user(self.plan.clinician),
-            addresses=[_ref("Condition", c.id) for c in conditions] or None,
-            goal=[_ref("Goal", g.id) for g in goals] or None,
+            addresses=[_ref("Condition", i) for i in condition_ids] or None,
+            goal=[_ref("Goal", i) for i in goal_ids] or None,
             activity=[self.activity(i) for i in doc["interventions"]] or None,
         )
 
@@ -198,53 +278,56 @@ class _PlanMapper:
             )
         )
 
-    def conditions(self) -> list[Condition]:
-        return [
-            Condition(
-                id=self.uuid("Condition", d["code"]),
-                meta=self.changes.meta(f"Condition:{d['code']}", 1),
-                clinicalStatus=_concept(CONDITION_CLINICAL, "active"),
-                verificationStatus=_concept(CONDITION_VERIFICATION, "confirmed"),
-                category=[_concept(CONDITION_CATEGORY, "problem-list-item")],
-                code=CodeableConcept(
-                    coding=[Coding(system=ICD10_CM, code=d["code"])], text=d.get("description")
-                ),
-                subject=self.subject,
-            )
-            for d in self.doc["diagnoses"]
-        ]
+    def condition(
+        self, condition_id: str, diagnosis: dict[str, Any], meta: tuple[str, str | None]
+    ) -> Condition:
+        return Condition(
+            id=condition_id,
+            meta=_meta(meta),
+            clinicalStatus=_concept(CONDITION_CLINICAL, "active"),
+            verificationStatus=_concept(CONDITION_VERIFICATION, "confirmed"),
+            category=[_concept(CONDITION_CATEGORY, "problem-list-item")],
+            code=CodeableConcept(
+                coding=[Coding(system=ICD10_CM, code=diagnosis["code"])],
+                text=diagnosis.get("description"),
+            ),
+            subject=self.subject(),
+        )
 
-    def goals(self) -> list[Goal]:
-        return [self.goal(g) for g in self.doc["goals"]]
-
-    def goal(self, goal: dict[str, Any]) -> Goal:
-        measure = goal["measure"]
-        inst = INSTRUMENTS[measure["instrument"]]
-        lifecycle, achievement = GOAL_STATUS[goal["status"]]
-        if achievement is None and lifecycle != CANCELLED_NO_ACHIEVEMENT:
-            achievement = _trend(goal.get("progress"), measure["baseline"], inst.lower_is_better)
-        # The goal's scores (linked, or unlinked of its instrument, as in its
-        # progress) are its outcomes; recording or correcting one changes the goal.
+    def goal_outcomes(
+        self, goal: dict[str, Any]
+    ) -> tuple[list[str], list[str], tuple[str, str | None]]:
+        """The goal's scores (linked, or unlinked of its instrument, as in its progress),
+        those still current (its outcomes), and its meta: recording or correcting one
+        of its scores changes the goal."""
+        code = goal["measure"]["instrument"]
         related = [
             s["id"]
             for s in self.plan.scores
-            if s["instrument"] == inst.code and s.get("goal_id") in (None, goal["id"])
+            if s["instrument"] == code and s.get("goal_id") in (None, goal["id"])
         ]
         current = {s["id"] for s in self.scores}
-        outcomes = [_ref("Observation", i) for i in related if i in current]
         version = max(
             [
                 self.changes.version(f"Goal:{goal['id']}", self.plan.version),
                 *(self.changes.version(f"Observation:{i}", 0) for i in related),
             ]
         )
+        return related, [i for i in related if i in current], self.changes.key_at(version)
+
+    def goal(self, goal: dict[str, Any], outcomes: list[str], meta: tuple[str, str | None]) -> Goal:
+        measure = goal["measure"]
+        inst = INSTRUMENTS[measure["instrument"]]
+        lifecycle, achievement = GOAL_STATUS[goal["status"]]
+        if achievement is None and lifecycle != CANCELLED_NO_ACHIEVEMENT:
+            achievement = _trend(goal.get("progress"), measure["baseline"], inst.lower_is_better)
         return Goal(
             id=goal["id"],
-            meta=self.changes.meta_at(version),
+            meta=_meta(meta),
             lifecycleStatus=lifecycle,
             achievementStatus=_concept(GOAL_ACHIEVEMENT, achievement) if achievement else None,
             description=CodeableConcept(text=goal["statement"]),
-            subject=self.subject,
+            subject=self.subject(),
             target=[
                 GoalTarget(
                     measure=CodeableConcept(coding=[Coding(**inst.coding())], text=inst.name),
@@ -258,50 +341,41 @@ class _PlanMapper:
                     dueDate=goal["target_date"],
                 )
             ],
-            outcomeReference=outcomes or None,
+            outcomeReference=[_ref("Observation", i) for i in outcomes] or None,
         )
 
-    def observations(self) -> list[Observation]:
-        return [self.observation(s) for s in self.scores]
-
-    def observation(self, score: dict[str, Any]) -> Observation:
+    def observation(self, score: dict[str, Any], meta: tuple[str, str | None]) -> Observation:
         inst = INSTRUMENTS[score["instrument"]]
         return Observation(
             id=score["id"],
-            meta=self.changes.meta(f"Observation:{score['id']}", self.plan.version),
+            meta=_meta(meta),
             status="final",
             category=[_concept(OBSERVATION_CATEGORY, "survey", "Survey")],
             code=CodeableConcept(coding=[Coding(**inst.coding())], text=inst.name),
-            subject=self.subject,
+            subject=self.subject(),
             basedOn=[_ref("CarePlan", self.id)],
             effectiveDateTime=_iso(score["administered_on"]),
             valueInteger=score["score"],
             interpretation=[CodeableConcept(text=score["severity"])],
         )
 
-    def flags(self) -> list[Flag]:
-        """Each safety flag (PHQ-9 item 9 above 0) as a clinical Flag, active while open."""
-        status = "inactive" if self.plan.status == "closed" else "active"
-        return [
-            Flag(
-                id=self.uuid("Flag", s["id"]),
-                meta=self.changes.meta(f"Observation:{s['id']}", self.plan.version),
-                status=status,
-                category=[_concept(FLAG_CATEGORY, "clinical", "Clinical")],
-                code=CodeableConcept(
-                    text=f"Safety concern: {s['instrument']} self-harm item answered above 0"
-                ),
-                subject=self.subject,
-                period=Period(start=_iso(s["administered_on"])),
-            )
-            for s in self.scores
-            if s.get("safety_flag")
-        ]
+    def flag(
+        self, flag_id: str, score: dict[str, Any], status: str, meta: tuple[str, str | None]
+    ) -> Flag:
+        """A safety flag (PHQ-9 item 9 above 0) as a clinical Flag, active while open."""
+        return Flag(
+            id=flag_id,
+            meta=_meta(meta),
+            status=status,
+            category=[_concept(FLAG_CATEGORY, "clinical", "Clinical")],
+            code=CodeableConcept(
+                text=f"Safety concern: {score['instrument']} self-harm item answered above 0"
+            ),
+            subject=self.subject(),
+            period=Period(start=_iso(score["administered_on"])),
+        )
 
-    def provenances(self) -> list[Provenance]:
-        return [self.provenance(item) for item in self.history]
-
-    def provenance(self, item: dict[str, Any]) -> Provenance:
+    def provenance(self, provenance_id: str, item: dict[str, Any]) -> Provenance:
         version, data = item["version"], item.get("data") or {}
         targets = [Reference(reference=f"CarePlan/{self.id}/_history/{version}")]
         signatures = None
@@ -311,17 +385,12 @@ class _PlanMapper:
                 targets.append(Reference(reference=f"CarePlan/{self.id}/_history/{signed}"))
             signatures = [self.signature(item, data)]
         return Provenance(
-            id=self.uuid("Provenance", version),
+            id=provenance_id,
             meta=Meta(versionId="1", lastUpdated=item["recorded_at"]),
             target=targets,
             recorded=item["recorded_at"],
             activity=CodeableConcept(
-                coding=[
-                    Coding(
-                        system=DATA_OPERATION,
-                        code="CREATE" if version == 1 else "UPDATE",
-                    )
-                ],
+                coding=[Coding(system=DATA_OPERATION, code="CREATE" if version == 1 else "UPDATE")],
                 text=item["type"],
             ),
             reason=[CodeableConcept(text=item["reason"])] if item.get("reason") else None,
@@ -339,7 +408,11 @@ class _PlanMapper:
         role = data.get("signer_role") or "clinician"
         code, display = SIGNATURE_TYPE.get(role, SIGNATURE_TYPE["clinician"])
         if role == "client":
-            who = Reference(identifier=self.subject.identifier, display=data.get("signer_name"))
+            system, value = self.subject_key
+            who = Reference(
+                identifier=Identifier(system=system, value=value),
+                display=data.get("signer_name"),
+            )
         else:
             who = Reference(
                 identifier=Identifier(system=USER_SYSTEM, value=item["actor"]),
@@ -350,6 +423,11 @@ class _PlanMapper:
             when=item["recorded_at"],
             who=who,
         )
+
+
+def _meta(key: tuple[str, str | None]) -> Meta:
+    version, last_updated = key
+    return Meta(versionId=version, lastUpdated=last_updated)
 
 
 def _iso(value: date | str) -> str:
@@ -369,38 +447,43 @@ def _trend(progress: dict[str, Any] | None, baseline: int, lower_is_better: bool
     return "improving" if better else "worsening"
 
 
-def plan_resources(plan: Plan, history: list[dict[str, Any]]) -> list[Resource]:
-    """Every resource of the plan as of its version, in Bundle order.
+def plan_parts(plan: Plan, history: list[dict[str, Any]]) -> list[Part]:
+    """The plan's resources, unbuilt, in Bundle order.
 
     `history` holds the plan's timeline items (version, type, recorded_at,
     actor, role, reason, data), oldest first; versions after the plan's are
     ignored, so the full history may be passed for any earlier version.
     """
-    mapper = _PlanMapper(plan, history)
-    conditions = mapper.conditions()
-    goals = mapper.goals()
-    return [
-        mapper.care_plan(conditions, goals),
-        *conditions,
-        *goals,
-        *mapper.observations(),
-        *mapper.flags(),
-        *mapper.provenances(),
-    ]
+    return _PlanMapper(plan, history).parts()
+
+
+def plan_resources(plan: Plan, history: list[dict[str, Any]]) -> list[Resource]:
+    """Every resource of the plan as of its version, built (validated), in Bundle order."""
+    return [part.build() for part in plan_parts(plan, history)]
+
+
+def bundle_envelope(
+    plan: Plan, last_updated: Any, entry: list[BundleEntry] | None = None
+) -> Bundle:
+    """The Bundle around the plan's resources (with `entry`, or none)."""
+    return Bundle(
+        id=str(uuid5(plan.id, f"Bundle:{plan.version}")),
+        meta=Meta(versionId=str(plan.version), lastUpdated=last_updated),
+        type="collection",
+        timestamp=last_updated,
+        entry=entry,
+    )
+
+
+def full_url(base: str, kind: str, resource_id: str) -> str:
+    return f"{base.rstrip('/')}/{kind}/{resource_id}"
 
 
 def plan_bundle(plan: Plan, history: list[dict[str, Any]], base: str = DEFAULT_BASE) -> Bundle:
     """The plan as a FHIR `Bundle` of type `collection` (see the module docstring)."""
     resources = plan_resources(plan, history)
-    care_plan = resources[0]
-    base = base.rstrip("/")
-    return Bundle(
-        id=str(uuid5(plan.id, f"Bundle:{plan.version}")),
-        meta=Meta(versionId=str(plan.version), lastUpdated=care_plan.meta.lastUpdated),
-        type="collection",
-        timestamp=care_plan.meta.lastUpdated,
-        entry=[
-            BundleEntry(fullUrl=f"{base}/{r.get_resource_type()}/{r.id}", resource=r)
-            for r in resources
-        ],
-    )
+    entries = [
+        BundleEntry(fullUrl=full_url(base, r.get_resource_type(), r.id), resource=r)
+        for r in resources
+    ]
+    return bundle_envelope(plan, resources[0].meta.lastUpdated, entries)

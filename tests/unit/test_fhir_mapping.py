@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid5
 
+import orjson
 import pytest
 from domain_support import CLINIC, CLINICIAN, START, day, measure, new_app
 
@@ -16,6 +17,7 @@ from domain.plan import GOAL_STATUSES, Plan
 from fhir_support import ICD10_CM, LOINC, check_bundle, of_type
 from interop import fhir
 from interop.export import bundle_of, plan_history
+from interop.fhir_json import ResourceCache, bundle_json
 
 CAREPLAN_STATUSES = {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error"}
 LIFECYCLE = {"proposed", "planned", "accepted", "active", "on-hold", "completed", "cancelled"}
@@ -176,3 +178,16 @@ def test_safety_flags_and_signatures(demo: PlansApplication) -> None:
     [signature] = signed["signature"]
     assert signature["type"][0]["code"] == "1.2.840.10065.1.12.1.1"  # author's signature
     assert signature["who"]["identifier"]["value"] == CLINICIAN.user
+
+
+def test_the_fast_json_is_the_bundle_with_or_without_the_cache(demo: PlansApplication) -> None:
+    cache = ResourceCache(max_entries=500)
+    for plan in plans_of(demo)[:10]:
+        history = plan_history(demo, plan.id, plan.version)
+        for version in sorted({1, plan.version // 2 or 1, plan.version}):
+            as_of = demo.get_plan(plan.id, plan.clinic, version=version)
+            expected = orjson.loads(json_of(fhir.plan_bundle(as_of, history)))
+            assert orjson.loads(bundle_json(as_of, history)) == expected
+            assert orjson.loads(bundle_json(as_of, history, cache=cache)) == expected
+            assert orjson.loads(bundle_json(as_of, history, cache=cache)) == expected
+    assert cache.hits and cache.misses and len(cache) <= 500

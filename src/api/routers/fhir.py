@@ -10,10 +10,14 @@ from api.auth import PlanReader
 from api.deps import Instant, PlanId, Svc, etag, parse_instant, refuse_both
 from api.problems import problem_responses
 from api.routing import AuditedRoute
-from interop.export import as_json, bundle_of
+from interop.export import bundle_bytes
+from interop.fhir_json import ResourceCache
 
 router = APIRouter(route_class=AuditedRoute, tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
+# Resources are cached by a digest of everything they are built from (see
+# interop.fhir_json), so one cache serves every clinic without mixing them.
+RESOURCES = ResourceCache()
 
 
 @router.get(
@@ -40,9 +44,11 @@ def plan_fhir(
     refuse_both(version=version, as_of=as_of)
     instant = parse_instant(as_of, "as_of") if as_of is not None else None
     base = f"{str(request.base_url).rstrip('/')}/fhir"
-    bundle = bundle_of(svc.plans, plan_id, principal.clinic, version, instant, base)
+    read_version, body = bundle_bytes(
+        svc.plans, plan_id, principal.clinic, version, instant, base, RESOURCES
+    )
     return Response(
-        as_json(bundle),
+        body,
         media_type=FHIR_JSON,
-        headers={"ETag": etag(int(bundle.meta.versionId)), "Cache-Control": "no-store"},
+        headers={"ETag": etag(read_version), "Cache-Control": "no-store"},
     )
