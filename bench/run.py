@@ -67,7 +67,7 @@ QUICK = Plan(
     lag_seconds=3.0,
     bulk_plans=500,
 )
-FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk")
+FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk", "fhir")
 
 
 def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure]:
@@ -119,6 +119,17 @@ def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure
                 plans=plan.bulk_plans,
                 events_per_plan=10,
                 chunk_events=2_000,
+                log=log,
+            )
+        if name == "fhir":
+            from bench.fhir import bench_fhir
+
+            return bench_fhir(
+                url,
+                reps=plan.reps,
+                events=plan.travel_events,
+                queries=plan.travel_queries,
+                demo_plans=300 if plan is FULL else 30,
                 log=log,
             )
     raise ValueError(f"unknown figure {name!r}")

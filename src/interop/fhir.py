@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import uuid5
 
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActivityDetail
@@ -174,7 +174,7 @@ class _PlanMapper:
         self.closed_version = self.changes.version("Plan:closed", 0)
 
     def uuid(self, *parts: object) -> str:
-        return str(uuid5(UUID(self.id), ":".join(str(p) for p in parts)))
+        return str(uuid5(self.plan.id, ":".join(str(p) for p in parts)))
 
     def subject(self) -> Reference:
         system, value = self.subject_key
