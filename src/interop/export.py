@@ -7,6 +7,8 @@ export is complete and includes the caller's own writes.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -26,10 +28,39 @@ from projections.audit import timeline_item
 RESOURCE_TYPES = ("CarePlan", "Condition", "Goal", "Observation", "Flag", "Provenance")
 
 
-def plan_history(app: PlansApplication, plan_id: UUID, version: int) -> list[dict[str, Any]]:
+def plan_history(
+    app: PlansApplication, plan_id: UUID, version: int, after: int = 0
+) -> list[dict[str, Any]]:
     """The plan's timeline items (version, type, recorded_at, actor, role, reason, data)
-    up to `version`, oldest first."""
-    return [timeline_item(e) for e in app.repository.event_store.get(plan_id, lte=version)]
+    after version `after` up to `version`, oldest first."""
+    events = app.repository.event_store.get(plan_id, gt=after or None, lte=version)
+    return [timeline_item(e) for e in events]
+
+
+class HistoryCache:
+    """Decoded plan histories of one event store, so a long plan's events are read
+    and decoded once: stored events never change, so a later read only fetches
+    the versions after those already held. Least recently used plan out first."""
+
+    def __init__(self, app: PlansApplication, max_plans: int = 256) -> None:
+        self.app = app
+        self.max_plans = max_plans
+        self._plans: OrderedDict[UUID, list[dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def history(self, plan_id: UUID, version: int) -> list[dict[str, Any]]:
+        with self._lock:
+            held = self._plans.get(plan_id, [])
+        if len(held) < version:
+            held = held + plan_history(self.app, plan_id, version, after=len(held))
+            if [item["version"] for item in held] != list(range(1, len(held) + 1)):
+                return plan_history(self.app, plan_id, version)  # a gap: trust nothing held
+            with self._lock:
+                self._plans[plan_id] = held
+                self._plans.move_to_end(plan_id)
+                while len(self._plans) > self.max_plans:
+                    self._plans.popitem(last=False)
+        return held[:version]
 
 
 def load_plan(
@@ -66,10 +97,16 @@ def bundle_bytes(
     as_of: datetime | None = None,
     base: str = DEFAULT_BASE,
     cache: ResourceCache | None = None,
+    histories: HistoryCache | None = None,
 ) -> tuple[int, bytes]:
-    """As `bundle_of`, as (the plan version, the Bundle's JSON), reusing cached resources."""
+    """As `bundle_of`, as (the plan version, the Bundle's JSON), reusing cached
+    resources and histories when given."""
     plan = load_plan(app, plan_id, clinic, version, as_of)
-    return plan.version, bundle_json(plan, plan_history(app, plan_id, plan.version), base, cache)
+    if histories is not None:
+        history = histories.history(plan_id, plan.version)
+    else:
+        history = plan_history(app, plan_id, plan.version)
+    return plan.version, bundle_json(plan, history, base, cache)
 
 
 def clinic_plans(app: PlansApplication, clinic: str) -> Iterator[Plan]:

@@ -16,7 +16,7 @@ from domain.instruments import INSTRUMENTS
 from domain.plan import GOAL_STATUSES, Plan
 from fhir_support import ICD10_CM, LOINC, check_bundle, of_type
 from interop import fhir
-from interop.export import bundle_of, plan_history
+from interop.export import HistoryCache, bundle_of, plan_history
 from interop.fhir_json import ResourceCache, bundle_json
 
 CAREPLAN_STATUSES = {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error"}
@@ -191,3 +191,14 @@ def test_the_fast_json_is_the_bundle_with_or_without_the_cache(demo: PlansApplic
             assert orjson.loads(bundle_json(as_of, history, cache=cache)) == expected
             assert orjson.loads(bundle_json(as_of, history, cache=cache)) == expected
     assert cache.hits and cache.misses and len(cache) <= 500
+
+
+def test_the_history_cache_reads_only_new_versions(demo: PlansApplication) -> None:
+    plan_id = demo.create_plan(CLINICIAN, "client-8", START).plan_id
+    histories = HistoryCache(demo)
+    assert histories.history(plan_id, 1) == plan_history(demo, plan_id, 1)
+    demo.add_problem(plan_id, CLINICIAN, "Low mood")
+    demo.add_problem(plan_id, CLINICIAN, "Poor sleep")
+    assert histories.history(plan_id, 3) == plan_history(demo, plan_id, 3)
+    assert [i["version"] for i in histories.history(plan_id, 2)] == [1, 2]
+    assert plan_history(demo, plan_id, 3, after=2) == plan_history(demo, plan_id, 3)[2:]

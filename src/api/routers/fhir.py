@@ -10,7 +10,7 @@ from api.auth import PlanReader
 from api.deps import Instant, PlanId, Svc, etag, parse_instant, refuse_both
 from api.problems import problem_responses
 from api.routing import AuditedRoute
-from interop.export import bundle_bytes
+from interop.export import HistoryCache, bundle_bytes
 from interop.fhir_json import ResourceCache
 
 router = APIRouter(route_class=AuditedRoute, tags=["fhir"])
@@ -18,6 +18,15 @@ FHIR_JSON = "application/fhir+json"
 # Resources are cached by a digest of everything they are built from (see
 # interop.fhir_json), so one cache serves every clinic without mixing them.
 RESOURCES = ResourceCache()
+
+
+def histories(request: Request) -> HistoryCache:
+    """This app's cache of decoded plan histories (one per event store)."""
+    state = request.app.state
+    cache = getattr(state, "fhir_histories", None)
+    if cache is None or cache.app is not state.services.plans:
+        cache = state.fhir_histories = HistoryCache(state.services.plans)
+    return cache
 
 
 @router.get(
@@ -45,7 +54,7 @@ def plan_fhir(
     instant = parse_instant(as_of, "as_of") if as_of is not None else None
     base = f"{str(request.base_url).rstrip('/')}/fhir"
     read_version, body = bundle_bytes(
-        svc.plans, plan_id, principal.clinic, version, instant, base, RESOURCES
+        svc.plans, plan_id, principal.clinic, version, instant, base, RESOURCES, histories(request)
     )
     return Response(
         body,
