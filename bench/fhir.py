@@ -5,7 +5,8 @@ then `GET /plans/{id}/fhir`'s work without HTTP (`interop.export.bundle_bytes`:
 load the plan as of a version, read its history, build the Bundle JSON) for
 random versions, with the process's resource cache warm (each resource built
 once, the steady state of a server) and, once per repetition, cold (every
-resource built and validated by `fhir.resources`). Baseline, same run: the
+resource built and validated by `fhir.resources`, every event decoded). The
+server keeps decoded histories too (`HistoryCache`). Baseline, same run: the
 reads alone (the plan as of that version and its history), no FHIR.
 
 Bulk: `plans export --fhir` on the demo data set (`plans demo`), resources/s.
@@ -36,7 +37,7 @@ def bench_fhir(
     from api.demo import CLINICS, load_demo
     from api.runtime import init_schema, open_application
     from bench.history import build_plan
-    from interop.export import bundle_bytes, export_bulk, plan_history
+    from interop.export import HistoryCache, bundle_bytes, export_bulk, plan_history
     from interop.fhir_json import ResourceCache
 
     settings = bench_settings(url)
@@ -65,17 +66,17 @@ def bench_fhir(
         )
         cold, p50 = Spread(), Spread()
         for _ in range(reps):
-            cache = ResourceCache()
+            cache, histories = ResourceCache(), HistoryCache(app)
             t0 = time.perf_counter()
-            bundle_bytes(app, plan_id, by.clinic, cache=cache)
+            bundle_bytes(app, plan_id, by.clinic, cache=cache, histories=histories)
             cold.add((time.perf_counter() - t0) * 1000)
             versions = [plan.version] + [rng.randint(1, plan.version) for _ in range(queries)]
-            for version in versions:  # warm the cache as a server would have
-                bundle_bytes(app, plan_id, by.clinic, version, cache=cache)
+            for version in versions:  # warm the caches as a server would have
+                bundle_bytes(app, plan_id, by.clinic, version, cache=cache, histories=histories)
             ours, raw = [], []
             for version in versions:
                 t0 = time.perf_counter()
-                bundle_bytes(app, plan_id, by.clinic, version, cache=cache)
+                bundle_bytes(app, plan_id, by.clinic, version, cache=cache, histories=histories)
                 ours.append((time.perf_counter() - t0) * 1000)
                 t0 = time.perf_counter()
                 app.get_plan(plan_id, by.clinic, version)
