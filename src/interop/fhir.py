@@ -47,7 +47,7 @@ from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.signature import Signature
 
 from domain.documents import plan_document
-from domain.instruments import INSTRUMENTS
+from domain.instruments import INSTRUMENTS, Instrument
 from domain.plan import Plan
 
 ICD10_CM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -330,7 +330,7 @@ class _PlanMapper:
             subject=self.subject(),
             target=[
                 GoalTarget(
-                    measure=CodeableConcept(coding=[Coding(**inst.coding())], text=inst.name),
+                    measure=CodeableConcept(coding=[_coding(inst)], text=inst.name),
                     detailQuantity=Quantity(
                         comparator="<=" if inst.lower_is_better else ">=",
                         value=measure["target"],
@@ -351,7 +351,7 @@ class _PlanMapper:
             meta=_meta(meta),
             status="final",
             category=[_concept(OBSERVATION_CATEGORY, "survey", "Survey")],
-            code=CodeableConcept(coding=[Coding(**inst.coding())], text=inst.name),
+            code=CodeableConcept(coding=[_coding(inst)], text=inst.name),
             subject=self.subject(),
             basedOn=[_ref("CarePlan", self.id)],
             effectiveDateTime=_iso(score["administered_on"]),
@@ -427,11 +427,20 @@ class _PlanMapper:
 
 def _meta(key: tuple[str, str | None]) -> Meta:
     version, last_updated = key
-    return Meta(versionId=version, lastUpdated=last_updated)
+    return Meta(versionId=version, lastUpdated=_iso(last_updated))
 
 
-def _iso(value: date | str) -> str:
-    return value if isinstance(value, str) else value.isoformat()
+def _iso(value: date | str | None) -> Any:
+    """A FHIR date, dateTime or instant as text. The models' annotations say
+    `datetime`, but they take (and FHIR allows) a date or an offset-bearing text."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def _coding(inst: Instrument) -> Coding:
+    coding = inst.coding()
+    return Coding(system=coding["system"], code=coding["code"])
 
 
 def _trend(progress: dict[str, Any] | None, baseline: int, lower_is_better: bool) -> str:
@@ -483,7 +492,9 @@ def plan_bundle(plan: Plan, history: list[dict[str, Any]], base: str = DEFAULT_B
     """The plan as a FHIR `Bundle` of type `collection` (see the module docstring)."""
     resources = plan_resources(plan, history)
     entries = [
-        BundleEntry(fullUrl=full_url(base, r.get_resource_type(), r.id), resource=r)
+        BundleEntry(fullUrl=full_url(base, r.get_resource_type(), str(r.id)), resource=r)
         for r in resources
     ]
-    return bundle_envelope(plan, resources[0].meta.lastUpdated, entries)
+    care_plan_meta = resources[0].meta
+    last_updated = care_plan_meta.lastUpdated if care_plan_meta else None
+    return bundle_envelope(plan, last_updated, entries)
