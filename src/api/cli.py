@@ -444,6 +444,7 @@ def export(
     if fhir_dir is None:
         fail("give --fhir DIR (the directory for the NDJSON files)", EXIT_BAD_SETTING)
     settings = settings_or_exit()
+    prepare(settings)
     app = open_app(settings)
     started = time.perf_counter()
     try:
@@ -454,7 +455,9 @@ def export(
                 bar.update(task, completed=done, total=total, rate=rate(done, started, "plans"))
 
             try:
-                counts = export_bulk(app, clinic, fhir_dir, on_progress)
+                counts = export_bulk(
+                    app, clinic, fhir_dir, on_progress, _log_export(settings, app, clinic)
+                )
             except OSError as e:
                 fail(f"cannot write {fhir_dir}: {e.strerror or e}", 1)
     finally:
@@ -466,3 +469,24 @@ def export(
         f"export: {counts.get('CarePlan', 0):,} plans of {clinic} as {total:,} FHIR resources "
         f"({written}) in {fhir_dir} in {seconds:.1f} s ({total / seconds:,.0f} resources/s)"
     )
+
+
+def _log_export(settings: Settings, app: PlansApplication, clinic: str) -> Callable[..., None]:
+    """An access-log entry per exported plan, written before the files are published."""
+    import getpass
+
+    from api.access_log import AccessEntry, AccessLog
+
+    try:
+        operator = getpass.getuser()
+    except (OSError, KeyError):
+        operator = "operator"
+    log = AccessLog(app.recorder.datastore, settings.backend)  # type: ignore[attr-defined]
+
+    def record(plan_ids: list[UUID]) -> None:
+        for plan_id in plan_ids:
+            log.append(
+                AccessEntry(operator, "operator", clinic, str(plan_id), "CLI export --fhir", 200)
+            )
+
+    return record

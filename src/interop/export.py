@@ -124,32 +124,42 @@ def export_bulk(
     clinic: str,
     directory: Path,
     progress: Callable[[int, int], None] | None = None,
+    before_publish: Callable[[list[UUID]], None] | None = None,
 ) -> dict[str, int]:
     """Write the clinic's current plans in the FHIR Bulk Data layout: one NDJSON
     file per resource type (`CarePlan.ndjson`, `Goal.ndjson`, ...), one resource
     a line. Returns how many resources of each type were written (types with
-    none get no file)."""
+    none get no file).
+
+    Files are written beside their final names and replace earlier ones only
+    once every plan is written and `before_publish(plan ids)` (the caller's
+    access-log entry) has returned; if anything fails, nothing is published.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     counts = dict.fromkeys(RESOURCE_TYPES, 0)
     paths = {kind: directory / f"{kind}.ndjson" for kind in RESOURCE_TYPES}
     partial = {kind: path.with_suffix(".ndjson.part") for kind, path in paths.items()}
-    files = {kind: partial[kind].open("wb") for kind in RESOURCE_TYPES}
     try:
-        plans = list(clinic_plans(app, clinic))
-        for done, plan in enumerate(plans, start=1):
-            for kind, line in plan_ndjson(plan, plan_history(app, plan.id, plan.version)):
-                files[kind].write(line)
-                counts[kind] += 1
-            if progress is not None:
-                progress(done, len(plans))
+        files = {kind: partial[kind].open("wb") for kind in RESOURCE_TYPES}
+        try:
+            plans = list(clinic_plans(app, clinic))
+            for done, plan in enumerate(plans, start=1):
+                for kind, line in plan_ndjson(plan, plan_history(app, plan.id, plan.version)):
+                    files[kind].write(line)
+                    counts[kind] += 1
+                if progress is not None:
+                    progress(done, len(plans))
+        finally:
+            for handle in files.values():
+                handle.close()
+        if before_publish is not None:
+            before_publish([plan.id for plan in plans])
+        for kind in RESOURCE_TYPES:
+            if counts[kind]:
+                partial[kind].replace(paths[kind])
+            else:
+                paths[kind].unlink(missing_ok=True)
     finally:
-        for handle in files.values():
-            handle.close()
-    # Complete files replace earlier ones only once every plan is written.
-    for kind in RESOURCE_TYPES:
-        if counts[kind]:
-            partial[kind].replace(paths[kind])
-        else:
-            partial[kind].unlink()
-            paths[kind].unlink(missing_ok=True)
+        for path in partial.values():
+            path.unlink(missing_ok=True)
     return {kind: n for kind, n in counts.items() if n}

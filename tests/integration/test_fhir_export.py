@@ -17,6 +17,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.provenance import Provenance
 from typer.testing import CliRunner
 
+from api.access_log import AccessLog
 from api.cli import cli
 from api.demo import CLINICS, load_demo
 from api.settings import Settings
@@ -97,5 +98,22 @@ def test_the_export_command(
     assert result.exit_code == 0, result.output
     assert "FHIR resources" in result.stdout and "resources/s" in result.stdout
     assert set(read_ndjson(out)) >= {"CarePlan", "Goal", "Observation", "Provenance"}
+    exported = {p["id"] for p in read_ndjson(out)["CarePlan"]}
+    log = AccessLog(demo_app.recorder.datastore, settings.backend)
+    entries, _ = log.entries(CLINIC, limit=1000)
+    assert {e["plan_id"] for e in entries if e["action"] == "CLI export --fhir"} == exported
+    assert all(e["role"] == "operator" and e["outcome"] == 200 for e in entries)
     missing = runner.invoke(cli, ["export", "--clinic", CLINIC], env=env)
     assert missing.exit_code == 2
+
+
+def test_nothing_is_published_when_the_log_fails(
+    demo_app: PlansApplication, tmp_path: Path
+) -> None:
+    def refuse(plan_ids: list[UUID]) -> None:
+        assert plan_ids
+        raise RuntimeError("the access log is unavailable")
+
+    with pytest.raises(RuntimeError):
+        export_bulk(demo_app, CLINIC, tmp_path / "out", before_publish=refuse)
+    assert not list((tmp_path / "out").iterdir()), "no file, not even a partial one"
