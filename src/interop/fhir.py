@@ -216,22 +216,20 @@ class _PlanMapper:
                     partial(self.observation, score, meta),
                 )
             )
-        status = "inactive" if self.plan.status == "closed" else "active"
-        for score in self.scores:
-            if score.get("safety_flag"):
-                version = self.changes.version(f"Observation:{score['id']}", self.plan.version)
-                if status == "inactive":
-                    version = max(version, self.closed_version)
-                meta = self.changes.key_at(version)
-                flag_id = self.uuid("Flag", score["id"])
-                parts.append(
-                    Part(
-                        "Flag",
-                        flag_id,
-                        ("Flag", self.id, self.subject_key, score, status, meta),
-                        partial(self.flag, flag_id, score, status, meta),
-                    )
+        for score, status in self.flagged_scores():
+            version = self.changes.version(f"Observation:{score['id']}", self.plan.version)
+            if self.plan.status == "closed":
+                version = max(version, self.closed_version)
+            meta = self.changes.key_at(version)
+            flag_id = self.uuid("Flag", score["id"])
+            parts.append(
+                Part(
+                    "Flag",
+                    flag_id,
+                    ("Flag", self.id, self.subject_key, score, status, meta),
+                    partial(self.flag, flag_id, score, status, meta),
                 )
+            )
         for item in self.history:
             provenance_id = self.uuid("Provenance", item["version"])
             parts.append(
@@ -243,6 +241,30 @@ class _PlanMapper:
                 )
             )
         return parts
+
+    def flagged_scores(self) -> list[tuple[dict[str, Any], str]]:
+        """(score, Flag.status) for each current score that raised a safety flag.
+
+        A flag is `active` while the plan is open; when the plan keeps flags
+        with a follow-up of their own (`plan.safety_flags`, each with
+        `score_id` and `status` open / acknowledged), an acknowledged one is
+        `inactive`. Every change to a flag's state names its score, so the
+        Flag's meta follows its score's (and the closing version's).
+        """
+        closed = self.plan.status == "closed"
+        flags = getattr(self.plan, "safety_flags", None)
+        if isinstance(flags, dict):
+            by_score = {s["id"]: s for s in self.scores}
+            return [
+                (
+                    by_score[f["score_id"]],
+                    "active" if f["status"] == "open" and not closed else "inactive",
+                )
+                for f in flags.values()
+                if f.get("score_id") in by_score
+            ]
+        status = "inactive" if closed else "active"
+        return [(s, status) for s in self.scores if s.get("safety_flag")]
 
     # ---------------------------------------------------------------- resources
     def care_plan(self, condition_ids: list[str], goal_ids: list[str]) -> CarePlan:

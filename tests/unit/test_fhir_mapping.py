@@ -202,3 +202,24 @@ def test_the_history_cache_reads_only_new_versions(demo: PlansApplication) -> No
     assert histories.history(plan_id, 3) == plan_history(demo, plan_id, 3)
     assert [i["version"] for i in histories.history(plan_id, 2)] == [1, 2]
     assert plan_history(demo, plan_id, 3, after=2) == plan_history(demo, plan_id, 3)[2:]
+
+
+def test_flags_with_a_follow_up_of_their_own(demo: PlansApplication) -> None:
+    """When the plan keeps safety flags with a status (open / acknowledged), the
+    Flag follows it; a flag of a score entered in error is gone with the score."""
+    plan_id = demo.create_plan(CLINICIAN, "client-6", START).plan_id
+    items = [1, 1, 1, 1, 1, 1, 1, 1, 1]
+    first = demo.record_score(plan_id, CLINICIAN, "PHQ-9", 9, day(3), item_scores=items)
+    second = demo.record_score(plan_id, CLINICIAN, "PHQ-9", 9, day(5), item_scores=items)
+    plan = demo.get_plan(plan_id, CLINIC)
+    history = plan_history(demo, plan_id, plan.version)
+    ids = [first.result["score_id"], second.result["score_id"]]
+    plan.safety_flags = {  # type: ignore[attr-defined]
+        "f1": {"id": "f1", "score_id": ids[0], "status": "acknowledged"},
+        "f2": {"id": "f2", "score_id": ids[1], "status": "open"},
+    }
+    flags = of_type(check_bundle(json_of(fhir.plan_bundle(plan, history))), "Flag")
+    assert sorted(f["status"] for f in flags) == ["active", "inactive"]
+    plan.scores = [{**s, "entered_in_error": s["id"] == ids[1]} for s in plan.scores]
+    [flag] = of_type(check_bundle(json_of(fhir.plan_bundle(plan, history))), "Flag")
+    assert flag["status"] == "inactive" and flag["period"]["start"] == day(3).isoformat()
