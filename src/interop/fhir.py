@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
-from uuid import uuid5
+from uuid import UUID, uuid5
 
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActivityDetail
@@ -139,6 +139,12 @@ def _keys_changed(kind: str, data: dict[str, Any]) -> Iterator[str]:
         yield "Plan:closed"
 
 
+@lru_cache(maxsize=65_536)
+def _stable_id(plan_id: UUID, name: str) -> str:
+    """The id of a resource the plan has no id for: uuid5 of the plan id and its name."""
+    return str(uuid5(plan_id, name))
+
+
 def _ref(kind: str, resource_id: str) -> Reference:
     return Reference(reference=f"{kind}/{resource_id}")
 
@@ -174,7 +180,7 @@ class _PlanMapper:
         self.closed_version = self.changes.version("Plan:closed", 0)
 
     def uuid(self, *parts: object) -> str:
-        return str(uuid5(self.plan.id, ":".join(str(p) for p in parts)))
+        return _stable_id(self.plan.id, ":".join(str(p) for p in parts))
 
     def subject(self) -> Reference:
         system, value = self.subject_key
