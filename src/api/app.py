@@ -21,6 +21,7 @@ from api.observability import Metrics, RequestObservability, ServiceCollector, p
 from api.routers import (
     access_log,
     audit,
+    fhir,
     goals,
     health,
     interventions,
@@ -66,6 +67,7 @@ ROUTERS = (
     health.router,
     metrics.router,
     erasures_router,
+    fhir.router,
 )
 
 
