@@ -111,7 +111,7 @@ def bundle_bytes(
 
 def clinic_plans(app: PlansApplication, clinic: str) -> Iterator[Plan]:
     """The clinic's plans, current versions, in plan id order."""
-    topics: dict[UUID, set[str]] = app.recorder.originator_topics()  # type: ignore[attr-defined]
+    topics: dict[UUID, set[str]] = app.store.originator_topics()
     for plan_id in sorted(topics, key=str):
         try:
             yield app.get_plan(plan_id, clinic)
