@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 
 import psycopg
 
@@ -11,6 +12,11 @@ from api.settings import Settings
 from domain.application import PlansApplication
 from projections.readmodels import create_read_model_tables
 from projections.store import reconnect_promptly
+
+def utc_today() -> date:
+    """The clock the domain is given: today's date in UTC."""
+    return datetime.now(tz=UTC).date()
+
 
 # One key for every schema change this service makes (pg_advisory_lock).
 SCHEMA_LOCK_KEY = 0x706C616E73  # "plans"
@@ -76,7 +82,7 @@ def open_application(settings: Settings, *, check_readable: bool = True) -> Plan
     An encrypted store opened without its key (or with another key) must
     refuse to start rather than serve garbage or fail on every request.
     """
-    app = PlansApplication(env=settings.library_env(create_table=False))
+    app = PlansApplication(env=settings.library_env(create_table=False), today=utc_today)
     reconnect_promptly(getattr(app.recorder, "datastore", None))
     if not check_readable:
         return app

@@ -132,3 +132,15 @@ class IdempotencyKeyReusedError(RuleViolationError):
 
 class InvalidPolicyError(RuleViolationError):
     pass
+
+
+class FutureDateError(RuleViolationError):
+    """A fact (review, score, signature, close) dated after tomorrow (UTC)."""
+
+
+class IntervalAbovePolicyError(InvalidIntervalError):
+    """A plan's own review interval longer than its clinic's policy allows."""
+
+
+class ActivationError(RuleViolationError):
+    """A plan that cannot be activated: not a draft, or its signatures do not suffice."""
