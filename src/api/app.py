@@ -21,6 +21,7 @@ from api.outage import DatabaseBreaker
 from api.routers import (
     access_log,
     audit,
+    compliance,
     goals,
     health,
     interventions,
@@ -62,6 +63,7 @@ ROUTERS = (
     audit.router,
     access_log.router,
     health.router,
+    compliance.router,
 )
 
 

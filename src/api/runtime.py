@@ -13,6 +13,7 @@ from domain.application import PlansApplication
 from projections.readmodels import create_read_model_tables
 from projections.store import reconnect_promptly
 
+
 def utc_today() -> date:
     """The clock the domain is given: today's date in UTC."""
     return datetime.now(tz=UTC).date()
