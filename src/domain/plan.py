@@ -261,9 +261,7 @@ class Plan(Aggregate):
         require_text(client_id, "client_id")
         if review_interval_days is not None:
             check_interval(review_interval_days, "review_interval_days")
-            check_policy_ceiling(
-                review_interval_days, policy_interval_days, "review_interval_days"
-            )
+            check_policy_ceiling(review_interval_days, policy_interval_days, "review_interval_days")
         codes: set[str] = set()
         for i, diagnosis in enumerate(diagnoses):
             code = diagnosis.get("code", "")

@@ -197,7 +197,5 @@ def compliance(
     return {
         "as_of": as_of.isoformat(),
         **figures(total),
-        "by_clinician": [
-            {"clinician": name, **figures(people[name])} for name in sorted(people)
-        ],
+        "by_clinician": [{"clinician": name, **figures(people[name])} for name in sorted(people)],
     }
