@@ -81,7 +81,7 @@ class ComplianceProjection(ReadModelProjection):
         "closed_on {date}, "
         "activated_on {date}, "
         "changed_on {date})",
-        "CREATE INDEX IF NOT EXISTS {ix}_clinic ON {t} (clinic, start_date)",
+        "CREATE INDEX IF NOT EXISTS {ix}_started ON {t} (clinic, start_date)",
         "CREATE TABLE IF NOT EXISTS {t_dues} ("
         "plan_id {uuid} NOT NULL, "
         "version INTEGER NOT NULL, "
@@ -96,7 +96,7 @@ class ComplianceProjection(ReadModelProjection):
         "reviewed_on {date} NOT NULL, "
         "due_on {date} NOT NULL, "
         "PRIMARY KEY (plan_id, version))",
-        "CREATE INDEX IF NOT EXISTS {ix}_reviews ON {t_reviews} (clinic, reviewed_on)",
+        "CREATE INDEX IF NOT EXISTS {ix}_reviewed_on ON {t_reviews} (clinic, reviewed_on)",
     )
     statement_order = (INSERT_DUE, INSERT_REVIEW, UPSERT_PLAN)
     append_only = (INSERT_DUE, INSERT_REVIEW)
