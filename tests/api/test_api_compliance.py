@@ -3,7 +3,7 @@ caseload and the compliance figures (contract v2, "Clinical dates and review com
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -298,16 +298,11 @@ def test_compliance_figures_in_total_per_clinician_and_on_an_earlier_date(api: A
         0,
         None,
     )
-    # and the day after A's first due date (before its review) A was overdue
-    late = api.ok("GET", "/compliance", params={"as_of": ago(116)}, role="auditor")
-    assert late["reviews_overdue"] == 0  # due ago(110): not yet
-    overdue = api.ok(
-        "GET",
-        "/compliance",
-        params={"as_of": date.fromisoformat(ago(100)).isoformat()},
-        role="auditor",
-    )
-    assert overdue["reviews_overdue"] == 0  # reviewed on ago(115), next due ago(25)
+    # and 20 days ago both were overdue: A (due ago(25)) and B (due ago(70), reviewed
+    # late only later): the due date in force on that day counts, not today's
+    then = api.ok("GET", "/compliance", params={"as_of": ago(20)}, role="auditor")
+    assert (then["open_plans"], then["reviews_overdue"]) == (3, 2)
+    assert then["reviews_on_time_rate"] == pytest.approx(1 / 3, abs=1e-3)
 
 
 @pytest.mark.parametrize("role", ["analyst", "clinician"])
