@@ -67,7 +67,7 @@ QUICK = Plan(
     lag_seconds=3.0,
     bulk_plans=500,
 )
-FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk")
+FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk", "compliance")
 
 
 def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure]:
@@ -121,6 +121,11 @@ def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure
                 chunk_events=2_000,
                 log=log,
             )
+        if name == "compliance":
+            from bench.compliance import bench_compliance
+
+            queries = 200 if plan.reps > 1 else 50
+            return bench_compliance(url, reps=plan.reps, plans=100_000, queries=queries, log=log)
     raise ValueError(f"unknown figure {name!r}")
 
 

@@ -32,6 +32,9 @@ UPSERT_PLAN = (
     "start_date = excluded.start_date, closed_on = excluded.closed_on, "
     "activated_on = excluded.activated_on, changed_on = excluded.changed_on"
 )
+# The plan's current due date and the day it took effect: on any as_of from
+# then on (the usual question: today) no look-up in the dues is needed.
+UPDATE_DUE = "UPDATE {t} SET due_on = %s, due_since = %s WHERE plan_id = %s"
 INSERT_DUE = (
     "INSERT INTO {t_dues} (plan_id, version, effective_on, due_on) VALUES (%s, %s, %s, %s) "
     "ON CONFLICT (plan_id, version) DO NOTHING"
@@ -46,15 +49,14 @@ INSERT_REVIEW = (
 # deadline, and active plans whose signatures are not current.
 OPEN_PLANS = (
     "SELECT p.clinician AS clinician, COUNT(*) AS open_plans, "
-    "SUM(CASE WHEN d.due_on < %s THEN 1 ELSE 0 END) AS reviews_overdue, "
+    "SUM(CASE WHEN (CASE WHEN p.due_since <= %s THEN p.due_on ELSE ("
+    "SELECT d.due_on FROM {t_dues} d WHERE d.plan_id = p.plan_id AND d.effective_on <= %s "
+    "ORDER BY d.version DESC LIMIT 1) END) < %s THEN 1 ELSE 0 END) AS reviews_overdue, "
     "SUM(CASE WHEN (p.activated_on IS NULL OR p.activated_on > %s) "
     "AND p.start_date < %s THEN 1 ELSE 0 END) AS initial_plans_overdue, "
     "SUM(CASE WHEN p.status = 'active' AND p.changed_on IS NOT NULL "
     "AND p.changed_on <= %s THEN 1 ELSE 0 END) AS signatures_not_current "
-    "FROM {t} p LEFT JOIN {t_dues} d ON d.plan_id = p.plan_id AND d.version = ("
-    "SELECT MAX(d2.version) FROM {t_dues} d2 "
-    "WHERE d2.plan_id = p.plan_id AND d2.effective_on <= %s) "
-    "WHERE p.clinic = %s AND p.start_date <= %s "
+    "FROM {t} p WHERE p.clinic = %s AND p.start_date <= %s "
     "AND (p.closed_on IS NULL OR p.closed_on > %s) "
     "GROUP BY p.clinician"
 )
@@ -80,7 +82,9 @@ class ComplianceProjection(ReadModelProjection):
         "start_date {date} NOT NULL, "
         "closed_on {date}, "
         "activated_on {date}, "
-        "changed_on {date})",
+        "changed_on {date}, "
+        "due_on {date}, "
+        "due_since {date})",
         "CREATE INDEX IF NOT EXISTS {ix}_started ON {t} (clinic, start_date)",
         "CREATE TABLE IF NOT EXISTS {t_dues} ("
         "plan_id {uuid} NOT NULL, "
@@ -98,12 +102,13 @@ class ComplianceProjection(ReadModelProjection):
         "PRIMARY KEY (plan_id, version))",
         "CREATE INDEX IF NOT EXISTS {ix}_reviewed_on ON {t_reviews} (clinic, reviewed_on)",
     )
-    statement_order = (INSERT_DUE, INSERT_REVIEW, UPSERT_PLAN)
+    statement_order = (INSERT_DUE, INSERT_REVIEW, UPSERT_PLAN, UPDATE_DUE)
     append_only = (INSERT_DUE, INSERT_REVIEW)
 
     def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
         assert self.cache is not None
         ops: list[Op] = []
+        dues: list[Op] = []
         last: dict[int, Plan] = {}
         for _, event in items:
             plan_id, version = str(event.originator_id), event.originator_version
@@ -129,8 +134,9 @@ class ComplianceProjection(ReadModelProjection):
             if effective is not None:
                 due = date_text(plan.review["next_review_due"])
                 ops.append((INSERT_DUE, (plan_id, version, date_text(effective), due)))
+                dues.append((UPDATE_DUE, (due, date_text(effective), plan_id)))
         ops.extend((UPSERT_PLAN, plan_row(p)) for p in last.values())
-        return ops
+        return ops + dues
 
 
 def _due_effective_on(event: Plan.Event, plan: Plan) -> date | None:
@@ -172,7 +178,7 @@ def compliance(
     day = date_text(as_of)
     cutoff = date_text(as_of - timedelta(days=initial_plan_days))
     window_start = date_text(as_of - timedelta(days=WINDOW_DAYS))
-    open_params = (day, day, cutoff, day, day, clinic, day, day)
+    open_params = (day, day, day, day, cutoff, day, clinic, day, day)
     people: dict[str, dict[str, int]] = {}
 
     def person(name: str) -> dict[str, int]:
