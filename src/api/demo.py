@@ -232,6 +232,7 @@ class PlanScript:
         self.clinician = self.rng.choice(self.clinic.clinicians)
         self.condition = self.rng.choice(CONDITIONS)
         self.step = 0
+        self.version = 0
         self.revisions = 0
         self.added_diagnosis = False
         self.plan_id: UUID | None = None
@@ -261,6 +262,7 @@ class PlanScript:
                 cast(UUID, self.plan_id), outcome["version"], None, outcome["result"], True
             )
             _count(self.summary, result)
+            self.version = result.version
             return result
         method = getattr(self.app, command)
         if self.plan_id is None:
@@ -269,6 +271,7 @@ class PlanScript:
         else:
             result = method(self.plan_id, by, **kwargs)
         _count(self.summary, result)
+        self.version = result.version
         return result
 
     def day(self, offset: int) -> date:
@@ -497,8 +500,11 @@ class PlanScript:
         """Re-sign most plans changed since they were signed, and transfer the
         caseload of the clinic's last-listed clinician, who has left."""
         rng = self.rng
-        plan = self.app.get_plan(cast(UUID, self.plan_id), self.clinic.id)
-        if plan.stale_since is not None and rng.random() < 0.6:
+        resign, transfer = rng.random() < 0.6, rng.random() < 0.5
+        # The plan as this script left it (a re-run replays the same commands
+        # and must decide the same, whatever was recorded after this point).
+        plan = self.app.get_plan(cast(UUID, self.plan_id), self.clinic.id, self.version)
+        if plan.stale_since is not None and resign:
             # A renewing signature is dated on or after the change was recorded.
             on = max(self.today, plan.last_change_on or self.today)
             for role in plan.signatures_missing:
@@ -509,7 +515,7 @@ class PlanScript:
                     signed_on=on,
                     reason="Revised plan signed again" if role != "client" else CLIENT_SIGNATURE,
                 )
-        if self.clinician == self.clinic.clinicians[-1] and rng.random() < 0.5:
+        if self.clinician == self.clinic.clinicians[-1] and transfer:
             self.do(
                 "assign_clinician",
                 role="supervisor",
