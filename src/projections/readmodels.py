@@ -142,9 +142,7 @@ class ReadModels:
     def compliance(self, clinic: str, as_of: date, initial_plan_days: int) -> dict[str, Any]:
         return self._query(
             "compliance",
-            lambda t: compliance_model.compliance(
-                self.store, t, clinic, as_of, initial_plan_days
-            ),
+            lambda t: compliance_model.compliance(self.store, t, clinic, as_of, initial_plan_days),
         )
 
     def scores(self, plan_id: Any, clinic: str | None = None) -> dict[str, Any]:

@@ -112,3 +112,10 @@ def test_a_version_1_policy_event_gets_the_default_initial_plan_window() -> None
     # when it is upcast, then the initial plan window is the default 30 days
     ReviewPolicy.ReviewPolicySet.upcast_v1_v2(state)
     assert state["initial_plan_days"] == 30
+
+
+def test_a_version_1_signature_event_renews_nothing() -> None:
+    # given a stored PlanSigned of version 1, when it is upcast, then it renewed no change
+    state: dict = {"signer_role": "client"}
+    Plan.PlanSigned.upcast_v1_v2(state)
+    assert state["renews_since"] is None
