@@ -21,6 +21,7 @@ from api.observability import Metrics, RequestObservability, ServiceCollector, p
 from api.routers import (
     access_log,
     audit,
+    compliance,
     fhir,
     goals,
     health,
@@ -68,6 +69,7 @@ ROUTERS = (
     metrics.router,
     erasures_router,
     fhir.router,
+    compliance.router,
 )
 
 

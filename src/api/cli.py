@@ -648,12 +648,13 @@ def _log_export(settings: Settings, app: PlansApplication, clinic: str) -> Calla
     import getpass
 
     from api.access_log import AccessEntry, AccessLog
+    from eventstore.recorders import datastore_of
 
     try:
         operator = getpass.getuser()
     except (OSError, KeyError):
         operator = "operator"
-    log = AccessLog(app.recorder.datastore, settings.backend)  # type: ignore[attr-defined]
+    log = AccessLog(datastore_of(app.store), settings.backend)
 
     def record(plan_ids: list[UUID]) -> None:
         for plan_id in plan_ids:

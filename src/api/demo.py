@@ -232,6 +232,7 @@ class PlanScript:
         self.clinician = self.rng.choice(self.clinic.clinicians)
         self.condition = self.rng.choice(CONDITIONS)
         self.step = 0
+        self.version = 0
         self.revisions = 0
         self.added_diagnosis = False
         self.plan_id: UUID | None = None
@@ -261,6 +262,7 @@ class PlanScript:
                 cast(UUID, self.plan_id), outcome["version"], None, outcome["result"], True
             )
             _count(self.summary, result)
+            self.version = result.version
             return result
         method = getattr(self.app, command)
         if self.plan_id is None:
@@ -269,6 +271,7 @@ class PlanScript:
         else:
             result = method(self.plan_id, by, **kwargs)
         _count(self.summary, result)
+        self.version = result.version
         return result
 
     def day(self, offset: int) -> date:
@@ -283,6 +286,9 @@ class PlanScript:
             diagnoses.append({"code": code, "description": description})
         self.diagnosis_codes = {d["code"] for d in diagnoses}
         own_interval = rng.choice((60, 120)) if rng.random() < 0.1 else None
+        if own_interval is not None:
+            # The clinic's policy is a ceiling on a plan's own interval.
+            own_interval = min(own_interval, self.clinic.review_interval_days)
         self.interval = own_interval or self.clinic.review_interval_days
         self.do(
             "create_plan",
@@ -298,6 +304,8 @@ class PlanScript:
         self.follow_up()
         if self.closed:
             self.summary.closed += 1
+        else:
+            self.keep_compliance()
 
     def set_up(self) -> list[dict[str, Any]]:
         rng, cond, inst = self.rng, self.condition, self.condition.instrument
@@ -360,8 +368,11 @@ class PlanScript:
         age = (self.today - self.start).days
         signed_on = self.day(self.rng.randint(0, 3))
         self.do("sign_plan", signer_role="clinician", signed_on=signed_on)
-        if age < 21 and self.rng.random() < 0.5:
-            self.summary.draft += 1  # a recent plan still waiting for the client
+        waiting = age < 21 and self.rng.random() < 0.5  # a recent plan awaiting the client
+        if not waiting and 35 <= age <= 120 and self.rng.random() < 0.08:
+            waiting = True  # never signed by the client: past the initial-plan deadline
+        if waiting:
+            self.summary.draft += 1
             return
         self.do(
             "sign_plan",
@@ -484,6 +495,33 @@ class PlanScript:
             )
             return offset + (self.interval // 2 if soon else self.interval)
         return offset + self.interval
+
+    def keep_compliance(self) -> None:
+        """Re-sign most plans changed since they were signed, and transfer the
+        caseload of the clinic's last-listed clinician, who has left."""
+        rng = self.rng
+        resign, transfer = rng.random() < 0.6, rng.random() < 0.5
+        # The plan as this script left it (a re-run replays the same commands
+        # and must decide the same, whatever was recorded after this point).
+        plan = self.app.get_plan(cast(UUID, self.plan_id), self.clinic.id, self.version)
+        if plan.stale_since is not None and resign:
+            # A renewing signature is dated on or after the change was recorded.
+            on = max(self.today, plan.last_change_on or self.today)
+            for role in plan.signatures_missing:
+                self.do(
+                    "sign_plan",
+                    role="supervisor" if role == "supervisor" else "clinician",
+                    signer_role=role,
+                    signed_on=on,
+                    reason="Revised plan signed again" if role != "client" else CLIENT_SIGNATURE,
+                )
+        if self.clinician == self.clinic.clinicians[-1] and transfer:
+            self.do(
+                "assign_clinician",
+                role="supervisor",
+                clinician=self.clinic.clinicians[0],
+                reason="Caseload transfer: the clinician left the clinic",
+            )
 
     def close(self, on: date, reason: str) -> None:
         self.do("close_plan", closed_on=on, reason=reason)

@@ -16,6 +16,7 @@ from console.links import create_link_table
 from domain.application import PlansApplication
 from eventstore.connections import connect
 from eventstore.recorders import datastore_of
+from eventstore.utc import utc_today
 from projections.migrations import prepare_schema
 from projections.readmodels import create_read_model_tables
 from projections.store import reconnect_promptly
@@ -76,7 +77,7 @@ def open_application(settings: Settings, *, check_readable: bool = True) -> Plan
     An encrypted store opened without its key (or with another key) must
     refuse to start rather than serve garbage or fail on every request.
     """
-    app = PlansApplication(env=settings.library_env(create_table=False))
+    app = PlansApplication(env=settings.library_env(create_table=False), today=utc_today)
     reconnect_promptly(datastore_of(app.store))
     if not check_readable:
         return app

@@ -65,7 +65,9 @@ class PlansApplication(Application[UUID]):
     SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
     GROUP_COMMIT = "GROUP_COMMIT"
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, today: Callable[[], date] | None = None
+    ) -> None:
         super().__init__(env)
         if not isinstance(self.recorder, PlanEventStore):
             recorder = type(self.recorder).__name__
@@ -75,6 +77,10 @@ class PlansApplication(Application[UUID]):
                 "(hash chain and time index): configure one of eventstore.recorders"
             )
         self.store: PlanEventStore = self.recorder
+        # The domain reads no clock: the composition root gives one, and facts
+        # dated after tomorrow are refused against it. Without one (tools that
+        # only read or replay) there is no "today" to hold facts to.
+        self.today: Callable[[], date | None] = today or (lambda: None)
         interval = int(self.env.get(self.SNAPSHOT_INTERVAL) or 50)
         self.snapshotting_intervals = {Plan: interval}
         # An envelope mapper (eventstore.cipher) keeps its data keys beside the events.
@@ -344,6 +350,7 @@ class PlansApplication(Application[UUID]):
         required_signers: Sequence[str] = DEFAULT_POLICY.required_signers,
         reason: str | None = None,
         expected_version: int | None = None,
+        initial_plan_days: int = DEFAULT_POLICY.initial_plan_days,
     ) -> CommandResult:
         for attempt in range(MAX_ATTEMPTS):
             try:
@@ -362,7 +369,9 @@ class PlansApplication(Application[UUID]):
                 )
             if expected_version is not None and current != expected_version:
                 raise errors.StaleVersionError(expected_version, current)
-            policy.set_terms(by, review_interval_days, due_soon_days, required_signers, reason)
+            policy.set_terms(
+                by, review_interval_days, due_soon_days, required_signers, reason, initial_plan_days
+            )
             try:
                 recordings = self.save(policy)
             except IntegrityError:
@@ -591,7 +600,15 @@ class PlansApplication(Application[UUID]):
             plan_id,
             by,
             lambda p: p.record_score(
-                by, score_id, instrument, score, administered_on, goal_id, item_scores, reason
+                by,
+                score_id,
+                instrument,
+                score,
+                administered_on,
+                goal_id,
+                item_scores,
+                reason,
+                today=self.today(),
             ),
             expected_version,
             {"score_id": score_id},
@@ -613,7 +630,14 @@ class PlansApplication(Application[UUID]):
             plan_id,
             by,
             lambda p: p.review_plan(
-                by, reviewed_on, outcome, interval, summary, next_review_due, reason
+                by,
+                reviewed_on,
+                outcome,
+                interval,
+                summary,
+                next_review_due,
+                reason,
+                today=self.today(),
             ),
             expected_version,
         )
@@ -626,8 +650,12 @@ class PlansApplication(Application[UUID]):
         reason: str | None,
         expected_version: int | None = None,
     ) -> CommandResult:
+        ceiling = self.policy_for(by.clinic).review_interval_days
         return self.execute(
-            plan_id, by, lambda p: p.change_review_interval(by, days, reason), expected_version
+            plan_id,
+            by,
+            lambda p: p.change_review_interval(by, days, reason, ceiling),
+            expected_version,
         )
 
     def sign_plan(
@@ -645,7 +673,14 @@ class PlansApplication(Application[UUID]):
             plan_id,
             by,
             lambda p: p.sign(
-                by, signer_role, signed_on, required, self.head_hash(plan_id), signer_name, reason
+                by,
+                signer_role,
+                signed_on,
+                required,
+                self.head_hash(plan_id),
+                signer_name,
+                reason,
+                today=self.today(),
             ),
             expected_version,
         )
@@ -658,4 +693,34 @@ class PlansApplication(Application[UUID]):
         reason: str | None,
         expected_version: int | None = None,
     ) -> CommandResult:
-        return self.execute(plan_id, by, lambda p: p.close(by, closed_on, reason), expected_version)
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.close(by, closed_on, reason, today=self.today()),
+            expected_version,
+        )
+
+    def activate_plan(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Activate a draft whose signatures meet the clinic's current policy."""
+        required = self.policy_for(by.clinic).required_signers
+        return self.execute(
+            plan_id, by, lambda p: p.activate(by, required, reason), expected_version
+        )
+
+    def assign_clinician(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        clinician: str,
+        reason: str | None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id, by, lambda p: p.assign_clinician(by, clinician, reason), expected_version
+        )

@@ -133,6 +133,13 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             "next_review_due": jsonable(plan.review["next_review_due"]),
         },
         "signatures": signatures,
+        "signatures_current": plan.signatures_current,
+        # Absent is absent: null unless content changed after activation.
+        "signatures_due": (
+            {"changed_on": plan.stale_since.isoformat(), "missing": plan.signatures_missing}
+            if plan.stale_since is not None
+            else None
+        ),
         "safety_flags": [
             {"instrument": s["instrument"], "administered_on": jsonable(s["administered_on"])}
             for s in plan.scores
@@ -238,10 +245,23 @@ def summarize(event: Any) -> str:
             f"{d['next_review_due'].isoformat()}"
         )
     if kind == "PlanSigned":
+        if d.get("renews_since") is not None:
+            return (
+                f"Plan re-signed by the {d['signer_role']} on {d['signed_on'].isoformat()} "
+                f"(version {d['signed_version']}), after changes since "
+                f"{d['renews_since'].isoformat()}"
+            )
         return (
             f"Plan signed by the {d['signer_role']} on {d['signed_on'].isoformat()} "
             f"(version {d['signed_version']})"
         )
+    if kind == "PlanActivated":
+        return (
+            f"Plan active: its signatures meet the clinic's policy "
+            f"({', '.join(d['required_signers'])}) as of {d['activated_on'].isoformat()}"
+        )
+    if kind == "ClinicianAssigned":
+        return f"Plan transferred from {d['previous_clinician']} to {d['clinician']}"
     if kind == "PlanClosed":
         return f"Plan closed on {d['closed_on'].isoformat()}"
     return kind

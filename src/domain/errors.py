@@ -141,3 +141,13 @@ class PlanErasedError(PlanError):
         super().__init__(f"plan {plan_id} was erased")
         self.plan_id = plan_id
         self.clinic = clinic
+class FutureDateError(RuleViolationError):
+    """A fact (review, score, signature, close) dated after tomorrow (UTC)."""
+
+
+class IntervalAbovePolicyError(InvalidIntervalError):
+    """A plan's own review interval longer than its clinic's policy allows."""
+
+
+class ActivationError(RuleViolationError):
+    """A plan that cannot be activated: not a draft, or its signatures do not suffice."""

@@ -109,6 +109,23 @@ def require_reason(reason: str | None, field: str = "reason") -> str:
     return reason
 
 
+def check_not_future(value: date, today: date | None, field: str) -> None:
+    """No future facts: a fact may be dated at most one day after `today` (time zones)."""
+    if today is not None and value > today + timedelta(days=1):
+        raise errors.FutureDateError(
+            f"{value.isoformat()} is in the future (today is {today.isoformat()} UTC)", field
+        )
+
+
+def check_policy_ceiling(days: int, policy_interval_days: int, field: str) -> None:
+    if days > policy_interval_days:
+        raise errors.IntervalAbovePolicyError(
+            f"review interval {days} days is longer than the clinic's policy "
+            f"({policy_interval_days} days)",
+            field,
+        )
+
+
 def require_text(value: str | None, field: str) -> str:
     if value is None or not value.strip():
         raise errors.RuleViolationError("must not be empty", field)
@@ -117,6 +134,23 @@ def require_text(value: str | None, field: str) -> str:
 
 class Plan(Aggregate):
     """A client's treatment plan within one clinic."""
+
+    # Version 2 of the state: signature currency (`required_signers`,
+    # `stale_since`, `last_change_on`, `resigned`) and `activated_on`.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A version-1 snapshot knew nothing of stale signatures: it counts as current."""
+        signed = list(dict.fromkeys(s["signer_role"] for s in state.get("signatures", [])))
+        state.setdefault("required_signers", signed)
+        state.setdefault("stale_since", None)
+        state.setdefault("last_change_on", None)
+        state.setdefault("resigned", [])
+        activated = [s["signed_on"] for s in state.get("signatures", [])]
+        state.setdefault(
+            "activated_on", max(activated) if activated and state["status"] != "draft" else None
+        )
 
     class Event(Aggregate.Event):
         actor: str
@@ -127,10 +161,17 @@ class Plan(Aggregate):
         request_hash: str | None
 
         result_field: ClassVar[str | None] = None
+        # True on events that change what the client and clinician signed
+        # (problems, diagnoses, goals, objectives, interventions, frequency...):
+        # after activation they make the signatures not current. New content
+        # events declare it too.
+        changes_content: ClassVar[bool] = False
 
         def apply(self, plan: Plan) -> None:
             self.change(plan)
-            if not isinstance(self, Plan.PlanSigned):
+            if self.changes_content:
+                plan.note_content_change(self.timestamp.date())
+            if not isinstance(self, Plan.PlanSigned | Plan.PlanActivated | Plan.ClinicianAssigned):
                 plan.content_version = self.originator_version
             plan.remember_command(self, self.originator_version)
 
@@ -189,6 +230,14 @@ class Plan(Aggregate):
         self.reviews: list[dict[str, Any]] = []
         self.signatures: list[dict[str, Any]] = []
         self.closed_on: date | None = None
+        # Signature currency: after activation, a content change on `stale_since`
+        # (the first not yet re-signed; `last_change_on` the latest) needs every
+        # role of `required_signers` to sign again; `resigned` have.
+        self.required_signers: list[str] = []
+        self.stale_since: date | None = None
+        self.last_change_on: date | None = None
+        self.resigned: list[str] = []
+        self.activated_on: date | None = None
         # The last version that changed the plan's content (not a signature),
         # so readers can tell whether a signed version has since changed.
         self.content_version = 1
@@ -212,6 +261,7 @@ class Plan(Aggregate):
         require_text(client_id, "client_id")
         if review_interval_days is not None:
             check_interval(review_interval_days, "review_interval_days")
+            check_policy_ceiling(review_interval_days, policy_interval_days, "review_interval_days")
         codes: set[str] = set()
         for i, diagnosis in enumerate(diagnoses):
             code = diagnosis.get("code", "")
@@ -249,6 +299,27 @@ class Plan(Aggregate):
     def outcome_of(self, command_id: str | None, request_hash: str | None) -> dict[str, Any] | None:
         return recorded_outcome(self.commands, command_id, request_hash)
 
+    def note_content_change(self, day: date) -> None:
+        """Content changed on `day`: an active plan's signatures are no longer current."""
+        if self.status != "active":
+            return
+        if self.stale_since is None:
+            self.stale_since = day
+        self.last_change_on = day
+        self.resigned = []
+
+    @property
+    def signatures_current(self) -> bool:
+        """Signed by every required role since the last content change (never for a draft)."""
+        return self.status != "draft" and self.stale_since is None
+
+    @property
+    def signatures_missing(self) -> list[str]:
+        """The roles still to sign again after a content change."""
+        if self.stale_since is None:
+            return []
+        return [r for r in self.required_signers if r not in self.resigned]
+
     def _check_open(self) -> None:
         if self.status == "closed":
             raise errors.PlanClosedError("the plan is closed and refuses every change")
@@ -270,6 +341,7 @@ class Plan(Aggregate):
     class ProblemAdded(Event):
         problem_id: str
         description: str
+        changes_content = True
         result_field = "problem_id"
 
         def change(self, plan: Plan) -> None:
@@ -291,6 +363,7 @@ class Plan(Aggregate):
 
     class ProblemResolved(Event):
         problem_id: str
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.problems[self.problem_id]["status"] = "resolved"
@@ -308,6 +381,7 @@ class Plan(Aggregate):
     class DiagnosisAdded(Event):
         code: str
         description: str | None
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.diagnoses[self.code] = {
@@ -329,6 +403,7 @@ class Plan(Aggregate):
 
     class DiagnosisRemoved(Event):
         code: str
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             del plan.diagnoses[self.code]
@@ -347,6 +422,7 @@ class Plan(Aggregate):
         statement: str
         measure: dict[str, Any]
         target_date: date
+        changes_content = True
         result_field = "goal_id"
 
         def change(self, plan: Plan) -> None:
@@ -401,6 +477,7 @@ class Plan(Aggregate):
         statement: str | None
         measure: dict[str, Any] | None
         target_date: date | None
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             goal = plan.goals[self.goal_id]
@@ -457,6 +534,7 @@ class Plan(Aggregate):
         goal_id: str
         status: str
         previous_status: str
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.goals[self.goal_id]["status"] = self.status
@@ -488,6 +566,7 @@ class Plan(Aggregate):
         objective_id: str
         statement: str
         target_date: date | None
+        changes_content = True
         result_field = "objective_id"
 
         def change(self, plan: Plan) -> None:
@@ -528,6 +607,7 @@ class Plan(Aggregate):
         modality: str
         goal_ids: list[str]
         description: str | None
+        changes_content = True
         result_field = "intervention_id"
 
         def change(self, plan: Plan) -> None:
@@ -571,6 +651,7 @@ class Plan(Aggregate):
 
     class InterventionDiscontinued(Event):
         intervention_id: str
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.interventions[self.intervention_id]["status"] = "discontinued"
@@ -596,6 +677,7 @@ class Plan(Aggregate):
         every: int
         unit: str
         session_minutes: int
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.frequency = {
@@ -688,11 +770,13 @@ class Plan(Aggregate):
         goal_id: str | None = None,
         item_scores: Sequence[int] | None = None,
         reason: str | None = None,
+        today: date | None = None,
     ) -> None:
         self._check_open()
         inst = instrument(instrument_code, "instrument")
         check_score(inst, score, "score")
         self._check_date(administered_on, "administered_on")
+        check_not_future(administered_on, today, "administered_on")
         if goal_id is not None:
             goal = self.goals.get(goal_id)
             if goal is None:
@@ -749,6 +833,7 @@ class Plan(Aggregate):
         summary: str | None = None,
         next_review_due: date | None = None,
         reason: str | None = None,
+        today: date | None = None,
     ) -> None:
         self._check_open()
         if outcome not in REVIEW_OUTCOMES:
@@ -756,6 +841,7 @@ class Plan(Aggregate):
                 f"outcome must be one of {', '.join(REVIEW_OUTCOMES)}", "outcome"
             )
         self._check_date(reviewed_on, "reviewed_on")
+        check_not_future(reviewed_on, today, "reviewed_on")
         last = self.review["last_reviewed_on"]
         if last is not None and reviewed_on < last:
             raise errors.ReviewOutOfOrderError(
@@ -764,9 +850,12 @@ class Plan(Aggregate):
                 "reviewed_on",
             )
         # A plan that follows its clinic's policy takes the policy's interval
-        # from this review on; one with its own interval keeps it.
+        # from this review on; one with its own interval keeps it, as long as
+        # the policy (a ceiling) is not shorter.
         interval = (
-            policy_interval_days if self.review["follows_policy"] else self.review["interval_days"]
+            policy_interval_days
+            if self.review["follows_policy"]
+            else min(self.review["interval_days"], policy_interval_days)
         )
         latest_allowed = reviewed_on + timedelta(days=interval)
         if next_review_due is not None:
@@ -799,9 +888,13 @@ class Plan(Aggregate):
             plan.review["follows_policy"] = False
             plan.review["next_review_due"] = self.next_review_due
 
-    def change_review_interval(self, by: Actor, days: int, reason: str | None) -> None:
+    def change_review_interval(
+        self, by: Actor, days: int, reason: str | None, policy_interval_days: int | None = None
+    ) -> None:
         self._check_open()
         check_interval(days, "days")
+        if policy_interval_days is not None:
+            check_policy_ceiling(days, policy_interval_days, "days")
         require_reason(reason)
         since = self.review["last_reviewed_on"] or self.start_date
         self.trigger_event(
@@ -819,6 +912,15 @@ class Plan(Aggregate):
         signed_version: int
         signed_hash: str | None
         required_signers: list[str]
+        # The day of the first content change this signature answers (a
+        # re-signing of an active plan), else None.
+        renews_since: date | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["renews_since"] = None
 
         def change(self, plan: Plan) -> None:
             plan.signatures.append(
@@ -830,9 +932,17 @@ class Plan(Aggregate):
                     "head_hash": self.signed_hash,
                 }
             )
+            plan.required_signers = list(self.required_signers)
             signed = {s["signer_role"] for s in plan.signatures}
             if plan.status == "draft" and set(self.required_signers) <= signed:
                 plan.status = "active"
+                plan.activated_on = self.signed_on
+            elif plan.status == "active" and plan.stale_since is not None:
+                if self.signer_role not in plan.resigned:
+                    plan.resigned.append(self.signer_role)
+                if set(self.required_signers) <= set(plan.resigned):
+                    plan.stale_since = plan.last_change_on = None
+                    plan.resigned = []
 
     def sign(
         self,
@@ -843,6 +953,7 @@ class Plan(Aggregate):
         head_hash: str | None,
         signer_name: str | None = None,
         reason: str | None = None,
+        today: date | None = None,
     ) -> None:
         self._check_open()
         if signer_role not in SIGNER_ROLES:
@@ -850,6 +961,14 @@ class Plan(Aggregate):
                 f"signer_role must be one of {', '.join(SIGNER_ROLES)}", "signer_role"
             )
         self._check_date(signed_on, "signed_on")
+        check_not_future(signed_on, today, "signed_on")
+        renews = self.stale_since if self.status == "active" else None
+        if renews is not None and self.last_change_on and signed_on < self.last_change_on:
+            raise errors.SignatureError(
+                f"the plan changed on {self.last_change_on.isoformat()}: a signature that "
+                "renews it is dated on or after that day",
+                "signed_on",
+            )
         # A signature covers the content up to the version it signed; the same
         # role signing again before the content changed would be a duplicate.
         if any(
@@ -868,6 +987,64 @@ class Plan(Aggregate):
             signed_version=self.version,
             signed_hash=head_hash,
             required_signers=list(required_signers),
+            renews_since=renews,
+            **by.meta(reason),
+        )
+
+    class PlanActivated(Event):
+        """A draft whose recorded signatures meet the clinic's current (relaxed) policy."""
+
+        required_signers: list[str]
+        activated_on: date
+
+        def change(self, plan: Plan) -> None:
+            plan.status = "active"
+            plan.required_signers = list(self.required_signers)
+            plan.activated_on = self.activated_on
+
+    def activate(
+        self, by: Actor, required_signers: Sequence[str], reason: str | None = None
+    ) -> None:
+        """Activate a draft whose signatures already suffice under the policy in force.
+
+        A policy change moves no plan by itself: signatures are judged at each
+        signature, and a draft that a relaxed policy now lets through is
+        activated by this command (recorded, attributed), not silently.
+        """
+        self._check_open()
+        if self.status != "draft":
+            raise errors.ActivationError(f"the plan is {self.status}, not a draft", "status")
+        signed = {s["signer_role"]: s["signed_on"] for s in self.signatures}
+        missing = [r for r in required_signers if r not in signed]
+        if missing:
+            raise errors.ActivationError(
+                f"the policy requires signatures of {', '.join(missing)}", "signatures"
+            )
+        self.trigger_event(
+            self.PlanActivated,
+            required_signers=list(required_signers),
+            activated_on=max(signed[r] for r in required_signers),
+            **by.meta(reason),
+        )
+
+    # ---------------------------------------------------------------- caseload
+    class ClinicianAssigned(Event):
+        clinician: str
+        previous_clinician: str
+
+        def change(self, plan: Plan) -> None:
+            plan.clinician = self.clinician
+
+    def assign_clinician(self, by: Actor, clinician: str, reason: str | None) -> None:
+        self._check_open()
+        require_text(clinician, "clinician")
+        require_reason(reason)
+        if clinician == self.clinician:
+            raise errors.RuleViolationError(f"the plan is already {clinician}'s", "clinician")
+        self.trigger_event(
+            self.ClinicianAssigned,
+            clinician=clinician,
+            previous_clinician=self.clinician,
             **by.meta(reason),
         )
 
@@ -878,10 +1055,13 @@ class Plan(Aggregate):
             plan.status = "closed"
             plan.closed_on = self.closed_on
 
-    def close(self, by: Actor, closed_on: date, reason: str | None) -> None:
+    def close(
+        self, by: Actor, closed_on: date, reason: str | None, today: date | None = None
+    ) -> None:
         self._check_open()
         require_reason(reason)
         self._check_date(closed_on, "closed_on")
+        check_not_future(closed_on, today, "closed_on")
         self.trigger_event(self.PlanClosed, closed_on=closed_on, **by.meta(reason))
 
 

@@ -10,6 +10,7 @@ from projections.base import (
     table_names,
     tracking_table_name,
 )
+from projections.compliance import ComplianceProjection
 from projections.plans import PlansProjection
 from projections.review_queue import ReviewQueueProjection
 from projections.revisions import RevisionsProjection
@@ -25,6 +26,7 @@ MODELS: dict[str, type[ReadModelProjection]] = {
         ReviewQueueProjection,
         ScoresProjection,
         RevisionsProjection,
+        ComplianceProjection,
     )
 }
 

@@ -206,6 +206,7 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
     r = app.sign_plan(plan_id, CLIENT, "client", date(2024, 3, 6))
     assert sorted(ops(step_diff(app, r))) == [
         ("add", f"/signatures/client@{signed_version + 1}"),
+        ("replace", "/signatures_current"),
         ("replace", "/status"),
     ]
 

@@ -88,7 +88,8 @@ class PlanMachine(RuleBasedStateMachine):
         self.app.close()
 
     # ------------------------------------------------------------- rules
-    @initialize(interval=st.one_of(st.none(), st.integers(1, 365)))
+    # The policy (90 days here) is a ceiling on a plan's own interval.
+    @initialize(interval=st.one_of(st.none(), st.integers(1, 90)))
     def create(self, interval):
         self.plan = Plan.create(
             plan_id=uuid4(),
@@ -250,7 +251,11 @@ class PlanMachine(RuleBasedStateMachine):
     )
     def review(self, after, earlier_by, outcome):
         reviewed_on = day(self.review_floor() + after)
-        interval = self.policy_interval if self.model_follows else self.model_interval
+        interval = (
+            self.policy_interval
+            if self.model_follows
+            else min(self.model_interval, self.policy_interval)
+        )
         latest = reviewed_on + timedelta(days=interval)
         due = None
         if earlier_by is not None:
@@ -279,7 +284,10 @@ class PlanMachine(RuleBasedStateMachine):
             for s in self.plan.signatures
         )
         command = lambda: self.plan.sign(CLINICIAN, role, day(on), REQUIRED, None)  # noqa: E731
-        if duplicate:
+        # Content changed after activation (recorded today): a renewing
+        # signature dated before that day is refused.
+        backdated = self.plan.last_change_on is not None and day(on) < self.plan.last_change_on
+        if duplicate or backdated:
             assert_refused(self.plan, errors.SignatureError, command)
             return
         version = self.plan.version

@@ -9,6 +9,7 @@ from domain_support import (
     CLINICIAN,
     POPO_ENV,
     REQUIRED,
+    SUPERVISOR,
     add_goal,
     add_intervention,
     add_problem,
@@ -27,6 +28,8 @@ CONTRACT_EVENT_TYPES = {
     "GoalAdded", "GoalRevised", "GoalStatusChanged", "ObjectiveAdded", "InterventionAdded",
     "InterventionDiscontinued", "FrequencyChanged", "AssessmentScheduled", "ScoreRecorded",
     "PlanReviewed", "ReviewIntervalChanged", "PlanSigned", "PlanClosed",
+    # version 2: caseload transfer; activation under a relaxed signer policy
+    "ClinicianAssigned", "PlanActivated",
 }  # fmt: skip
 
 
@@ -63,9 +66,13 @@ def eventful_plan(app: PlansApplication) -> tuple[Plan, dict[int, dict]]:
     saved()
     plan.record_score(CLINICIAN, "s1", "PHQ-9", 17, day(1), g1, [2] * 8 + [1])
     saved()
-    plan.sign(CLINICIAN, "clinician", day(2), REQUIRED, "ab" * 32, "Dr Who")
+    plan.sign(CLINICIAN, "clinician", day(2), (*REQUIRED, "supervisor"), "ab" * 32, "Dr Who")
     saved()
-    plan.sign(CLINICIAN, "client", day(2), REQUIRED, None, "Client")
+    plan.sign(CLINICIAN, "client", day(2), (*REQUIRED, "supervisor"), None, "Client")
+    saved()
+    plan.activate(SUPERVISOR, REQUIRED, "clinic policy now needs two signers")
+    saved()
+    plan.assign_clinician(SUPERVISOR, "dr-new", "caseload transfer")
     saved()
     plan.revise_goal(CLINICIAN, g1, "faster", measure=measure("PHQ-9", 17, 5), target_date=day(60))
     saved()
@@ -80,6 +87,8 @@ def eventful_plan(app: PlansApplication) -> tuple[Plan, dict[int, dict]]:
     plan.discontinue_intervention(CLINICIAN, i1, "no benefit")
     saved()
     plan.remove_diagnosis(CLINICIAN, "F41.1", "entered in error")
+    saved()
+    plan.sign(CLINICIAN, "client", plan.last_change_on, REQUIRED, None, "Client")
     saved()
     plan.record_score(CLINICIAN, "s2", "PHQ-9", 4, day(59), g1)
     saved()

@@ -289,6 +289,9 @@ class SetPolicyRequest(RequestModel):
     required_signers: list[SignerRole] | None = Field(
         default=None, min_length=1, max_length=3, description="default: clinician and client"
     )
+    initial_plan_days: Int = Field(
+        default=30, ge=1, le=90, description="days from a plan's start to its signed initial plan"
+    )
     reason: Reason = None
 
 

@@ -148,6 +148,8 @@ class PlanView(View):
     assessments: list[AssessmentView]
     review: ReviewView
     signatures: list[SignatureView]
+    signatures_current: bool | None = None
+    signatures_due: dict[str, Any] | None = None
     safety_flags: list[dict[str, Any]] = Field(default_factory=list)
     closed_on: str | None = None
     created_at: str
@@ -232,10 +234,28 @@ class ReviewQueueItem(View):
     days_overdue: int | None = None
 
 
+class InitialPlanOverdueItem(View):
+    plan_id: str
+    client_id: str | None = None
+    clinician: str | None = None
+    start_date: str
+    days_overdue: int
+
+
+class SignaturesDueItem(View):
+    plan_id: str
+    client_id: str | None = None
+    clinician: str | None = None
+    changed_on: str = Field(description="the first change not yet signed again")
+    missing: list[str] = Field(examples=[["client"]])
+
+
 class ReviewQueue(BaseModel):
     as_of: str
     overdue: list[ReviewQueueItem]
     due_soon: list[ReviewQueueItem]
+    initial_plan_overdue: list[InitialPlanOverdueItem] = Field(default_factory=list)
+    signatures_due: list[SignaturesDueItem] = Field(default_factory=list)
 
 
 class Revision(View):
@@ -257,6 +277,7 @@ class PolicyView(BaseModel):
     review_interval_days: int
     due_soon_days: int
     required_signers: list[str]
+    initial_plan_days: int = Field(default=30, description="days from start to a signed plan")
     version: int = Field(description="the policy's own version; 0 while the defaults apply")
 
 
