@@ -28,6 +28,7 @@ from api.routers import (
     policy,
     queries,
     reviews,
+    safety,
     scores,
     signatures,
 )
@@ -62,6 +63,7 @@ ROUTERS = (
     audit.router,
     access_log.router,
     health.router,
+    safety.router,
 )
 
 

@@ -45,6 +45,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import Environment
 
 from domain import errors
+from domain.care_commands import CareCommands
 from domain.plan import Actor, Plan
 from domain.policy import DEFAULT_POLICY, PolicyTerms, ReviewPolicy, policy_id
 
@@ -109,7 +110,7 @@ class _Deciding:
             self.app._add_deciding(-1)  # noqa: SLF001
 
 
-class PlansApplication(Application[UUID]):
+class PlansApplication(CareCommands, Application[UUID]):
     name = "plans"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
     SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
@@ -794,5 +795,8 @@ class PlansApplication(Application[UUID]):
         closed_on: date,
         reason: str | None,
         expected_version: int | None = None,
+        reason_code: str = "other",
     ) -> CommandResult:
-        return self.execute(plan_id, by, lambda p: p.close(by, closed_on, reason), expected_version)
+        return self.execute(
+            plan_id, by, lambda p: p.close(by, closed_on, reason, reason_code), expected_version
+        )

@@ -13,6 +13,7 @@ from projections.base import (
 from projections.plans import PlansProjection
 from projections.review_queue import ReviewQueueProjection
 from projections.revisions import RevisionsProjection
+from projections.safety_flags import SafetyFlagsProjection
 from projections.scores import ScoresProjection
 from projections.store import Store
 from projections.timeline import TimelineProjection
@@ -25,6 +26,7 @@ MODELS: dict[str, type[ReadModelProjection]] = {
         ReviewQueueProjection,
         ScoresProjection,
         RevisionsProjection,
+        SafetyFlagsProjection,
     )
 }
 
