@@ -504,10 +504,11 @@ class PlanScript:
         score = self.trajectory(month, course, goal)
         items = _phq9_items(self.rng, score) if inst == "PHQ-9" else None
         care = self.care_rng
-        if items and score >= 8 and care.random() < 0.25:
+        if items is not None and score >= 8 and care.random() < 0.25:
             # Item 9 answered above 0 (a point moved from another item): a safety flag.
-            donor = max(range(8), key=lambda i: items[i])
-            items = [*items[:donor], items[donor] - 1, *items[donor + 1 : 8], items[8] + 1]
+            known = items
+            donor = max(range(8), key=lambda i: known[i])
+            items = [*known[:donor], known[donor] - 1, *known[donor + 1 : 8], known[8] + 1]
         if care.random() < 0.03:
             # A score keyed into the wrong plan, corrected as entered in error.
             top = {"PHQ-9": 27, "GAD-7": 21, "PCL-5": 80}[inst]

@@ -115,13 +115,11 @@ def safety_flags(
         raise QueryError("limit must be at least 1", "limit")
     limit = min(limit, MAX_LIMIT)
     found: list[dict[str, Any]] = []
-    for wanted, order in (
-        ("open", "raised_on, plan_id, flag_id"),
-        ("acknowledged", "raised_on DESC, plan_id, flag_id"),
-    ):
+    for wanted, order in ORDERS:
         if status is not None and status != wanted:
             continue
-        where, params = "clinic = %s AND status = %s", [clinic, wanted]
+        where = "clinic = %s AND status = %s"
+        params: list[Any] = [clinic, wanted]
         if clinician is not None:
             where += " AND clinician = %s"
             params.append(clinician)
