@@ -31,6 +31,7 @@ from api.routers import (
     policy,
     queries,
     reviews,
+    safety,
     scores,
     signatures,
 )
@@ -70,6 +71,7 @@ ROUTERS = (
     erasures_router,
     fhir.router,
     compliance.router,
+    safety.router,
 )
 
 

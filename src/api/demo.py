@@ -3,8 +3,11 @@
 Three clinics with different review policies; about 300 plans started over the
 last twelve months, each with problems, SMART goals on PHQ-9 / GAD-7 / PCL-5,
 objectives, interventions, frequency changes, monthly scores (most improve,
-some worsen), reviews (some late, some missed, so today's review queue has
-overdue and due-soon plans), signatures, and some closed plans.
+some worsen; some PHQ-9s positive on item 9, their flags acknowledged on time,
+late, or still open; a few scores entered in error and corrected), strengths,
+barriers, discharge criteria and safety plans, reviews (some late, some
+missed, so today's review queue has overdue and due-soon plans), signatures,
+and some closed plans.
 
 Every change is a `PlansApplication` command, so every domain rule applies.
 Each command carries a command id derived from the seed, the plan's index and
@@ -29,7 +32,8 @@ from uuid import UUID, uuid5
 
 from domain import errors
 from domain.application import PLAN_NAMESPACE, CommandResult, PlansApplication
-from domain.plan import Actor, recorded_outcome
+from domain.instruments import POSITIVE, safety_screen
+from domain.plan import Actor, flag_id_for, recorded_outcome
 
 Progress = Callable[[int, int, int], None]  # (plans done, plans total, events recorded)
 DEFAULT_PLANS = 300
@@ -114,6 +118,41 @@ CLIENT_NAMES = (
     "R. Silva", "K. Larsen", "D. Kaur", "E. Murphy", "H. Tanaka", "P. Rossi",
 )  # fmt: skip
 CLIENT_SIGNATURE = "Client signed the plan in session"
+STRENGTHS = (
+    "Supportive partner", "Stable employment", "Motivated for change", "Regular exercise",
+    "Close friendship network", "Insight into triggers", "Engaged in faith community",
+)  # fmt: skip
+BARRIERS = (
+    "Shift work limits session times", "Transport to the clinic", "Childcare",
+    "Limited insurance coverage", "Ambivalence about medication", "Unstable housing",
+)  # fmt: skip
+DISCHARGE_CRITERIA = {
+    "PHQ-9": ("PHQ-9 below 5 on two assessments a month apart",
+              "Back to usual work and social routine", "Relapse-prevention plan written"),
+    "GAD-7": ("GAD-7 below 5 on two assessments a month apart",
+              "Worry no longer interferes with work", "Relapse-prevention plan written"),
+    "PCL-5": ("PCL-5 at least 10 points below baseline", "Sleeping six hours on most nights",
+              "Driving familiar routes without avoidance"),
+}  # fmt: skip
+# How a positive item 9 was followed up, and how reliably (the rest: late).
+FLAG_FOLLOW_UP = (
+    ("risk-assessed", "C-SSRS screen in session: passive ideation, no plan or intent"),
+    ("safety-plan-updated", "Stanley-Brown safety plan reviewed with the client"),
+    ("referred", "Referred to the crisis team for same-week assessment"),
+)
+SAFETY_PLAN = {
+    "warning_signs": ["Not sleeping", "Withdrawing from friends", "Thoughts of being a burden"],
+    "coping_strategies": ["Walk outside for 20 minutes", "Paced breathing", "Music playlist"],
+    "social_contacts": ["Sister (evenings)", "Coffee with a neighbour"],
+    "professional_contacts": ["Treating clinician, clinic line", "988 Suicide & Crisis Lifeline"],
+    "means_safety": ["Medication kept by partner"],
+    "reasons_for_living": ["Children", "Dog"],
+}
+CLOSE_CODES = {
+    "Treatment goals met; discharged to primary care follow-up": "completed",
+    "Client moved out of the area; records transferred": "transferred",
+    "Referred to a higher level of care": "transferred",
+}
 
 
 @dataclass
@@ -238,6 +277,11 @@ class PlanScript:
         self.plan_id: UUID | None = None
         self.closed = False
         self.recorded: dict[str, dict[str, Any]] = {}
+        # Safety and person-centred content draw from their own stream, so the
+        # rest of the data set stays what it was before they were added.
+        self.care_rng = random.Random(f"{seed}:{index}:care")
+        self.open_flags: list[tuple[str, date]] = []
+        self.safety_plan = False
         self._load_earlier_run()
 
     def _load_earlier_run(self) -> None:
@@ -344,6 +388,7 @@ class PlanScript:
             reason="Weekly sessions during the active phase of treatment",
         )
         self.do("schedule_assessment", instrument=inst, every_days=28)
+        self.person_centred(inst)
         return [
             {
                 "id": goal_id,
@@ -353,6 +398,40 @@ class PlanScript:
                 "problem_id": problem_ids[0],
             }
         ]
+
+    def person_centred(self, inst: str) -> None:
+        """Strengths, barriers and discharge criteria, agreed at intake (before signing)."""
+        rng = self.care_rng
+        for text in rng.sample(STRENGTHS, k=rng.randint(1, 2)):
+            self.do("record_strength", description=text)
+        if rng.random() < 0.7:
+            self.do("record_barrier", description=rng.choice(BARRIERS))
+        if rng.random() < 0.8:
+            criteria = list(DISCHARGE_CRITERIA[inst][: rng.randint(2, 3)])
+            self.do("set_discharge_criteria", criteria=criteria)
+
+    def follow_up_flag(self, flag_id: str, raised_on: date) -> None:
+        """Most flags are acknowledged the same or the next day; some late; recent ones
+        may still be open today."""
+        rng = self.care_rng
+        r = rng.random()
+        if r < 0.15 and (self.today - raised_on).days <= 30:
+            self.open_flags.append((flag_id, raised_on))
+            return
+        late = r > 0.8
+        delay = rng.randint(5, 20) if late else rng.randint(0, 1)
+        on = min(raised_on + timedelta(days=delay), self.today)
+        action, reason = rng.choice(FLAG_FOLLOW_UP)
+        if action == "safety-plan-updated" or (not self.safety_plan and rng.random() < 0.5):
+            self.safety_plan = True
+            self.do("update_safety_plan", parts=SAFETY_PLAN, reason="After a positive item 9")
+        self.do(
+            "acknowledge_safety_flag",
+            flag_id=flag_id,
+            action=action,
+            reason=reason + (" (at the next session)" if late else ""),
+            acknowledged_on=on,
+        )
 
     def add_intervention(self, modality: str, goal_id: str, offset: int) -> None:
         result = self.do(
@@ -435,7 +514,28 @@ class PlanScript:
         inst = self.condition.instrument
         score = self.trajectory(month, course, goal)
         items = _phq9_items(self.rng, score) if inst == "PHQ-9" else None
-        self.do(
+        care = self.care_rng
+        if items is not None and score >= 8 and care.random() < 0.25:
+            # Item 9 answered above 0 (a point moved from another item): a safety flag.
+            known = items
+            donor = max(range(8), key=lambda i: known[i])
+            items = [*known[:donor], known[donor] - 1, *known[donor + 1 : 8], known[8] + 1]
+        if care.random() < 0.03:
+            # A score keyed into the wrong plan, corrected as entered in error.
+            top = {"PHQ-9": 27, "GAD-7": 21, "PCL-5": 80}[inst]
+            wrong = self.do(
+                "record_score",
+                instrument=inst,
+                score=top - score // 2,
+                administered_on=self.day(offset),
+                goal_id=goal["id"],
+            )
+            self.do(
+                "mark_score_entered_in_error",
+                score_id=wrong.result["score_id"],
+                reason="Another client's questionnaire keyed into this plan",
+            )
+        result = self.do(
             "record_score",
             instrument=inst,
             score=score,
@@ -443,6 +543,8 @@ class PlanScript:
             goal_id=goal["id"],
             item_scores=items,
         )
+        if safety_screen(inst, items) == POSITIVE:
+            self.follow_up_flag(flag_id_for(result.result["score_id"]), self.day(offset))
         goal["latest"] = score
         if goal["status"] == "active" and month >= 2 and score <= goal["target"]:
             goal["status"] = "achieved"
@@ -524,7 +626,16 @@ class PlanScript:
             )
 
     def close(self, on: date, reason: str) -> None:
-        self.do("close_plan", closed_on=on, reason=reason)
+        for flag_id, _ in self.open_flags:  # no discharge with a flag not followed up
+            self.do(
+                "acknowledge_safety_flag",
+                flag_id=flag_id,
+                action="risk-assessed",
+                reason="Risk reassessed at discharge",
+                acknowledged_on=on,
+            )
+        self.open_flags = []
+        self.do("close_plan", closed_on=on, reason=reason, reason_code=CLOSE_CODES[reason])
         self.closed = True
 
     def revise_for_worsening(self, on: date, goal: dict[str, Any]) -> None:

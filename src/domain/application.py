@@ -28,6 +28,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from eventsourcing.utils import Environment
 
 from domain import errors
+from domain.care_commands import CareCommands
 from domain.group_commit import GroupCommitter, PlanCache, snapshot_saved_aggregates
 from domain.plan import Actor, Plan
 from domain.policy import DEFAULT_POLICY, PolicyTerms, ReviewPolicy, policy_id
@@ -59,7 +60,7 @@ class CommandResult:
     replayed: bool = False
 
 
-class PlansApplication(Application[UUID]):
+class PlansApplication(CareCommands, Application[UUID]):
     name = "plans"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
     SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
@@ -692,11 +693,12 @@ class PlansApplication(Application[UUID]):
         closed_on: date,
         reason: str | None,
         expected_version: int | None = None,
+        reason_code: str = "other",
     ) -> CommandResult:
         return self.execute(
             plan_id,
             by,
-            lambda p: p.close(by, closed_on, reason, today=self.today()),
+            lambda p: p.close(by, closed_on, reason, reason_code, today=self.today()),
             expected_version,
         )
 

@@ -43,9 +43,34 @@ class VersionNotFoundError(NotFoundError):
     pass
 
 
+class SafetyFlagNotFoundError(NotFoundError):
+    pass
+
+
+class ScoreNotFoundError(NotFoundError):
+    pass
+
+
 # --- 409: the plan is in a state that refuses every change ---
 class PlanClosedError(PlanError):
     pass
+
+
+# --- 409: the thing addressed is in a state that refuses this change ---
+class ConflictError(PlanError):
+    pass
+
+
+class SafetyFlagAlreadyAcknowledgedError(ConflictError):
+    pass
+
+
+class ScoreAlreadyEnteredInError(ConflictError):
+    pass
+
+
+class DependantsActiveError(ConflictError):
+    """Resolving a problem or cancelling a goal would orphan live dependants."""
 
 
 # --- 412: the caller saw an older version ---

@@ -14,6 +14,7 @@ from projections.compliance import ComplianceProjection
 from projections.plans import PlansProjection
 from projections.review_queue import ReviewQueueProjection
 from projections.revisions import RevisionsProjection
+from projections.safety_flags import SafetyFlagsProjection
 from projections.scores import ScoresProjection
 from projections.store import Store
 from projections.timeline import TimelineProjection
@@ -27,6 +28,7 @@ MODELS: dict[str, type[ReadModelProjection]] = {
         ScoresProjection,
         RevisionsProjection,
         ComplianceProjection,
+        SafetyFlagsProjection,
     )
 }
 

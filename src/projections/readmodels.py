@@ -21,6 +21,7 @@ from projections import compliance as compliance_model
 from projections import plans as plans_model
 from projections import review_queue as queue_model
 from projections import revisions as revisions_model
+from projections import safety_flags as safety_flags_model
 from projections import scores as scores_model
 from projections import timeline as timeline_model
 from projections.base import COMMITTED, tracking_table_name
@@ -164,6 +165,21 @@ class ReadModels:
             "revisions",
             lambda t: revisions_model.revisions(
                 self.store, t, clinic, from_, to, type, role, limit, after, deidentified
+            ),
+        )
+
+    def safety_flags(
+        self,
+        clinic: str,
+        as_of: date,
+        status: str | None = None,
+        clinician: str | None = None,
+        limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        return self._query(
+            "safety_flags",
+            lambda t: safety_flags_model.safety_flags(
+                self.store, t, clinic, as_of, status, clinician, limit
             ),
         )
 

@@ -19,6 +19,7 @@ from reliability_support import (
     OTHER_CLINIC,
     Recorder,
     access_log,
+    acknowledge_flag,
     assert_reads_logged,
     example_body,
     seed_plan,
@@ -88,6 +89,8 @@ def test_every_command_keeps_its_reason(inproc: Recorder) -> None:
             if method.upper() not in COMMAND_METHODS or path == "/policy":
                 continue
             ids = seed_plan(rec)
+            if path.endswith("/close"):
+                acknowledge_flag(rec, ids)
             body = dict(example_body(openapi, op) or {})
             reason = f"because {op['operationId'][:30]}"
             body["reason"] = reason

@@ -126,7 +126,11 @@ def test_every_operation_refuses_bad_tokens_roles_and_other_clinics(inproc: Reco
     for method, path, op in ops:
         url = fill(path, ids)
         body = example_body(openapi, op)
-        plan_scoped = path == "/plans" or path.startswith("/plans/") or path == "/review-queue"
+        plan_scoped = (
+            path == "/plans"
+            or path.startswith("/plans/")
+            or path in ("/review-queue", "/safety-flags")
+        )
         refused: set[str] = set()
         if plan_scoped:
             refused.add("analyst")

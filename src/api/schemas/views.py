@@ -151,7 +151,12 @@ class PlanView(View):
     signatures_current: bool | None = None
     signatures_due: dict[str, Any] | None = None
     safety_flags: list[dict[str, Any]] = Field(default_factory=list)
+    safety_plan: dict[str, list[str]] | None = None
+    strengths: list[dict[str, Any]] = Field(default_factory=list)
+    barriers: list[dict[str, Any]] = Field(default_factory=list)
+    discharge_criteria: list[str] | None = None
     closed_on: str | None = None
+    close_reason_code: str | None = None
     created_at: str
     updated_at: str
 
@@ -305,3 +310,22 @@ class Readiness(View):
     status: str = Field(examples=["ready"])
     database: str = Field(examples=["ok"])
     read_models: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+# ------------------------------------------------ safety (contract v2)
+class SafetyFlagItem(View):
+    plan_id: str
+    flag_id: str
+    client_id: str
+    clinician: str
+    raised_on: str
+    days_open: int = Field(description="open: days since raised; acknowledged: days it was open")
+    status: str = Field(examples=["open", "acknowledged"])
+    score_id: str | None = None
+    action: str | None = None
+    acknowledged_on: str | None = None
+
+
+class SafetyFlagList(BaseModel):
+    as_of: str
+    items: list[SafetyFlagItem]
