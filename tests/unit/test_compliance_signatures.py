@@ -65,7 +65,8 @@ def test_a_draft_never_has_current_signatures() -> None:
     "change",
     [
         lambda p, problem, goal: add_problem(p),
-        lambda p, problem, goal: p.resolve_problem(CLINICIAN, problem, "better"),
+        # (a problem whose goals have nothing else to serve cannot be resolved)
+        lambda p, problem, goal: p.resolve_problem(CLINICIAN, add_problem(p), "better"),
         lambda p, problem, goal: p.add_diagnosis(CLINICIAN, "F41.1", None),
         lambda p, problem, goal: add_goal(p, [problem]),
         lambda p, problem, goal: p.revise_goal(CLINICIAN, goal, "x", statement="New"),

@@ -81,7 +81,8 @@ def test_every_demo_bundle_parses_and_resolves(demo: PlansApplication) -> None:
         statuses.add(care_plan["status"])
         assert care_plan["status"] in CAREPLAN_STATUSES
         assert len(of_type(resources, "Provenance")) == plan.version
-        assert len(of_type(resources, "Observation")) == len(plan.scores)
+        current = [s for s in plan.scores if not s.get("entered_in_error")]
+        assert len(of_type(resources, "Observation")) == len(current)
         assert {c["code"]["coding"][0]["system"] for c in of_type(resources, "Condition")} <= {
             ICD10_CM
         }
@@ -211,15 +212,18 @@ def test_flags_with_a_follow_up_of_their_own(demo: PlansApplication) -> None:
     items = [1, 1, 1, 1, 1, 1, 1, 1, 1]
     first = demo.record_score(plan_id, CLINICIAN, "PHQ-9", 9, day(3), item_scores=items)
     second = demo.record_score(plan_id, CLINICIAN, "PHQ-9", 9, day(5), item_scores=items)
+    ids = [first.result["score_id"], second.result["score_id"]]
+    plan = demo.get_plan(plan_id, CLINIC)
+    flag_ids = {f["score_id"]: f["id"] for f in plan.safety_flags.values()}
+    demo.acknowledge_safety_flag(
+        plan_id, CLINICIAN, flag_ids[ids[0]], "risk-assessed", "C-SSRS done", day(3)
+    )
     plan = demo.get_plan(plan_id, CLINIC)
     history = plan_history(demo, plan_id, plan.version)
-    ids = [first.result["score_id"], second.result["score_id"]]
-    plan.safety_flags = {  # type: ignore[attr-defined]
-        "f1": {"id": "f1", "score_id": ids[0], "status": "acknowledged"},
-        "f2": {"id": "f2", "score_id": ids[1], "status": "open"},
-    }
     flags = of_type(check_bundle(json_of(fhir.plan_bundle(plan, history))), "Flag")
     assert sorted(f["status"] for f in flags) == ["active", "inactive"]
-    plan.scores = [{**s, "entered_in_error": s["id"] == ids[1]} for s in plan.scores]
+    demo.mark_score_entered_in_error(plan_id, CLINICIAN, ids[1], "another client's form")
+    plan = demo.get_plan(plan_id, CLINIC)
+    history = plan_history(demo, plan_id, plan.version)
     [flag] = of_type(check_bundle(json_of(fhir.plan_bundle(plan, history))), "Flag")
     assert flag["status"] == "inactive" and flag["period"]["start"] == day(3).isoformat()

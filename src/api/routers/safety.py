@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from api.problem_details import problem_responses
 from fastapi import APIRouter, Path, Query, Response
 
 from api.auth import PlanReader
 from api.deps import Cmd, MinPosition, PlanId, Svc, wait_for_position
+from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     AcknowledgeSafetyFlagRequest,
