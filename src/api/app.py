@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from api import access_log as access_log_module
 from api import problems
+from api.auth import Verifier
 from api.deps import Services
 from api.limits import BodyLimitMiddleware
 from api.outage import DatabaseBreaker
@@ -33,6 +34,7 @@ from api.routers import (
 )
 from api.routers import problems as problems_router
 from api.runtime import init_schema, open_application
+from api.security_headers import NoStoreMiddleware
 from api.settings import Settings
 from projections.readmodels import ReadModels
 from projections.runner import ProjectionWorkers
@@ -103,9 +105,12 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
     )
+    settings.secure_files()
     app.state.jwt_secret = settings.secret()
+    app.state.verifier = Verifier.for_settings(settings)
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(NoStoreMiddleware)
     problems.install(app)
     return app

@@ -162,20 +162,28 @@ def serve(
     # A store it cannot decode (missing or wrong PLANS_CIPHER_KEY): one line, exit 2,
     # rather than a traceback from inside the server's start-up.
     open_app(settings).close()
-    options: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_config": log_config(),
-        "log_level": log_level,
-        "server_header": False,
-        "proxy_headers": True,
-    }
+    options = uvicorn_options(settings, host, port, log_level)
     if workers > 1:
         uvicorn.run("api.cli:worker_app", factory=True, workers=workers, **options)
         return
     from api.app import create_app
 
     uvicorn.run(create_app(settings, projections=projections), **options)
+
+
+def uvicorn_options(settings: Settings, host: str, port: int, log_level: str) -> dict[str, Any]:
+    """How `serve` runs uvicorn. X-Forwarded-For/-Proto are believed only from
+    PLANS_TRUSTED_PROXIES (default: nobody), so a client cannot forge its address."""
+    trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return {
+        "host": host,
+        "port": port,
+        "log_config": log_config(),
+        "log_level": log_level,
+        "server_header": False,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or [],
+    }
 
 
 def worker_app() -> Any:
@@ -315,11 +323,28 @@ def token(
     settings = settings_or_exit()
     if role not in ROLES:
         fail(f"unknown role {role!r}: use one of {', '.join(ROLES)}", EXIT_BAD_SETTING)
+    if ttl_minutes > settings.jwt_max_ttl_minutes:
+        fail(
+            f"--ttl-minutes {ttl_minutes} exceeds PLANS_JWT_MAX_TTL_MINUTES "
+            f"({settings.jwt_max_ttl_minutes}): the service would refuse the token",
+            EXIT_BAD_SETTING,
+        )
     try:
         secret = settings.secret()
     except OSError as e:
         fail(f"cannot keep the JWT secret in {settings.data_dir}: {e.strerror}", 1)
-    print(mint_token(secret, sub, role, clinic, ttl_minutes))
+    except SettingsError as e:
+        fail(str(e), EXIT_BAD_SETTING)
+    token = mint_token(
+        secret,
+        sub,
+        role,
+        clinic,
+        ttl_minutes,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+    print(token)
 
 
 @cli.command()
