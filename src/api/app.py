@@ -88,6 +88,7 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
                 access_log=access_log_module.AccessLog(
                     plans_app.recorder.datastore,  # type: ignore[attr-defined]
                     settings.backend,
+                    settings.postgres_params().get("path"),
                 ),
                 breaker=breaker,
             )

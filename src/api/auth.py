@@ -32,6 +32,7 @@ ROLES = (CLINICIAN, SUPERVISOR, AUDITOR, ANALYST)
 REQUIRED_CLAIMS = ("sub", "role", "clinic", "exp")
 ALGORITHM = "HS256"
 ASYMMETRIC = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "EdDSA"})
+# Clock skew allowed when judging a token's lifetime (not its expiry).
 LEEWAY_SECONDS = 30
 # Claims end up in events and the access log: printable, bounded, no control characters.
 _CLAIM = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
@@ -140,7 +141,6 @@ class Verifier:
             "options": self._options(),
             "issuer": self.issuer,
             "audience": self.audience,
-            "leeway": LEEWAY_SECONDS,
         }
         if algorithm == ALGORITHM:
             last: jwt.InvalidTokenError | None = None
@@ -176,7 +176,8 @@ class Verifier:
             raise unauthorized("the token is not valid") from None
         self._check_lifetime(claims)
         values = []
-        for name, claim in (("sub", "sub"), ("role", self.role_claim), ("clinic", self.clinic_claim)):
+        names = (("sub", "sub"), ("role", self.role_claim), ("clinic", self.clinic_claim))
+        for name, claim in names:
             value = claims.get(claim)
             if not isinstance(value, str) or not _CLAIM.match(value):
                 raise unauthorized(f"the token's {name!r} claim is not a valid string")

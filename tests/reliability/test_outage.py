@@ -22,6 +22,7 @@ from reliability_support import (
     PROBLEM,
     Recorder,
     assert_reads_logged,
+    auth,
     check_versions_contiguous,
     new_key,
     stored_events,
@@ -211,7 +212,7 @@ def test_database_outage_is_503_then_recovers_by_itself(
     finally:
         rm.close()
         app.close()
-    ready = httpx.get(api.url + "/ready").json()
+    ready = httpx.get(api.url + "/ready", headers=auth("auditor")).json()
     assert all(m["lag"] == 0 for m in ready["read_models"].values()), ready
 
     def as_auditor(path: str, params: dict[str, Any], clinic: str) -> Any:
