@@ -176,14 +176,10 @@ class AccessLog:
             ).format(**names)
             self._counter: Any = sql.SQL(
                 "SELECT last_value, is_called FROM {schema}.{sequence}"
-            ).format(
-                schema=names["schema"], sequence=sql.Identifier(f"{TABLE}_id_seq")
-            )
+            ).format(schema=names["schema"], sequence=sql.Identifier(f"{TABLE}_id_seq"))
         else:
             self._head = f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1"
-            self._insert = (
-                f"INSERT INTO {TABLE} ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            )
+            self._insert = f"INSERT INTO {TABLE} ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             self._select = (
                 "SELECT id, at, actor, role, clinic, plan_id, action, outcome "
                 f"FROM {TABLE} WHERE clinic = ? AND id > ? "
@@ -213,8 +209,14 @@ class AccessLog:
             )  # fmt: skip
             rows.append(
                 (
-                    self._instant(now), entry.actor, entry.role, entry.clinic, plan_id,
-                    entry.action, entry.outcome, link,
+                    self._instant(now),
+                    entry.actor,
+                    entry.role,
+                    entry.clinic,
+                    plan_id,
+                    entry.action,
+                    entry.outcome,
+                    link,
                 )  # fmt: skip
             )
             prev = link

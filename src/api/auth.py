@@ -158,7 +158,10 @@ class Verifier:
     def _key_client(self) -> Any:
         if self._jwks is None:
             self._jwks = jwt.PyJWKClient(
-                self.jwks_url, cache_keys=True, lifespan=300, timeout=5  # type: ignore[arg-type]
+                self.jwks_url,
+                cache_keys=True,
+                lifespan=300,
+                timeout=5,  # type: ignore[arg-type]
             )
         return self._jwks
 

@@ -383,15 +383,22 @@ def demo(
 @cli.command()
 def verify(
     plan: UUID | None = typer.Option(None, "--plan", help="Check this plan only."),
+    access_log: bool = typer.Option(
+        False, "--access-log", help="Check the access log's hash chain instead of the plans'."
+    ),
 ) -> None:
-    """Check the tamper-evidence hash chain of one plan, or of every plan.
+    """Check the tamper-evidence hash chain of one plan, or of every plan
+    (or, with --access-log, of the access log).
 
-    Exit code 1 when any plan's chain is broken.
+    Exit code 1 when any chain is broken.
     """
     from domain.errors import NotFoundError
     from projections.audit import verify_all, verify_plan
 
     settings = settings_or_exit()
+    if access_log:
+        verify_access_log(settings)
+        return
     # The chain covers the stored (encrypted) bytes: an auditor without the
     # cipher key, or a store whose key was destroyed, can still be verified.
     app = open_app(settings, check_readable=False)
@@ -430,6 +437,34 @@ def verify(
     shown = ", ".join(_describe_invalid(i) for i in invalid[:5])
     more = f" and {len(invalid) - 5} more" if len(invalid) > 5 else ""
     print(line + f"{len(invalid)} INVALID: {shown}{more}")
+    raise typer.Exit(1)
+
+
+def verify_access_log(settings: Settings) -> None:
+    """`plans verify --access-log`: exit 1 when an entry was edited or deleted."""
+    from api.access_log import AccessLog
+
+    app = open_app(settings, check_readable=False)
+    try:
+        with database_errors(settings):
+            log = AccessLog(
+                app.recorder.datastore,  # type: ignore[attr-defined]
+                settings.backend,
+                settings.postgres_params().get("path"),
+            )
+            report = log.verify()
+    finally:
+        app.close()
+    line = f"access log: {report['entries_checked']:,} entries checked"
+    if report["unchained"]:
+        line += f" ({report['unchained']:,} older entries written before the chain)"
+    if report["valid"]:
+        print(f"{line}: chain intact, head {report['head_hash']}")
+        return
+    if report["first_invalid_id"] is not None:
+        print(f"{line}: INVALID from entry {report['first_invalid_id']} (edited or deleted)")
+    else:
+        print(f"{line}: INVALID: entries after {report['missing_after']} are missing")
     raise typer.Exit(1)
 
 

@@ -83,6 +83,24 @@ def canonical_hash(body: BaseModel | dict[str, Any] | None) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def canonical_path(request: Request) -> str:
+    """The request's path with every id spelled one way (lower case, dashes),
+    so one idempotency key cannot be replayed past by respelling the plan id
+    (upper case, no dashes, `urn:uuid:`)."""
+    route = request.scope.get("route")
+    template = getattr(route, "path_format", None)
+    if not template:
+        return request.url.path
+    path = template
+    for name, value in request.path_params.items():
+        try:
+            value = str(UUID(str(value)))
+        except ValueError:
+            value = str(value)
+        path = path.replace("{" + name + "}", value)
+    return path
+
+
 @dataclass
 class Command:
     """One command request: who, under which key, against which version."""
@@ -100,7 +118,8 @@ class Command:
     def by(self, body: BaseModel | dict[str, Any] | None) -> Actor:
         command_id = request_hash = None
         if self.idempotency_key is not None:
-            command_id = f"{self.request.method} {self.request.url.path}|{self.idempotency_key}"
+            path = canonical_path(self.request)
+            command_id = f"{self.request.method} {path}|{self.idempotency_key}"
             request_hash = canonical_hash(body)
         return Actor(
             self.principal.user,
