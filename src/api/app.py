@@ -111,6 +111,8 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
     app.state.verifier = Verifier.for_settings(settings)
     for router in ROUTERS:
         app.include_router(router)
+    # The routes as declared (for logging requests refused before routing, e.g. 413).
+    app.state.audited_routes = [route for router in ROUTERS for route in router.routes]
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(NoStoreMiddleware)
     problems.install(app)

@@ -157,7 +157,7 @@ async def record_refusal(scope: Scope, outcome: int) -> None:
         principal: Principal = verifier.decode(token.strip())
     except ProblemError:
         return
-    for route in app.router.routes:
+    for route in getattr(app.state, "audited_routes", None) or app.router.routes:
         if not isinstance(route, AuditedRoute) or find_guard(route.dependant) is None:
             continue
         match, child = route.matches(scope)
