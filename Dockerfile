@@ -12,7 +12,7 @@ COPY pyproject.toml README.md ./
 COPY src ./src
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin plans \
-    && mkdir -p /data && chown plans /data
+    && mkdir -p /data && chown plans /data && chmod 0700 /data
 
 USER plans
 EXPOSE 8000

@@ -151,6 +151,8 @@ class AccessLog:
         self.backend = backend
         self.sqlite_path = sqlite_path or getattr(datastore, "db_name", None)
         self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
         columns = "at, actor, role, clinic, plan_id, action, outcome, hash"
         if backend == "postgres":
             names = _pg_names(datastore.schema)
@@ -250,7 +252,17 @@ class AccessLog:
                 self.sqlite_path or "", timeout=30, isolation_level=None, check_same_thread=False
             )
             self._local.db = db
+            with self._connections_lock:
+                self._connections.append(db)
         return db
+
+    def close(self) -> None:
+        """Close the SQLite connections appends opened (PostgreSQL's are the pool's)."""
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for db in connections:
+            db.close()
+        self._local = threading.local()
 
     def entries(
         self,

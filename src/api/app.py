@@ -94,6 +94,9 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
             )
             yield
         finally:
+            services = getattr(app.state, "services", None)
+            if services is not None:
+                services.access_log.close()
             if workers is not None:
                 workers.stop()
             if read_models is not None:
