@@ -32,6 +32,7 @@ ROLES = (CLINICIAN, SUPERVISOR, AUDITOR, ANALYST)
 REQUIRED_CLAIMS = ("sub", "role", "clinic", "exp")
 ALGORITHM = "HS256"
 ASYMMETRIC = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "EdDSA"})
+JWKS_REFRESH_SECONDS = 30.0
 # Clock skew allowed when judging a token's lifetime (not its expiry).
 LEEWAY_SECONDS = 30
 # Claims end up in events and the access log: printable, bounded, no control characters.
@@ -106,6 +107,7 @@ class Verifier:
     role_claim: str = "role"
     clinic_claim: str = "clinic"
     _jwks: Any = field(default=None, repr=False)
+    _refreshed: float = field(default=float("-inf"), repr=False)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Verifier:
@@ -151,9 +153,27 @@ class Verifier:
                     last = e  # perhaps signed with another of the secrets
             raise last or jwt.InvalidSignatureError()
         if self.jwks_url and algorithm in self.algorithms:
-            key = self._key_client().get_signing_key_from_jwt(token)
+            key = self._signing_key(header.get("kid"))
             return jwt.decode(token, key.key, algorithms=list(self.algorithms), **common)
         raise jwt.InvalidAlgorithmError("the algorithm is not allowed")
+
+    def _signing_key(self, kid: object) -> Any:
+        """The provider's key named `kid`. The key set is cached; an unknown kid
+        fetches it again at most every JWKS_REFRESH_SECONDS, so tokens with
+        made-up kids cannot make the service hammer (and wait on) the provider."""
+        if not isinstance(kid, str) or not kid:
+            raise jwt.PyJWKClientError("the token names no key (kid)")
+        client = self._key_client()
+        for refresh in (False, True):
+            if refresh:
+                now = time.monotonic()
+                if now - self._refreshed < JWKS_REFRESH_SECONDS:
+                    break
+                self._refreshed = now
+            for key in client.get_signing_keys(refresh=refresh):
+                if key.key_id == kid:
+                    return key
+        raise jwt.PyJWKClientError("the token's key is not the identity provider's")
 
     def _key_client(self) -> Any:
         if self._jwks is None:
