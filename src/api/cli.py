@@ -9,6 +9,7 @@ summary on stdout. Nothing printed here contains client data.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sqlite3
 import sys
@@ -49,6 +50,9 @@ err = Console(stderr=True, highlight=False)
 
 
 def main() -> None:
+    # Whatever this process writes (database files, secrets, exports) is for
+    # the service's user alone; the data dir itself is kept 0700 by settings.
+    os.umask(0o077)
     cli()
 
 
