@@ -112,6 +112,7 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
     settings.secure_files()
     app.state.jwt_secret = settings.secret()
     app.state.verifier = Verifier.for_settings(settings)
+    app.state.position_waiters = [0]  # queries waiting for min_position now
     for router in ROUTERS:
         app.include_router(router)
     # The routes as declared (for logging requests refused before routing, e.g. 413).

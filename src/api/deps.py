@@ -216,7 +216,7 @@ async def await_min_position(
     names = [name] if name else None
     if await run_in_threadpool(svc.read_models.wait_for, min_position, 0.0, names):
         return min_position
-    waiters = request.app.state.__dict__.setdefault("position_waiters", [0])
+    waiters: list[int] = request.app.state.position_waiters  # [count], event loop only
     if waiters[0] >= svc.settings.max_position_waiters:
         raise unavailable("too many queries are waiting for the read models; retry", "1")
     waiters[0] += 1
