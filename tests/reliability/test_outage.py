@@ -113,7 +113,10 @@ def test_database_outage_is_503_then_recovers_by_itself(
         while not stop.is_set():
             started = time.monotonic()
             try:
-                status: int | None = httpx.get(api.url + "/ready", timeout=HANG_BOUND).status_code
+                # With a token: the detailed readiness (read models too), as ever.
+                status: int | None = httpx.get(
+                    api.url + "/ready", headers=auth("auditor"), timeout=HANG_BOUND
+                ).status_code
             except httpx.TransportError:
                 status = None
             readiness.append((started, time.monotonic(), status))
