@@ -28,10 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from domain import errors
-from domain.application import PLAN_NAMESPACE, CommandResult, PlansApplication
+from domain.application import CommandResult, PlansApplication
 from domain.instruments import POSITIVE, safety_screen
 from domain.plan import Actor, flag_id_for, recorded_outcome
 
@@ -207,8 +207,11 @@ def previous_anchor(app: PlansApplication, seed: int) -> date | None:
     """The anchor day an earlier run used, read back from its plan 0 (or None)."""
     rng = random.Random(f"{seed}:0")
     clinic, age = _clinic_and_age(rng)
+    plan_id = app.keyed_plan_id(clinic.id, _command_id(seed, 0, 0))
+    if plan_id is None:
+        return None
     try:
-        plan = app.get_plan(_plan_id(clinic, seed, 0), clinic.id, version=1)
+        plan = app.get_plan(plan_id, clinic.id, version=1)
     except errors.NotFoundError:
         return None
     return plan.start_date + timedelta(days=age)  # type: ignore[no-any-return]
@@ -242,11 +245,6 @@ def _count(summary: DemoSummary, result: CommandResult) -> None:
 
 def _command_id(seed: int, index: int, step: int) -> str:
     return f"demo:{seed}:{index:05d}:{step:03d}"
-
-
-def _plan_id(clinic: Clinic, seed: int, index: int) -> UUID:
-    """The id PlansApplication.create_plan derives from the plan's first command id."""
-    return uuid5(PLAN_NAMESPACE, f"{clinic.id}\x00{_command_id(seed, index, 0)}")
 
 
 def _hash(*parts: object) -> str:
@@ -285,8 +283,11 @@ class PlanScript:
         self._load_earlier_run()
 
     def _load_earlier_run(self) -> None:
+        plan_id = self.app.keyed_plan_id(self.clinic.id, _command_id(self.seed, self.index, 0))
+        if plan_id is None:
+            return
         try:
-            plan = self.app.get_plan(_plan_id(self.clinic, self.seed, self.index), self.clinic.id)
+            plan = self.app.get_plan(plan_id, self.clinic.id)
         except errors.NotFoundError:
             return
         self.plan_id = plan.id

@@ -30,6 +30,7 @@ from eventsourcing.utils import Environment
 from domain import errors
 from domain.care_commands import CareCommands
 from domain.group_commit import GroupCommitter, PlanCache, snapshot_saved_aggregates
+from domain.keys import CreateKey, create_key_id
 from domain.plan import Actor, Plan
 from domain.policy import DEFAULT_POLICY, PolicyTerms, ReviewPolicy, policy_id
 from domain.store import PlanEventStore, StoreMisconfiguredError
@@ -203,10 +204,15 @@ class PlansApplication(CareCommands, Application[UUID]):
         return plan
 
     def plan_as_of(self, plan_id: UUID, clinic: str, instant: datetime) -> Plan:
-        """The plan as it was at `instant` (the last version recorded at or before it)."""
+        """The plan as it was at `instant` (the last version recorded at or before it).
+
+        Another clinic's plan (or any id that is not this clinic's plan) is "not
+        found" whatever the instant, exactly like an id nobody uses: "did not
+        exist at that time" is only ever said of the caller's own plan.
+        """
         version = self.store.version_at(plan_id, instant)
         if version is None:
-            # Not yet created then, or no such plan: either way there is nothing to show.
+            self.get_plan(plan_id, clinic)  # not the caller's plan: not found
             raise errors.VersionNotFoundError(f"plan {plan_id} did not exist at that time", "as_of")
         return self.get_plan(plan_id, clinic, version=version)
 
@@ -232,13 +238,12 @@ class PlansApplication(CareCommands, Application[UUID]):
         review_interval_days: int | None = None,
         reason: str | None = None,
     ) -> CommandResult:
-        # A plan created under an idempotency key gets an id derived from it,
-        # so a retried or raced create finds the first plan instead of a twin.
-        plan_id = (
-            uuid5(PLAN_NAMESPACE, f"{by.clinic}\x00{by.command_id}") if by.command_id else uuid4()
-        )
+        # Every plan gets a random id (never one another clinic could compute).
+        # Under an idempotency key, a key record saved with the plan maps the
+        # clinic's key to it, so a retried or raced create finds the first plan.
+        plan_id = uuid4()
         if by.command_id:
-            replay = self._replay_create(plan_id, by)
+            replay = self._replay_keyed_create(by)
             if replay:
                 return replay
         policy = self.policy_for(by.clinic)
@@ -253,15 +258,38 @@ class PlansApplication(CareCommands, Application[UUID]):
             diagnoses=diagnoses,
             reason=reason,
         )
+        key = CreateKey.record(plan_id, by) if by.command_id else None
         try:
-            recordings = self.save(plan)
+            recordings = self.save(plan, key) if key else self.save(plan)
         except IntegrityError:
-            replay = self._replay_create(plan_id, by) if by.command_id else None
+            replay = self._replay_keyed_create(by) if by.command_id else None
             if replay:
                 return replay
             raise
         self._checkin(plan)
-        return CommandResult(plan.id, plan.version, recordings[-1].notification.id)
+        # The plan's own event's position (the key record's is not a plan event).
+        mine = [r for r in recordings if r.domain_event.originator_id == plan.id]
+        return CommandResult(plan.id, plan.version, mine[-1].notification.id)
+
+    def keyed_plan_id(self, clinic: str, command_id: str) -> UUID | None:
+        """The plan this clinic created under `command_id`, if any."""
+        try:
+            key = self.repository.get(create_key_id(clinic, command_id))
+        except AggregateNotFoundError:
+            key = None
+        if isinstance(key, CreateKey) and key.clinic == clinic:
+            return key.plan_id
+        # Plans created before key records had an id derived from the key.
+        legacy = uuid5(PLAN_NAMESPACE, f"{clinic}\x00{command_id}")
+        try:
+            plan = self.get_plan(legacy, clinic, version=1)
+        except errors.PlanNotFoundError:
+            return None
+        return legacy if command_id in plan.commands else None
+
+    def _replay_keyed_create(self, by: Actor) -> CommandResult | None:
+        plan_id = self.keyed_plan_id(by.clinic, str(by.command_id))
+        return self._replay_create(plan_id, by) if plan_id is not None else None
 
     def _replay_create(self, plan_id: UUID, by: Actor) -> CommandResult | None:
         try:
