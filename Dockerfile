@@ -13,7 +13,7 @@ COPY src ./src
 # Within the pins CI tested (requirements.lock).
 RUN pip install -c requirements.lock . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin plans \
-    && mkdir -p /data && chown plans /data
+    && mkdir -p /data && chown plans /data && chmod 0700 /data
 
 USER plans
 EXPOSE 8000

@@ -71,7 +71,10 @@ QUICK = Plan(
     console_plans=100,
     console_queries=10,
 )
-FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk", "keys", "console")
+FIGURES = (
+    "append", "http", "catchup", "queue", "travel", "lag", "bulk", "keys", "console", "fhir",
+    "compliance",
+)
 
 
 def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure]:
@@ -143,6 +146,22 @@ def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure
             return bench_console(
                 url, reps=plan.reps, plans=plan.console_plans, queries=plan.console_queries, log=log
             )
+        if name == "fhir":
+            from bench.fhir import bench_fhir
+
+            return bench_fhir(
+                url,
+                reps=plan.reps,
+                events=plan.travel_events,
+                queries=plan.travel_queries,
+                demo_plans=300 if plan is FULL else 30,
+                log=log,
+            )
+        if name == "compliance":
+            from bench.compliance import bench_compliance
+
+            queries = 200 if plan.reps > 1 else 50
+            return bench_compliance(url, reps=plan.reps, plans=100_000, queries=queries, log=log)
     raise ValueError(f"unknown figure {name!r}")
 
 

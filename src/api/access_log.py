@@ -4,11 +4,22 @@ An append-only table in the event store's own database: triggers refuse
 UPDATE, DELETE (and on PostgreSQL TRUNCATE), so an entry once written stays.
 Entries carry ids, roles, the route template and the status code, never a
 body, a query string or free text.
+
+Tamper evidence: every entry holds `hash` = sha256 of its predecessor's hash
+and its own fields (appends are serialised: an advisory lock on PostgreSQL,
+BEGIN IMMEDIATE on SQLite), so `plans verify --access-log` finds an entry that
+was edited or deleted. On PostgreSQL the service's role does not own the
+table (`plans init` with PLANS_SERVICE_ROLE): it may INSERT and SELECT, and
+cannot UPDATE, DELETE, TRUNCATE, or disable the triggers.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +31,9 @@ from eventstore.connections import connect
 from eventstore.utc import as_utc, utc_now, utc_text
 
 TABLE = "access_log"
+GENESIS = "0" * 64
+# pg_advisory_xact_lock key serialising appends (so the chain has one head).
+APPEND_LOCK_KEY = 0x706C616E73AC  # "plans" + access
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,26 @@ class AccessEntry:
     outcome: int
 
 
+def _sqlite_text(instant: datetime) -> str:
+    return utc_text(instant)
+
+
+def entry_hash(
+    prev: str,
+    at: datetime,
+    actor: str,
+    role: str,
+    clinic: str,
+    plan_id: str | None,
+    action: str,
+    outcome: int,
+) -> str:
+    """The chain link of one entry: its fields and its predecessor's hash."""
+    fields = [prev, _sqlite_text(at), actor, role, clinic, plan_id, action, int(outcome)]
+    text = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 # ------------------------------------------------------------------- schema
 _PG_STATEMENTS = [
     "CREATE TABLE IF NOT EXISTS {schema}.{table} ("
@@ -39,6 +73,7 @@ _PG_STATEMENTS = [
     " at timestamptz NOT NULL DEFAULT now(),"
     " actor text NOT NULL, role text NOT NULL, clinic text NOT NULL,"
     " plan_id text, action text NOT NULL, outcome integer NOT NULL)",
+    "ALTER TABLE {schema}.{table} ADD COLUMN IF NOT EXISTS hash text",
     "CREATE INDEX IF NOT EXISTS {clinic_idx} ON {schema}.{table} (clinic, id)",
     "CREATE INDEX IF NOT EXISTS {plan_idx} ON {schema}.{table} (clinic, plan_id, id)",
     "CREATE OR REPLACE FUNCTION {schema}.{refuse}() RETURNS trigger LANGUAGE plpgsql AS "
@@ -81,6 +116,9 @@ def create_access_log(settings: Settings) -> None:
         with sqlite3.connect(params["path"], timeout=30) as db:
             for statement in _SQLITE_STATEMENTS:
                 db.execute(statement)
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({TABLE})")}
+            if "hash" not in columns:
+                db.execute(f"ALTER TABLE {TABLE} ADD COLUMN hash TEXT")
         db.close()
         return
     names = _pg_names(params["schema"])
@@ -91,16 +129,27 @@ def create_access_log(settings: Settings) -> None:
 
 # -------------------------------------------------------------------- store
 class AccessLog:
-    """Appends and reads entries through the application's own datastore (its pool)."""
+    """Appends and reads entries through the application's own datastore (its pool);
+    on SQLite, appends take the write lock first (BEGIN IMMEDIATE) on a connection
+    of their own, so each entry chains onto the true head."""
 
-    def __init__(self, datastore: Any, backend: str) -> None:
+    def __init__(self, datastore: Any, backend: str, sqlite_path: str | None = None) -> None:
         self.datastore = datastore
         self.backend = backend
+        self.sqlite_path = sqlite_path or getattr(datastore, "db_name", None)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        columns = "at, actor, role, clinic, plan_id, action, outcome, hash"
         if backend == "postgres":
             names = _pg_names(datastore.schema)
+            self._lock: Any = sql.SQL("SELECT pg_advisory_xact_lock(%s)")
+            self._head: Any = sql.SQL(
+                "SELECT hash FROM {schema}.{table} ORDER BY id DESC LIMIT 1"
+            ).format(**names)
             self._insert: Any = sql.SQL(
-                "INSERT INTO {schema}.{table} (at, actor, role, clinic, plan_id, action, outcome) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)"
+                "INSERT INTO {schema}.{table} (" + columns + ") "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
             ).format(**names)
             self._select: Any = sql.SQL(
                 "SELECT id, at, actor, role, clinic, plan_id, action, outcome "
@@ -110,35 +159,97 @@ class AccessLog:
                 "AND (%s::timestamptz IS NULL OR at <= %s::timestamptz) "
                 "ORDER BY id LIMIT %s"
             ).format(**names)
+            self._all: Any = sql.SQL(
+                "SELECT id, at, actor, role, clinic, plan_id, action, outcome, hash "
+                "FROM {schema}.{table} WHERE id > %s ORDER BY id LIMIT %s"
+            ).format(**names)
+            self._counter: Any = sql.SQL(
+                "SELECT last_value, is_called FROM {schema}.{sequence}"
+            ).format(schema=names["schema"], sequence=sql.Identifier(f"{TABLE}_id_seq"))
         else:
-            self._insert = (
-                f"INSERT INTO {TABLE} (at, actor, role, clinic, plan_id, action, outcome) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)"
-            )
+            self._head = f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1"
+            self._insert = f"INSERT INTO {TABLE} ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             self._select = (
                 "SELECT id, at, actor, role, clinic, plan_id, action, outcome "
                 f"FROM {TABLE} WHERE clinic = ? AND id > ? "
                 "AND (? IS NULL OR plan_id = ?) AND (? IS NULL OR at >= ?) "
                 "AND (? IS NULL OR at <= ?) ORDER BY id LIMIT ?"
             )
+            self._all = (
+                "SELECT id, at, actor, role, clinic, plan_id, action, outcome, hash "
+                f"FROM {TABLE} WHERE id > ? ORDER BY id LIMIT ?"
+            )
+            self._counter = f"SELECT seq FROM sqlite_sequence WHERE name = '{TABLE}'"
 
     def _instant(self, value: datetime | None) -> Any:
         if value is None:
             return None
         return as_utc(value) if self.backend == "postgres" else utc_text(value)
 
-    def append(self, entry: AccessEntry) -> None:
-        params = (
-            self._instant(utc_now()),
-            entry.actor,
-            entry.role,
-            entry.clinic,
-            entry.plan_id,
-            entry.action,
-            entry.outcome,
-        )
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(self._insert, params)
+    def _rows(self, entry: AccessEntry, disclosed: Sequence[str], prev: str) -> list[tuple]:
+        """The entry, then one entry per plan a list disclosed (same request)."""
+        now = utc_now()
+        rows = []
+        plan_ids = [entry.plan_id, *[p for p in disclosed if p != entry.plan_id]]
+        for plan_id in plan_ids:
+            link = entry_hash(
+                prev, now, entry.actor, entry.role, entry.clinic, plan_id, entry.action,
+                entry.outcome,
+            )  # fmt: skip
+            rows.append(
+                (
+                    self._instant(now),
+                    entry.actor,
+                    entry.role,
+                    entry.clinic,
+                    plan_id,
+                    entry.action,
+                    entry.outcome,
+                    link,
+                )  # fmt: skip
+            )
+            prev = link
+        return rows
+
+    def append(self, entry: AccessEntry, disclosed: Sequence[str] = ()) -> None:
+        """Write the entry (and one per plan in `disclosed`), chained onto the head."""
+        if self.backend == "postgres":
+            with self.datastore.transaction(commit=True) as curs:
+                curs.execute(self._lock, (APPEND_LOCK_KEY,))
+                curs.execute(self._head)
+                head = curs.fetchall()
+                prev = (head[0]["hash"] if head else None) or GENESIS
+                curs.executemany(self._insert, self._rows(entry, disclosed, prev))
+            return
+        db = self._sqlite()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            head = db.execute(self._head).fetchone()
+            prev = (head[0] if head else None) or GENESIS
+            db.executemany(self._insert, self._rows(entry, disclosed, prev))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _sqlite(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(
+                self.sqlite_path or "", timeout=30, isolation_level=None, check_same_thread=False
+            )
+            self._local.db = db
+            with self._connections_lock:
+                self._connections.append(db)
+        return db
+
+    def close(self) -> None:
+        """Close the SQLite connections appends opened (PostgreSQL's are the pool's)."""
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for db in connections:
+            db.close()
+        self._local = threading.local()
 
     def entries(
         self,
@@ -172,6 +283,64 @@ class AccessLog:
             )
         next_cursor = str(items[-1]["id"]) if len(items) == limit else None
         return items, next_cursor
+
+    def verify(self, batch: int = 5000) -> dict[str, Any]:
+        """Recompute the chain over every entry, oldest first.
+
+        `first_invalid_id` is the first entry whose hash does not follow from
+        its predecessor and its own fields (an edit, or a deletion before it);
+        `missing_after` is set when entries after the last one are gone (the
+        id counter is ahead of the last entry). Entries written before the
+        chain existed (no hash) are counted as `unchained`.
+        """
+        prev: str | None = None
+        checked = unchained = 0
+        last_id = 0
+        first_invalid: int | None = None
+        while True:
+            with self.datastore.transaction(commit=False) as curs:
+                curs.execute(self._all, (last_id, batch))
+                rows = curs.fetchall()
+            for row in rows:
+                last_id = int(row["id"])
+                stored = row["hash"]
+                if stored is None and prev is None:
+                    unchained += 1
+                    continue
+                at = row["at"]
+                at = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+                expected = entry_hash(
+                    prev or GENESIS, at, row["actor"], row["role"], row["clinic"],
+                    row["plan_id"], row["action"], int(row["outcome"]),
+                )  # fmt: skip
+                checked += 1
+                if first_invalid is None and stored != expected:
+                    first_invalid = last_id
+                prev = stored if stored is not None else expected
+            if len(rows) < batch:
+                break
+        counter = self._id_counter()
+        missing_after = last_id if counter is not None and counter > last_id else None
+        return {
+            "valid": first_invalid is None and missing_after is None,
+            "entries_checked": checked,
+            "unchained": unchained,
+            "first_invalid_id": first_invalid,
+            "missing_after": missing_after,
+            "head_hash": prev,
+        }
+
+    def _id_counter(self) -> int | None:
+        """The highest id ever handed out (SQLite exactly; PostgreSQL's sequence)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._counter)
+            rows = curs.fetchall()
+        if not rows:
+            return None
+        row = rows[0]
+        if self.backend == "postgres":
+            return int(row["last_value"]) if row["is_called"] else 0
+        return int(row["seq"])
 
     def ping(self) -> None:
         """Raises when the database cannot be reached."""

@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import openapi, problem_details
+from api.auth import Verifier
 from api.composition import build_services, start_projection_workers
 from api.deps import Services
 from api.limits import BodyLimitMiddleware
@@ -21,6 +22,8 @@ from api.observability import Metrics, RequestObservability, ServiceCollector, p
 from api.routers import (
     access_log,
     audit,
+    compliance,
+    fhir,
     goals,
     health,
     interventions,
@@ -29,11 +32,13 @@ from api.routers import (
     policy,
     queries,
     reviews,
+    safety,
     scores,
     signatures,
 )
 from api.routers import problems as problems_router
 from api.routers.erasures import router as erasures_router
+from api.security_headers import NoStoreMiddleware
 from api.settings import Settings
 from console import install as install_console
 from eventstore.recorders import datastore_of
@@ -66,6 +71,9 @@ ROUTERS = (
     health.router,
     metrics.router,
     erasures_router,
+    fhir.router,
+    compliance.router,
+    safety.router,
 )
 
 
@@ -88,6 +96,9 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
             app.state.services = services
             yield
         finally:
+            services = getattr(app.state, "services", None)
+            if services is not None:
+                services.access_log.close()
             if workers is not None:
                 workers.stop()
             services.close()
@@ -100,11 +111,17 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         generate_unique_id_function=openapi.operation_id,
     )
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
+    settings.secure_files()
     app.state.jwt_secret = settings.secret()
     app.state.metrics = Metrics()
+    app.state.verifier = Verifier.for_settings(settings)
+    app.state.position_waiters = [0]  # queries waiting for min_position now
     for router in ROUTERS:
         app.include_router(router)
+    # The routes as declared (for logging requests refused before routing, e.g. 413).
+    app.state.audited_routes = [route for router in ROUTERS for route in router.routes]
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(NoStoreMiddleware)
     problem_details.install(app)
     install_console(app)
     # Outermost: every response, problems and 413s included, carries X-Request-ID.

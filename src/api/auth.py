@@ -1,4 +1,9 @@
-"""Who is calling: bearer JWTs (HS256), the four roles, and route guards.
+"""Who is calling: bearer JWTs (HS256, or RS256/ES256 from an identity
+provider's JWKS), the four roles, and route guards.
+
+A token is refused (401) when its signature, algorithm, `exp`, lifetime
+(longer than PLANS_JWT_MAX_TTL_MINUTES), `iss` or `aud` (when configured)
+do not check out.
 
 A guard (`Allow`) is declared on a route as a dependency; the route class in
 `api.routing` finds it and runs it before the body is even parsed, so a
@@ -10,8 +15,8 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
@@ -19,10 +24,17 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problem_details import ProblemError
 
+if TYPE_CHECKING:
+    from api.settings import Settings
+
 CLINICIAN, SUPERVISOR, AUDITOR, ANALYST = "clinician", "supervisor", "auditor", "analyst"
 ROLES = (CLINICIAN, SUPERVISOR, AUDITOR, ANALYST)
 REQUIRED_CLAIMS = ("sub", "role", "clinic", "exp")
 ALGORITHM = "HS256"
+ASYMMETRIC = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "EdDSA"})
+JWKS_REFRESH_SECONDS = 30.0
+# Clock skew allowed when judging a token's lifetime (not its expiry).
+LEEWAY_SECONDS = 30
 # Claims end up in events and the access log: printable, bounded, no control characters.
 _CLAIM = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 
@@ -40,16 +52,29 @@ class Principal:
     clinic: str
 
 
-def mint_token(secret: str, sub: str, role: str, clinic: str, ttl_minutes: int = 60) -> str:
+def mint_token(
+    secret: str,
+    sub: str,
+    role: str,
+    clinic: str,
+    ttl_minutes: int = 60,
+    *,
+    issuer: str | None = None,
+    audience: str | None = None,
+) -> str:
     """A signed bearer token for `sub` acting as `role` in `clinic`."""
     now = int(time.time())
-    claims = {
+    claims: dict[str, Any] = {
         "sub": sub,
         "role": role,
         "clinic": clinic,
         "iat": now,
         "exp": now + int(ttl_minutes) * 60,
     }
+    if issuer:
+        claims["iss"] = issuer
+    if audience:
+        claims["aud"] = audience
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -64,27 +89,132 @@ def unauthorized(detail: str) -> ProblemError:
 
 
 def decode_token(token: str, secret: str) -> Principal:
-    """The caller named by a token, or 401. Only HS256 is accepted (never `none`)."""
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[ALGORITHM],
-            options={"require": list(REQUIRED_CLAIMS), "verify_aud": False},
+    """The caller named by a token signed with `secret`, or 401 (HS256 only)."""
+    return Verifier([secret]).decode(token)
+
+
+@dataclass
+class Verifier:
+    """Checks bearer tokens: HS256 with any of `secrets` (the first signs; all
+    verify, for rotation), or, with `jwks_url`, the identity provider's keys."""
+
+    secrets: list[str]
+    max_ttl_seconds: int = 24 * 3600
+    issuer: str | None = None
+    audience: str | None = None
+    jwks_url: str | None = None
+    algorithms: tuple[str, ...] = ("RS256", "ES256")
+    role_claim: str = "role"
+    clinic_claim: str = "clinic"
+    _jwks: Any = field(default=None, repr=False)
+    _refreshed: float = field(default=float("-inf"), repr=False)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Verifier:
+        algorithms = tuple(
+            a.strip() for a in settings.oidc_algorithms.split(",") if a.strip() in ASYMMETRIC
         )
-    except jwt.ExpiredSignatureError:
-        raise unauthorized("the token has expired") from None
-    except jwt.MissingRequiredClaimError as e:
-        raise unauthorized(f"the token lacks the {e.claim!r} claim") from None
-    except jwt.InvalidTokenError:
-        raise unauthorized("the token is not valid") from None
-    values = []
-    for name in ("sub", "role", "clinic"):
-        value = claims.get(name)
-        if not isinstance(value, str) or not _CLAIM.match(value):
-            raise unauthorized(f"the token's {name!r} claim is not a valid string")
-        values.append(value)
-    return Principal(*values)
+        return cls(
+            secrets=settings.secrets(),
+            max_ttl_seconds=settings.jwt_max_ttl_minutes * 60,
+            issuer=settings.jwt_issuer or None,
+            audience=settings.jwt_audience or None,
+            jwks_url=settings.oidc_jwks_url or None,
+            algorithms=algorithms or ("RS256", "ES256"),
+            role_claim=settings.role_claim,
+            clinic_claim=settings.clinic_claim,
+        )
+
+    def _options(self) -> dict[str, Any]:
+        required = ["sub", "exp", self.role_claim, self.clinic_claim]
+        if self.issuer:
+            required.append("iss")
+        if self.audience:
+            required.append("aud")
+        return {"require": required, "verify_aud": self.audience is not None}
+
+    def _claims(self, token: str) -> dict[str, Any]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError:
+            raise unauthorized("the token is not valid") from None
+        algorithm = header.get("alg")
+        common: dict[str, Any] = {
+            "options": self._options(),
+            "issuer": self.issuer,
+            "audience": self.audience,
+        }
+        if algorithm == ALGORITHM:
+            last: jwt.InvalidTokenError | None = None
+            for secret in self.secrets:
+                try:
+                    return jwt.decode(token, secret, algorithms=[ALGORITHM], **common)
+                except jwt.InvalidSignatureError as e:
+                    last = e  # perhaps signed with another of the secrets
+            raise last or jwt.InvalidSignatureError()
+        if self.jwks_url and algorithm in self.algorithms:
+            key = self._signing_key(header.get("kid"))
+            return jwt.decode(token, key.key, algorithms=list(self.algorithms), **common)
+        raise jwt.InvalidAlgorithmError("the algorithm is not allowed")
+
+    def _signing_key(self, kid: object) -> Any:
+        """The provider's key named `kid`. The key set is cached; an unknown kid
+        fetches it again at most every JWKS_REFRESH_SECONDS, so tokens with
+        made-up kids cannot make the service hammer (and wait on) the provider."""
+        if not isinstance(kid, str) or not kid:
+            raise jwt.PyJWKClientError("the token names no key (kid)")
+        client = self._key_client()
+        for refresh in (False, True):
+            if refresh:
+                now = time.monotonic()
+                if now - self._refreshed < JWKS_REFRESH_SECONDS:
+                    break
+                self._refreshed = now
+            for key in client.get_signing_keys(refresh=refresh):
+                if key.key_id == kid:
+                    return key
+        raise jwt.PyJWKClientError("the token's key is not the identity provider's")
+
+    def _key_client(self) -> Any:
+        if self._jwks is None:
+            self._jwks = jwt.PyJWKClient(
+                self.jwks_url,
+                cache_keys=True,
+                lifespan=300,
+                timeout=5,  # type: ignore[arg-type]
+            )
+        return self._jwks
+
+    def decode(self, token: str) -> Principal:
+        """The caller named by a token, or 401. Never `alg: none`."""
+        try:
+            claims = self._claims(token)
+        except jwt.ExpiredSignatureError:
+            raise unauthorized("the token has expired") from None
+        except jwt.MissingRequiredClaimError as e:
+            raise unauthorized(f"the token lacks the {e.claim!r} claim") from None
+        except jwt.PyJWKClientError:
+            raise unauthorized("the token's signing key is not known") from None
+        except jwt.InvalidTokenError:
+            raise unauthorized("the token is not valid") from None
+        self._check_lifetime(claims)
+        values = []
+        names = (("sub", "sub"), ("role", self.role_claim), ("clinic", self.clinic_claim))
+        for name, claim in names:
+            value = claims.get(claim)
+            if not isinstance(value, str) or not _CLAIM.match(value):
+                raise unauthorized(f"the token's {name!r} claim is not a valid string")
+            values.append(value)
+        return Principal(*values)
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        now = int(time.time())
+        exp, iat = claims.get("exp"), claims.get("iat", now)
+        if not isinstance(iat, int | float) or isinstance(iat, bool):
+            raise unauthorized("the token's 'iat' claim is not a number")
+        limit = self.max_ttl_seconds + LEEWAY_SECONDS
+        if exp - now > limit or exp - min(iat, now) > limit:  # type: ignore[operator]
+            raise unauthorized("the token lives longer than this service accepts")
 
 
 class Allow:
@@ -100,8 +230,8 @@ class Allow:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthorized("send Authorization: Bearer <token>")
-        secret: str = request.app.state.jwt_secret
-        return decode_token(token.strip(), secret)
+        verifier: Verifier = request.app.state.verifier
+        return verifier.decode(token.strip())
 
     def authorize(self, principal: Principal) -> None:
         if principal.role not in self.roles:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import logging.config
+import os
 import signal
 import sqlite3
 import sys
@@ -51,6 +52,9 @@ err = Console(stderr=True, highlight=False)
 
 
 def main() -> None:
+    # Whatever this process writes (database files, secrets, exports) is for
+    # the service's user alone; the data dir itself is kept 0700 by settings.
+    os.umask(0o077)
     cli()
 
 
@@ -163,20 +167,28 @@ def serve(
     # A store it cannot decode (missing or wrong PLANS_CIPHER_KEY): one line, exit 2,
     # rather than a traceback from inside the server's start-up.
     open_app(settings).close()
-    options: dict[str, Any] = {
-        "host": host,
-        "port": port,
-        "log_config": log_config(),
-        "log_level": log_level,
-        "server_header": False,
-        "proxy_headers": True,
-    }
+    options = uvicorn_options(settings, host, port, log_level)
     if workers > 1:
         uvicorn.run("api.cli:worker_app", factory=True, workers=workers, **options)
         return
     from api.app import create_app
 
     uvicorn.run(create_app(settings, projections=projections), **options)
+
+
+def uvicorn_options(settings: Settings, host: str, port: int, log_level: str) -> dict[str, Any]:
+    """How `serve` runs uvicorn. X-Forwarded-For/-Proto are believed only from
+    PLANS_TRUSTED_PROXIES (default: nobody), so a client cannot forge its address."""
+    trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return {
+        "host": host,
+        "port": port,
+        "log_config": log_config(),
+        "log_level": log_level,
+        "server_header": False,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or [],
+    }
 
 
 def worker_app() -> Any:
@@ -406,17 +418,34 @@ def token(
     settings = settings_or_exit()
     if role not in ROLES:
         fail(f"unknown role {role!r}: use one of {', '.join(ROLES)}", EXIT_BAD_SETTING)
+    if ttl_minutes > settings.jwt_max_ttl_minutes:
+        fail(
+            f"--ttl-minutes {ttl_minutes} exceeds PLANS_JWT_MAX_TTL_MINUTES "
+            f"({settings.jwt_max_ttl_minutes}): the service would refuse the token",
+            EXIT_BAD_SETTING,
+        )
     try:
         secret = settings.secret()
     except OSError as e:
         fail(f"cannot keep the JWT secret in {settings.data_dir}: {e.strerror}", 1)
+    except SettingsError as e:
+        fail(str(e), EXIT_BAD_SETTING)
     if link:
         from console.links import mint_link_code
 
         code = mint_link_code(secret, sub, role, clinic, min(ttl_minutes, 60 * 24))
         print(f"{base_url.rstrip('/')}/console/link?code={code}")
         return
-    print(mint_token(secret, sub, role, clinic, ttl_minutes))
+    token = mint_token(
+        secret,
+        sub,
+        role,
+        clinic,
+        ttl_minutes,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+    )
+    print(token)
 
 
 @cli.command()
@@ -455,15 +484,22 @@ def demo(
 @cli.command()
 def verify(
     plan: UUID | None = typer.Option(None, "--plan", help="Check this plan only."),
+    access_log: bool = typer.Option(
+        False, "--access-log", help="Check the access log's hash chain instead of the plans'."
+    ),
 ) -> None:
-    """Check the tamper-evidence hash chain of one plan, or of every plan.
+    """Check the tamper-evidence hash chain of one plan, or of every plan
+    (or, with --access-log, of the access log).
 
-    Exit code 1 when any plan's chain is broken.
+    Exit code 1 when any chain is broken.
     """
     from domain.errors import NotFoundError
     from eventstore.history import verify_all, verify_plan
 
     settings = settings_or_exit()
+    if access_log:
+        verify_access_log(settings)
+        return
     # The chain covers the stored (encrypted) bytes: an auditor without the
     # cipher key, or a store whose key was destroyed, can still be verified.
     app = open_app(settings, check_readable=False)
@@ -502,6 +538,33 @@ def verify(
     shown = ", ".join(_describe_invalid(i) for i in invalid[:5])
     more = f" and {len(invalid) - 5} more" if len(invalid) > 5 else ""
     print(line + f"{len(invalid)} INVALID: {shown}{more}")
+    raise typer.Exit(1)
+
+
+def verify_access_log(settings: Settings) -> None:
+    """`plans verify --access-log`: exit 1 when an entry was edited or deleted."""
+    from api.access_log import AccessLog
+    from eventstore.recorders import datastore_of
+
+    app = open_app(settings, check_readable=False)
+    try:
+        with database_errors(settings):
+            log = AccessLog(
+                datastore_of(app.store), settings.backend, settings.postgres_params().get("path")
+            )
+            report = log.verify()
+    finally:
+        app.close()
+    line = f"access log: {report['entries_checked']:,} entries checked"
+    if report["unchained"]:
+        line += f" ({report['unchained']:,} older entries written before the chain)"
+    if report["valid"]:
+        print(f"{line}: chain intact, head {report['head_hash']}")
+        return
+    if report["first_invalid_id"] is not None:
+        print(f"{line}: INVALID from entry {report['first_invalid_id']} (edited or deleted)")
+    else:
+        print(f"{line}: INVALID: entries after {report['missing_after']} are missing")
     raise typer.Exit(1)
 
 
@@ -594,3 +657,72 @@ def rotate_key() -> None:
     finally:
         app.close()
     print(f"re-wrapped {done} data key(s) under master key {current} ({already} already were)")
+
+
+@cli.command()
+def export(
+    clinic: str = typer.Option(..., "--clinic", help="Export this clinic's plans."),
+    fhir_dir: Path | None = typer.Option(
+        None,
+        "--fhir",
+        help="Directory for FHIR Bulk Data NDJSON (one file per resource type).",
+        file_okay=False,
+    ),
+) -> None:
+    """Export the clinic's current plans: --fhir DIR writes FHIR R4 Bulk Data NDJSON.
+
+    One file per resource type (CarePlan.ndjson, Condition.ndjson, Goal.ndjson,
+    Observation.ndjson, Flag.ndjson, Provenance.ndjson), one resource a line.
+    """
+    from interop.export import export_bulk
+
+    if fhir_dir is None:
+        fail("give --fhir DIR (the directory for the NDJSON files)", EXIT_BAD_SETTING)
+    settings = settings_or_exit()
+    prepare(settings)
+    app = open_app(settings)
+    started = time.perf_counter()
+    try:
+        with progress_bar() as bar, database_errors(settings):
+            task = bar.add_task("export plans", total=None, rate="")
+
+            def on_progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, rate=rate(done, started, "plans"))
+
+            try:
+                counts = export_bulk(
+                    app, clinic, fhir_dir, on_progress, _log_export(settings, app, clinic)
+                )
+            except OSError as e:
+                fail(f"cannot write {fhir_dir}: {e.strerror or e}", 1)
+    finally:
+        app.close()
+    seconds = max(time.perf_counter() - started, 1e-6)
+    total = sum(counts.values())
+    written = ", ".join(f"{n:,} {kind}" for kind, n in counts.items()) or "nothing"
+    print(
+        f"export: {counts.get('CarePlan', 0):,} plans of {clinic} as {total:,} FHIR resources "
+        f"({written}) in {fhir_dir} in {seconds:.1f} s ({total / seconds:,.0f} resources/s)"
+    )
+
+
+def _log_export(settings: Settings, app: PlansApplication, clinic: str) -> Callable[..., None]:
+    """An access-log entry per exported plan, written before the files are published."""
+    import getpass
+
+    from api.access_log import AccessEntry, AccessLog
+    from eventstore.recorders import datastore_of
+
+    try:
+        operator = getpass.getuser()
+    except (OSError, KeyError):
+        operator = "operator"
+    log = AccessLog(datastore_of(app.store), settings.backend)
+
+    def record(plan_ids: list[UUID]) -> None:
+        for plan_id in plan_ids:
+            log.append(
+                AccessEntry(operator, "operator", clinic, str(plan_id), "CLI export --fhir", 200)
+            )
+
+    return record

@@ -56,7 +56,9 @@ def build_services(settings: Settings) -> Services:
             settings=settings,
             plans=plans,
             read_models=read_models,
-            access_log=AccessLog(datastore, settings.backend),
+            access_log=AccessLog(
+                datastore, settings.backend, settings.postgres_params().get("path")
+            ),
             breaker=breaker,
         )
     except BaseException:

@@ -3,8 +3,11 @@
 Three clinics with different review policies; about 300 plans started over the
 last twelve months, each with problems, SMART goals on PHQ-9 / GAD-7 / PCL-5,
 objectives, interventions, frequency changes, monthly scores (most improve,
-some worsen), reviews (some late, some missed, so today's review queue has
-overdue and due-soon plans), signatures, and some closed plans.
+some worsen; some PHQ-9s positive on item 9, their flags acknowledged on time,
+late, or still open; a few scores entered in error and corrected), strengths,
+barriers, discharge criteria and safety plans, reviews (some late, some
+missed, so today's review queue has overdue and due-soon plans), signatures,
+and some closed plans.
 
 Every change is a `PlansApplication` command, so every domain rule applies.
 Each command carries a command id derived from the seed, the plan's index and
@@ -25,11 +28,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from domain import errors
-from domain.application import PLAN_NAMESPACE, CommandResult, PlansApplication
-from domain.plan import Actor, recorded_outcome
+from domain.application import CommandResult, PlansApplication
+from domain.instruments import POSITIVE, safety_screen
+from domain.plan import Actor, flag_id_for, recorded_outcome
 
 Progress = Callable[[int, int, int], None]  # (plans done, plans total, events recorded)
 DEFAULT_PLANS = 300
@@ -114,6 +118,41 @@ CLIENT_NAMES = (
     "R. Silva", "K. Larsen", "D. Kaur", "E. Murphy", "H. Tanaka", "P. Rossi",
 )  # fmt: skip
 CLIENT_SIGNATURE = "Client signed the plan in session"
+STRENGTHS = (
+    "Supportive partner", "Stable employment", "Motivated for change", "Regular exercise",
+    "Close friendship network", "Insight into triggers", "Engaged in faith community",
+)  # fmt: skip
+BARRIERS = (
+    "Shift work limits session times", "Transport to the clinic", "Childcare",
+    "Limited insurance coverage", "Ambivalence about medication", "Unstable housing",
+)  # fmt: skip
+DISCHARGE_CRITERIA = {
+    "PHQ-9": ("PHQ-9 below 5 on two assessments a month apart",
+              "Back to usual work and social routine", "Relapse-prevention plan written"),
+    "GAD-7": ("GAD-7 below 5 on two assessments a month apart",
+              "Worry no longer interferes with work", "Relapse-prevention plan written"),
+    "PCL-5": ("PCL-5 at least 10 points below baseline", "Sleeping six hours on most nights",
+              "Driving familiar routes without avoidance"),
+}  # fmt: skip
+# How a positive item 9 was followed up, and how reliably (the rest: late).
+FLAG_FOLLOW_UP = (
+    ("risk-assessed", "C-SSRS screen in session: passive ideation, no plan or intent"),
+    ("safety-plan-updated", "Stanley-Brown safety plan reviewed with the client"),
+    ("referred", "Referred to the crisis team for same-week assessment"),
+)
+SAFETY_PLAN = {
+    "warning_signs": ["Not sleeping", "Withdrawing from friends", "Thoughts of being a burden"],
+    "coping_strategies": ["Walk outside for 20 minutes", "Paced breathing", "Music playlist"],
+    "social_contacts": ["Sister (evenings)", "Coffee with a neighbour"],
+    "professional_contacts": ["Treating clinician, clinic line", "988 Suicide & Crisis Lifeline"],
+    "means_safety": ["Medication kept by partner"],
+    "reasons_for_living": ["Children", "Dog"],
+}
+CLOSE_CODES = {
+    "Treatment goals met; discharged to primary care follow-up": "completed",
+    "Client moved out of the area; records transferred": "transferred",
+    "Referred to a higher level of care": "transferred",
+}
 
 
 @dataclass
@@ -168,8 +207,11 @@ def previous_anchor(app: PlansApplication, seed: int) -> date | None:
     """The anchor day an earlier run used, read back from its plan 0 (or None)."""
     rng = random.Random(f"{seed}:0")
     clinic, age = _clinic_and_age(rng)
+    plan_id = app.keyed_plan_id(clinic.id, _command_id(seed, 0, 0))
+    if plan_id is None:
+        return None
     try:
-        plan = app.get_plan(_plan_id(clinic, seed, 0), clinic.id, version=1)
+        plan = app.get_plan(plan_id, clinic.id, version=1)
     except errors.NotFoundError:
         return None
     return plan.start_date + timedelta(days=age)  # type: ignore[no-any-return]
@@ -205,11 +247,6 @@ def _command_id(seed: int, index: int, step: int) -> str:
     return f"demo:{seed}:{index:05d}:{step:03d}"
 
 
-def _plan_id(clinic: Clinic, seed: int, index: int) -> UUID:
-    """The id PlansApplication.create_plan derives from the plan's first command id."""
-    return uuid5(PLAN_NAMESPACE, f"{clinic.id}\x00{_command_id(seed, index, 0)}")
-
-
 def _hash(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -232,16 +269,25 @@ class PlanScript:
         self.clinician = self.rng.choice(self.clinic.clinicians)
         self.condition = self.rng.choice(CONDITIONS)
         self.step = 0
+        self.version = 0
         self.revisions = 0
         self.added_diagnosis = False
         self.plan_id: UUID | None = None
         self.closed = False
         self.recorded: dict[str, dict[str, Any]] = {}
+        # Safety and person-centred content draw from their own stream, so the
+        # rest of the data set stays what it was before they were added.
+        self.care_rng = random.Random(f"{seed}:{index}:care")
+        self.open_flags: list[tuple[str, date]] = []
+        self.safety_plan = False
         self._load_earlier_run()
 
     def _load_earlier_run(self) -> None:
+        plan_id = self.app.keyed_plan_id(self.clinic.id, _command_id(self.seed, self.index, 0))
+        if plan_id is None:
+            return
         try:
-            plan = self.app.get_plan(_plan_id(self.clinic, self.seed, self.index), self.clinic.id)
+            plan = self.app.get_plan(plan_id, self.clinic.id)
         except errors.NotFoundError:
             return
         self.plan_id = plan.id
@@ -261,6 +307,7 @@ class PlanScript:
                 cast(UUID, self.plan_id), outcome["version"], None, outcome["result"], True
             )
             _count(self.summary, result)
+            self.version = result.version
             return result
         method = getattr(self.app, command)
         if self.plan_id is None:
@@ -269,6 +316,7 @@ class PlanScript:
         else:
             result = method(self.plan_id, by, **kwargs)
         _count(self.summary, result)
+        self.version = result.version
         return result
 
     def day(self, offset: int) -> date:
@@ -283,6 +331,9 @@ class PlanScript:
             diagnoses.append({"code": code, "description": description})
         self.diagnosis_codes = {d["code"] for d in diagnoses}
         own_interval = rng.choice((60, 120)) if rng.random() < 0.1 else None
+        if own_interval is not None:
+            # The clinic's policy is a ceiling on a plan's own interval.
+            own_interval = min(own_interval, self.clinic.review_interval_days)
         self.interval = own_interval or self.clinic.review_interval_days
         self.do(
             "create_plan",
@@ -298,6 +349,8 @@ class PlanScript:
         self.follow_up()
         if self.closed:
             self.summary.closed += 1
+        else:
+            self.keep_compliance()
 
     def set_up(self) -> list[dict[str, Any]]:
         rng, cond, inst = self.rng, self.condition, self.condition.instrument
@@ -336,6 +389,7 @@ class PlanScript:
             reason="Weekly sessions during the active phase of treatment",
         )
         self.do("schedule_assessment", instrument=inst, every_days=28)
+        self.person_centred(inst)
         return [
             {
                 "id": goal_id,
@@ -345,6 +399,40 @@ class PlanScript:
                 "problem_id": problem_ids[0],
             }
         ]
+
+    def person_centred(self, inst: str) -> None:
+        """Strengths, barriers and discharge criteria, agreed at intake (before signing)."""
+        rng = self.care_rng
+        for text in rng.sample(STRENGTHS, k=rng.randint(1, 2)):
+            self.do("record_strength", description=text)
+        if rng.random() < 0.7:
+            self.do("record_barrier", description=rng.choice(BARRIERS))
+        if rng.random() < 0.8:
+            criteria = list(DISCHARGE_CRITERIA[inst][: rng.randint(2, 3)])
+            self.do("set_discharge_criteria", criteria=criteria)
+
+    def follow_up_flag(self, flag_id: str, raised_on: date) -> None:
+        """Most flags are acknowledged the same or the next day; some late; recent ones
+        may still be open today."""
+        rng = self.care_rng
+        r = rng.random()
+        if r < 0.15 and (self.today - raised_on).days <= 30:
+            self.open_flags.append((flag_id, raised_on))
+            return
+        late = r > 0.8
+        delay = rng.randint(5, 20) if late else rng.randint(0, 1)
+        on = min(raised_on + timedelta(days=delay), self.today)
+        action, reason = rng.choice(FLAG_FOLLOW_UP)
+        if action == "safety-plan-updated" or (not self.safety_plan and rng.random() < 0.5):
+            self.safety_plan = True
+            self.do("update_safety_plan", parts=SAFETY_PLAN, reason="After a positive item 9")
+        self.do(
+            "acknowledge_safety_flag",
+            flag_id=flag_id,
+            action=action,
+            reason=reason + (" (at the next session)" if late else ""),
+            acknowledged_on=on,
+        )
 
     def add_intervention(self, modality: str, goal_id: str, offset: int) -> None:
         result = self.do(
@@ -360,8 +448,11 @@ class PlanScript:
         age = (self.today - self.start).days
         signed_on = self.day(self.rng.randint(0, 3))
         self.do("sign_plan", signer_role="clinician", signed_on=signed_on)
-        if age < 21 and self.rng.random() < 0.5:
-            self.summary.draft += 1  # a recent plan still waiting for the client
+        waiting = age < 21 and self.rng.random() < 0.5  # a recent plan awaiting the client
+        if not waiting and 35 <= age <= 120 and self.rng.random() < 0.08:
+            waiting = True  # never signed by the client: past the initial-plan deadline
+        if waiting:
+            self.summary.draft += 1
             return
         self.do(
             "sign_plan",
@@ -424,7 +515,28 @@ class PlanScript:
         inst = self.condition.instrument
         score = self.trajectory(month, course, goal)
         items = _phq9_items(self.rng, score) if inst == "PHQ-9" else None
-        self.do(
+        care = self.care_rng
+        if items is not None and score >= 8 and care.random() < 0.25:
+            # Item 9 answered above 0 (a point moved from another item): a safety flag.
+            known = items
+            donor = max(range(8), key=lambda i: known[i])
+            items = [*known[:donor], known[donor] - 1, *known[donor + 1 : 8], known[8] + 1]
+        if care.random() < 0.03:
+            # A score keyed into the wrong plan, corrected as entered in error.
+            top = {"PHQ-9": 27, "GAD-7": 21, "PCL-5": 80}[inst]
+            wrong = self.do(
+                "record_score",
+                instrument=inst,
+                score=top - score // 2,
+                administered_on=self.day(offset),
+                goal_id=goal["id"],
+            )
+            self.do(
+                "mark_score_entered_in_error",
+                score_id=wrong.result["score_id"],
+                reason="Another client's questionnaire keyed into this plan",
+            )
+        result = self.do(
             "record_score",
             instrument=inst,
             score=score,
@@ -432,6 +544,8 @@ class PlanScript:
             goal_id=goal["id"],
             item_scores=items,
         )
+        if safety_screen(inst, items) == POSITIVE:
+            self.follow_up_flag(flag_id_for(result.result["score_id"]), self.day(offset))
         goal["latest"] = score
         if goal["status"] == "active" and month >= 2 and score <= goal["target"]:
             goal["status"] = "achieved"
@@ -485,8 +599,44 @@ class PlanScript:
             return offset + (self.interval // 2 if soon else self.interval)
         return offset + self.interval
 
+    def keep_compliance(self) -> None:
+        """Re-sign most plans changed since they were signed, and transfer the
+        caseload of the clinic's last-listed clinician, who has left."""
+        rng = self.rng
+        resign, transfer = rng.random() < 0.6, rng.random() < 0.5
+        # The plan as this script left it (a re-run replays the same commands
+        # and must decide the same, whatever was recorded after this point).
+        plan = self.app.get_plan(cast(UUID, self.plan_id), self.clinic.id, self.version)
+        if plan.stale_since is not None and resign:
+            # A renewing signature is dated on or after the change was recorded.
+            on = max(self.today, plan.last_change_on or self.today)
+            for role in plan.signatures_missing:
+                self.do(
+                    "sign_plan",
+                    role="supervisor" if role == "supervisor" else "clinician",
+                    signer_role=role,
+                    signed_on=on,
+                    reason="Revised plan signed again" if role != "client" else CLIENT_SIGNATURE,
+                )
+        if self.clinician == self.clinic.clinicians[-1] and transfer:
+            self.do(
+                "assign_clinician",
+                role="supervisor",
+                clinician=self.clinic.clinicians[0],
+                reason="Caseload transfer: the clinician left the clinic",
+            )
+
     def close(self, on: date, reason: str) -> None:
-        self.do("close_plan", closed_on=on, reason=reason)
+        for flag_id, _ in self.open_flags:  # no discharge with a flag not followed up
+            self.do(
+                "acknowledge_safety_flag",
+                flag_id=flag_id,
+                action="risk-assessed",
+                reason="Risk reassessed at discharge",
+                acknowledged_on=on,
+            )
+        self.open_flags = []
+        self.do("close_plan", closed_on=on, reason=reason, reason_code=CLOSE_CODES[reason])
         self.closed = True
 
     def revise_for_worsening(self, on: date, goal: dict[str, Any]) -> None:

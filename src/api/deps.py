@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -14,6 +15,7 @@ from uuid import UUID
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.access_log import AccessLog
 from api.auth import POLICY_WRITERS, WRITERS, Allow, Principal
@@ -48,6 +50,7 @@ class Services:
     def close(self) -> None:
         """Close the read models, then the application (and its pool)."""
         try:
+            self.access_log.close()
             self.read_models.close()
         finally:
             self.plans.close()
@@ -95,6 +98,24 @@ def canonical_hash(body: BaseModel | dict[str, Any] | None) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def canonical_path(request: Request) -> str:
+    """The request's path with every id spelled one way (lower case, dashes),
+    so one idempotency key cannot be replayed past by respelling the plan id
+    (upper case, no dashes, `urn:uuid:`)."""
+    route = request.scope.get("route")
+    template = getattr(route, "path_format", None)
+    if not template:
+        return request.url.path
+    path = template
+    for name, value in request.path_params.items():
+        try:
+            value = str(UUID(str(value)))
+        except ValueError:
+            value = str(value)
+        path = path.replace("{" + name + "}", value)
+    return path
+
+
 @dataclass
 class Command:
     """One command request: who, under which key, against which version."""
@@ -112,7 +133,8 @@ class Command:
     def by(self, body: BaseModel | dict[str, Any] | None) -> Actor:
         command_id = request_hash = None
         if self.idempotency_key is not None:
-            command_id = f"{self.request.method} {self.request.url.path}|{self.idempotency_key}"
+            path = canonical_path(self.request)
+            command_id = f"{self.request.method} {path}|{self.idempotency_key}"
             request_hash = canonical_hash(body)
         return Actor(
             self.principal.user,
@@ -189,15 +211,63 @@ Cmd = Annotated[Command, Depends(make_command(WRITERS))]
 CreateCmd = Annotated[Command, Depends(make_command(WRITERS, creates=True))]
 PolicyCmd = Annotated[Command, Depends(make_command(POLICY_WRITERS))]
 
-MinPosition = Annotated[
-    int | None,
-    Query(
-        ge=0,
-        le=2**62,
-        description="answer only once the read model has processed this position "
-        "(a command's `position`); 503 with Retry-After if it takes too long",
-    ),
-]
+# The read model each route reads (a route not listed waits for all of them).
+READ_MODEL_OF_ROUTE = {
+    "/plans": "plans",
+    "/review-queue": "review_queue",
+    "/revisions": "revisions",
+    "/plans/{plan_id}/scores": "scores",
+    "/plans/{plan_id}/timeline": "plan_timeline",
+}
+
+
+async def await_min_position(
+    request: Request,
+    min_position: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=2**62,
+            description="answer only once the read model has processed this position "
+            "(a command's `position`); 503 with Retry-After if it takes too long",
+        ),
+    ] = None,
+) -> int | None:
+    """Read-your-writes, waited for on the event loop: a waiting query holds no
+    worker thread (each check borrows one for a moment), and at most
+    PLANS_MAX_POSITION_WAITERS queries wait at once; beyond that, 503 at once."""
+    if min_position is None:
+        return None
+    svc: Services = request.app.state.services
+    route = request.scope.get("route")
+    name = READ_MODEL_OF_ROUTE.get(getattr(route, "path_format", ""))
+    names = [name] if name else None
+    if await run_in_threadpool(svc.read_models.wait_for, min_position, 0.0, names):
+        return min_position
+    waiters: list[int] = request.app.state.position_waiters  # [count], event loop only
+    if waiters[0] >= svc.settings.max_position_waiters:
+        raise unavailable("too many queries are waiting for the read models; retry", "1")
+    waiters[0] += 1
+    try:
+        deadline = asyncio.get_running_loop().time() + svc.settings.min_position_wait_seconds
+        interval = 0.005
+        while True:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise unavailable(
+                    f"the read model has not reached position {min_position} yet", "1"
+                )
+            await asyncio.sleep(min(interval, remaining))
+            interval = min(interval * 2, 0.1)
+            if await run_in_threadpool(svc.read_models.wait_for, min_position, 0.0, names):
+                return min_position
+    finally:
+        waiters[0] -= 1
+
+
+# The position a query waits for before it answers (see await_min_position);
+# routes still call wait_for_position, which then finds it reached at once.
+MinPosition = Annotated[int | None, Depends(await_min_position)]
 
 
 def wait_for_position(svc: Services, position: int | None, read_model: str) -> None:

@@ -64,6 +64,9 @@ class BodyLimitMiddleware:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from api.routing import record_refusal  # routing imports the routers' world
+
+        await record_refusal(scope, 413)
         response = problem_response(too_large(self.limit))
         response.headers["Connection"] = "close"
         await response(scope, receive, send)

@@ -122,6 +122,8 @@ def from_domain(error: errors.PlanError) -> ProblemError:
         return ProblemError(404, "not-found", "Not found", error.message)
     if isinstance(error, errors.PlanClosedError):
         return ProblemError(409, "plan-closed", "Plan closed", error.message)
+    if isinstance(error, errors.ConflictError):
+        return ProblemError(409, "conflict", "Conflict", error.message)
     if isinstance(error, errors.StaleVersionError):
         return ProblemError(412, "stale-version", "Precondition failed", error.message)
     if isinstance(error, errors.RuleViolationError):
@@ -325,7 +327,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "No token, or a bad, expired or incomplete one",
         403: "The caller's role may not do this",
         404: "No such plan or item in the caller's clinic",
-        409: "The plan is closed",
+        409: "The plan is closed, or the item's state refuses this change",
         412: "If-Match names a version that is not the plan's current one",
         413: "The body is too large",
         422: "Invalid request (see `errors`)",

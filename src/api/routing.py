@@ -6,22 +6,31 @@ to a caller with no token. This route class finds the route's `Allow` guard
 and runs it before anything else (401, then 403), then runs the route, then
 appends the access-log entry with the outcome. A request that cannot be
 logged is not served: the logging failure replaces the answer (503).
+
+A list or queue (a route without a plan in its path) also logs every plan it
+disclosed, one entry per plan, so "who looked at this plan" finds searches.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 from uuid import UUID
 
+import orjson
 from fastapi import Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Match
+from starlette.types import Scope
 
 from api.access_log import AccessEntry
 from api.auth import Allow, Principal
-from api.problem_details import status_for
+from api.problem_details import ProblemError, status_for
+
+log = logging.getLogger("plans.api")
 
 
 def find_guard(dependant: Dependant) -> Allow | None:
@@ -41,6 +50,7 @@ class AuditedRoute(APIRoute):
         if guard is None:
             return handler
         action = f"{next(iter(sorted(self.methods or {'GET'})))} {self.path}"
+        lists_plans = "{plan_id}" not in self.path and self.path not in NOT_DISCLOSING
 
         async def guarded(request: Request) -> Response:
             principal = guard.identify(request)  # 401: nobody to log
@@ -56,14 +66,45 @@ class AuditedRoute(APIRoute):
                 if not breaker.is_open:  # with the database away there is nowhere to log
                     await record(request, principal, action, status_for(exc))
                 raise
+            disclosed = disclosed_plans(response, self.path) if lists_plans else []
             try:
-                await record(request, principal, action, response.status_code)
+                await record(request, principal, action, response.status_code, disclosed)
             except Exception as exc:
                 breaker.failed(exc)
                 raise
             return response
 
         return guarded
+
+
+# The access log lists plan ids, but reading it discloses no plan.
+NOT_DISCLOSING = frozenset({"/access-log"})
+
+
+def disclosed_plans(response: Response, path: str) -> list[str]:
+    """The plan ids in a successful JSON answer's top-level lists (`plan_id`,
+    or `id` for the plan list itself), in order, once each."""
+    if response.status_code != 200 or not response.media_type or "json" not in response.media_type:
+        return []
+    try:
+        body = orjson.loads(response.body)
+    except (orjson.JSONDecodeError, AttributeError, TypeError):
+        return []
+    if not isinstance(body, dict):
+        return []
+    found: dict[str, None] = {}
+    for value in body.values():
+        if not isinstance(value, list):
+            continue
+        for item in value:
+            if not isinstance(item, dict):
+                continue
+            plan_id = valid_uuid(
+                item.get("plan_id") or (item.get("id") if path == "/plans" else None)
+            )
+            if plan_id is not None:
+                found[plan_id] = None
+    return list(found)
 
 
 def valid_uuid(value: object) -> str | None:
@@ -76,7 +117,13 @@ def valid_uuid(value: object) -> str | None:
         return None
 
 
-async def record(request: Request, principal: Principal, action: str, outcome: int) -> None:
+async def record(
+    request: Request,
+    principal: Principal,
+    action: str,
+    outcome: int,
+    disclosed: list[str] | None = None,
+) -> None:
     plan_id = getattr(request.state, "plan_id", None) or request.path_params.get("plan_id")
     entry = AccessEntry(
         actor=principal.user,
@@ -86,4 +133,46 @@ async def record(request: Request, principal: Principal, action: str, outcome: i
         action=action,
         outcome=outcome,
     )
-    await run_in_threadpool(request.app.state.services.access_log.append, entry)
+    access_log = request.app.state.services.access_log
+    if disclosed:
+        await run_in_threadpool(access_log.append, entry, disclosed)
+    else:
+        await run_in_threadpool(access_log.append, entry)
+
+
+async def record_refusal(scope: Scope, outcome: int) -> None:
+    """Log a request refused before routing (e.g. 413, body too large) when its
+    caller holds a valid token and it names an audited route: a refused command
+    on a plan is still an attempt on that plan."""
+    app = scope.get("app")
+    services = getattr(getattr(app, "state", None), "services", None)
+    verifier = getattr(getattr(app, "state", None), "verifier", None)
+    if app is None or services is None or verifier is None:
+        return
+    headers = dict(scope.get("headers") or [])
+    scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return
+    try:
+        principal: Principal = verifier.decode(token.strip())
+    except ProblemError:
+        return
+    for route in getattr(app.state, "audited_routes", None) or app.router.routes:
+        if not isinstance(route, AuditedRoute) or find_guard(route.dependant) is None:
+            continue
+        match, child = route.matches(scope)
+        if match != Match.FULL:
+            continue
+        entry = AccessEntry(
+            actor=principal.user,
+            role=principal.role,
+            clinic=principal.clinic,
+            plan_id=valid_uuid(child.get("path_params", {}).get("plan_id")),
+            action=f"{scope.get('method', 'GET')} {route.path}",
+            outcome=outcome,
+        )
+        try:
+            await run_in_threadpool(services.access_log.append, entry)
+        except Exception:  # noqa: BLE001 - the request is refused either way
+            log.warning("could not log a refused request (%s)", outcome)
+        return

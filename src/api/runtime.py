@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
+
+import psycopg
 
 from api.access_log import create_access_log
 from api.settings import Settings
@@ -16,6 +19,7 @@ from console.links import create_link_table
 from domain.application import PlansApplication
 from eventstore.connections import connect
 from eventstore.recorders import datastore_of
+from eventstore.utc import utc_today
 from projections.migrations import prepare_schema
 from projections.readmodels import create_read_model_tables
 from projections.store import reconnect_promptly
@@ -51,7 +55,14 @@ def schema_lock(settings: Settings) -> Iterator[None]:
 
 
 def init_schema(settings: Settings) -> None:
-    """Create every table the service needs, once, safely under concurrency."""
+    """Create every table the service needs, once, safely under concurrency.
+
+    On PostgreSQL, when the tables belong to another role (the service runs as
+    PLANS_SERVICE_ROLE and `plans init` ran as the owner), there is nothing this
+    role may create: the owner's `plans init` did it.
+    """
+    if settings.backend == "postgres" and owned_by_another_role(settings):
+        return
     with schema_lock(settings):
 
         def create() -> None:
@@ -64,6 +75,54 @@ def init_schema(settings: Settings) -> None:
                 app.close()
 
         prepare_schema(settings.library_env(create_table=False), create)
+        if settings.backend == "postgres" and settings.service_role:
+            grant_service_role(settings)
+
+
+def _owner_connect(settings: Settings) -> psycopg.Connection[Any]:
+    return connect(settings.postgres_params())
+
+
+def owned_by_another_role(settings: Settings) -> bool:
+    """True when the access log exists and this connection's role does not own it."""
+    schema = settings.postgres_params()["schema"] or "public"
+    with _owner_connect(settings) as conn:
+        row = conn.execute(
+            "SELECT pg_get_userbyid(c.relowner) <> current_user FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = 'access_log' AND n.nspname = %s",
+            (schema,),
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def grant_service_role(settings: Settings) -> None:
+    """What `serve` and `project` need, and no more, for PLANS_SERVICE_ROLE.
+
+    Read and write the event store and the read models (UPDATE also lets the
+    recorder LOCK the events table); on the access log only SELECT and INSERT.
+    Not owning any table, the role can neither DROP, ALTER nor DISABLE TRIGGER.
+    Tables the owner creates later (a rebuild's new generation) get the same.
+    """
+    from psycopg import sql
+
+    role = sql.Identifier(str(settings.service_role))
+    schema = sql.Identifier(settings.postgres_params()["schema"] or "public")
+    log = sql.SQL("{}.{}").format(schema, sql.Identifier("access_log"))
+    statements = [
+        "GRANT USAGE ON SCHEMA {schema} TO {role}",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} "
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+        "REVOKE ALL ON {log} FROM {role}",
+        "REVOKE ALL ON {log} FROM PUBLIC",
+        "GRANT SELECT, INSERT ON {log} TO {role}",
+    ]
+    with _owner_connect(settings) as conn:
+        for statement in statements:
+            conn.execute(sql.SQL(statement).format(schema=schema, role=role, log=log))
 
 
 class StoreUnreadableError(RuntimeError):
@@ -76,7 +135,7 @@ def open_application(settings: Settings, *, check_readable: bool = True) -> Plan
     An encrypted store opened without its key (or with another key) must
     refuse to start rather than serve garbage or fail on every request.
     """
-    app = PlansApplication(env=settings.library_env(create_table=False))
+    app = PlansApplication(env=settings.library_env(create_table=False), today=utc_today)
     reconnect_promptly(datastore_of(app.store))
     if not check_readable:
         return app

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MIN_SECRET_BYTES = 32
+
 
 class SettingsError(ValueError):
     """A setting is unusable; the message is one line, fit for a terminal."""
@@ -39,6 +41,24 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     # A static bearer that may read /metrics only (for a Prometheus credentials_file).
     metrics_token: SecretStr | None = None
+    # --- security (README "Security")
+    # Tokens: the longest lifetime (exp - now, and exp - iat) the server accepts.
+    jwt_max_ttl_minutes: int = Field(default=24 * 60, ge=1, le=60 * 24 * 30)
+    jwt_issuer: str | None = Field(default=None, description="required `iss` when set")
+    jwt_audience: str | None = Field(default=None, description="required `aud` when set")
+    # OIDC: RS256/ES256 tokens verified with the identity provider's published keys.
+    oidc_jwks_url: str | None = None
+    oidc_algorithms: str = "RS256,ES256"
+    role_claim: str = Field(default="role", min_length=1, max_length=100)
+    clinic_claim: str = Field(default="clinic", min_length=1, max_length=100)
+    # Concurrent `min_position` waits; beyond this a query answers 503 at once.
+    max_position_waiters: int = Field(default=32, ge=1, le=10_000)
+    # Peers whose X-Forwarded-For / -Proto headers are believed (comma-separated
+    # IPs or CIDRs, as uvicorn's forwarded_allow_ips). Empty: nobody's.
+    trusted_proxies: str = ""
+    # PostgreSQL: the login role `serve` and `project` use. `plans init`, run as
+    # the tables' owner, grants it what it needs and no more (README "Security").
+    service_role: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_$]{0,62}$")
 
     @field_validator("database_url")
     @classmethod
@@ -46,6 +66,18 @@ class Settings(BaseSettings):
         if value is None or value == "":
             return None
         parse_database_url(value)
+        return value
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        for part in value.get_secret_value().split(","):
+            if len(part.strip().encode("utf-8")) < MIN_SECRET_BYTES:
+                raise ValueError(
+                    f"each secret must be at least {MIN_SECRET_BYTES} bytes (HS256 needs 256 bits)"
+                )
         return value
 
     @field_validator("cipher_key")
@@ -79,16 +111,47 @@ class Settings(BaseSettings):
         return parse_database_url(self.database_url_or_default)
 
     def secret(self) -> str:
-        """The JWT secret: configured, or generated once and kept (0600) in data_dir."""
+        """The JWT secret that signs: the first configured one, or generated once
+        and kept (0600) in data_dir."""
+        return self.secrets()[0]
+
+    def secrets(self) -> list[str]:
+        """Every secret that verifies (rotation: the first signs, all verify)."""
         if self.jwt_secret is not None and self.jwt_secret.get_secret_value():
-            return self.jwt_secret.get_secret_value()
+            parts = [p.strip() for p in self.jwt_secret.get_secret_value().split(",")]
+            return [p for p in parts if p]
         path = self.data_dir / "jwt_secret"
+        secure_dir(self.data_dir)
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_urlsafe(48))
-        return path.read_text().strip()
+        os.chmod(path, 0o600)
+        secret = path.read_text().strip()
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise SettingsError(f"{path}: the kept secret is shorter than {MIN_SECRET_BYTES} bytes")
+        return [secret]
+
+    def secure_files(self) -> None:
+        """PHI stays with the service's user: the data dir 0700, its files 0600.
+
+        The SQLite file is created 0600 before SQLite opens it; SQLite gives its
+        -wal and -shm files the database file's mode.
+        """
+        if self.backend == "sqlite":
+            db = Path(self.postgres_params()["path"])
+            if not db.parent.exists() or db.parent.resolve() == self.data_dir.resolve():
+                secure_dir(db.parent)
+            if not db.exists():
+                os.close(os.open(db, os.O_WRONLY | os.O_CREAT, 0o600))
+            for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-journal")):
+                if path.exists():
+                    os.chmod(path, 0o600)
+        if self.data_dir.is_dir():
+            os.chmod(self.data_dir, 0o700)
+            for path in self.data_dir.iterdir():
+                if path.is_file():
+                    os.chmod(path, 0o600)
 
     def library_env(self, *, create_table: bool = False, name: str = "") -> dict[str, str]:
         """The eventsourcing library's environment for these settings."""
@@ -100,7 +163,7 @@ class Settings(BaseSettings):
             "IS_SNAPSHOTTING_ENABLED": "y",
         }
         if params["backend"] == "sqlite":
-            Path(params["path"]).parent.mkdir(parents=True, exist_ok=True)
+            self.secure_files()
             env.update(
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
                 SQLITE_DBNAME=params["path"],
@@ -135,6 +198,12 @@ class Settings(BaseSettings):
                 CIPHER_KEY=self.cipher_key.get_secret_value(),
             )
         return env
+
+
+def secure_dir(path: Path) -> None:
+    """Create `path` (and parents) if need be; make it 0700."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
 
 
 def parse_database_url(url: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ import time
 import jwt
 from fastapi import Request, Response
 
-from api.auth import Principal, decode_token
+from api.auth import Principal
 from api.problem_details import ProblemError
 
 SESSION_COOKIE = "plans_session"
@@ -35,7 +35,7 @@ def principal(request: Request) -> Principal | None:
     if not token:
         return None
     try:
-        return decode_token(token, request.app.state.jwt_secret)
+        return request.app.state.verifier.decode(token)
     except ProblemError:
         return None
 

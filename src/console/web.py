@@ -27,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import ANALYST, AUDITOR, CLINICIAN, ROLES, SUPERVISOR, Principal, decode_token
+from api.auth import ANALYST, AUDITOR, CLINICIAN, ROLES, SUPERVISOR, Principal
 from api.auth import mint_token as mint_session_token
 from api.deps import NO_PLAN, Services
 from api.problem_details import ProblemError, to_problem
@@ -219,7 +219,7 @@ async def sign_in(request: Request) -> Response:
     if token[:7].lower() == "bearer ":  # pasted with its scheme
         token = token[7:].strip()
     try:
-        principal = decode_token(token, request.app.state.jwt_secret) if token else None
+        principal = request.app.state.verifier.decode(token) if token else None
     except ProblemError as exc:
         return render(request, "sign_in.html", 401, error=exc.detail)
     if principal is None:

@@ -28,7 +28,9 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcodin
 from eventsourcing.utils import Environment
 
 from domain import errors
+from domain.care_commands import CareCommands
 from domain.group_commit import GroupCommitter, PlanCache, snapshot_saved_aggregates
+from domain.keys import CreateKey, create_key_id
 from domain.plan import Actor, Plan
 from domain.policy import DEFAULT_POLICY, PolicyTerms, ReviewPolicy, policy_id
 from domain.store import PlanEventStore, StoreMisconfiguredError
@@ -59,13 +61,15 @@ class CommandResult:
     replayed: bool = False
 
 
-class PlansApplication(Application[UUID]):
+class PlansApplication(CareCommands, Application[UUID]):
     name = "plans"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
     SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
     GROUP_COMMIT = "GROUP_COMMIT"
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, today: Callable[[], date] | None = None
+    ) -> None:
         super().__init__(env)
         if not isinstance(self.recorder, PlanEventStore):
             recorder = type(self.recorder).__name__
@@ -75,6 +79,10 @@ class PlansApplication(Application[UUID]):
                 "(hash chain and time index): configure one of eventstore.recorders"
             )
         self.store: PlanEventStore = self.recorder
+        # The domain reads no clock: the composition root gives one, and facts
+        # dated after tomorrow are refused against it. Without one (tools that
+        # only read or replay) there is no "today" to hold facts to.
+        self.today: Callable[[], date | None] = today or (lambda: None)
         interval = int(self.env.get(self.SNAPSHOT_INTERVAL) or 50)
         self.snapshotting_intervals = {Plan: interval}
         # An envelope mapper (eventstore.cipher) keeps its data keys beside the events.
@@ -196,10 +204,15 @@ class PlansApplication(Application[UUID]):
         return plan
 
     def plan_as_of(self, plan_id: UUID, clinic: str, instant: datetime) -> Plan:
-        """The plan as it was at `instant` (the last version recorded at or before it)."""
+        """The plan as it was at `instant` (the last version recorded at or before it).
+
+        Another clinic's plan (or any id that is not this clinic's plan) is "not
+        found" whatever the instant, exactly like an id nobody uses: "did not
+        exist at that time" is only ever said of the caller's own plan.
+        """
         version = self.store.version_at(plan_id, instant)
         if version is None:
-            # Not yet created then, or no such plan: either way there is nothing to show.
+            self.get_plan(plan_id, clinic)  # not the caller's plan: not found
             raise errors.VersionNotFoundError(f"plan {plan_id} did not exist at that time", "as_of")
         return self.get_plan(plan_id, clinic, version=version)
 
@@ -225,13 +238,12 @@ class PlansApplication(Application[UUID]):
         review_interval_days: int | None = None,
         reason: str | None = None,
     ) -> CommandResult:
-        # A plan created under an idempotency key gets an id derived from it,
-        # so a retried or raced create finds the first plan instead of a twin.
-        plan_id = (
-            uuid5(PLAN_NAMESPACE, f"{by.clinic}\x00{by.command_id}") if by.command_id else uuid4()
-        )
+        # Every plan gets a random id (never one another clinic could compute).
+        # Under an idempotency key, a key record saved with the plan maps the
+        # clinic's key to it, so a retried or raced create finds the first plan.
+        plan_id = uuid4()
         if by.command_id:
-            replay = self._replay_create(plan_id, by)
+            replay = self._replay_keyed_create(by)
             if replay:
                 return replay
         policy = self.policy_for(by.clinic)
@@ -246,15 +258,38 @@ class PlansApplication(Application[UUID]):
             diagnoses=diagnoses,
             reason=reason,
         )
+        key = CreateKey.record(plan_id, by) if by.command_id else None
         try:
-            recordings = self.save(plan)
+            recordings = self.save(plan, key) if key else self.save(plan)
         except IntegrityError:
-            replay = self._replay_create(plan_id, by) if by.command_id else None
+            replay = self._replay_keyed_create(by) if by.command_id else None
             if replay:
                 return replay
             raise
         self._checkin(plan)
-        return CommandResult(plan.id, plan.version, recordings[-1].notification.id)
+        # The plan's own event's position (the key record's is not a plan event).
+        mine = [r for r in recordings if r.domain_event.originator_id == plan.id]
+        return CommandResult(plan.id, plan.version, mine[-1].notification.id)
+
+    def keyed_plan_id(self, clinic: str, command_id: str) -> UUID | None:
+        """The plan this clinic created under `command_id`, if any."""
+        try:
+            key = self.repository.get(create_key_id(clinic, command_id))
+        except AggregateNotFoundError:
+            key = None
+        if isinstance(key, CreateKey) and key.clinic == clinic:
+            return key.plan_id
+        # Plans created before key records had an id derived from the key.
+        legacy = uuid5(PLAN_NAMESPACE, f"{clinic}\x00{command_id}")
+        try:
+            plan = self.get_plan(legacy, clinic, version=1)
+        except errors.PlanNotFoundError:
+            return None
+        return legacy if command_id in plan.commands else None
+
+    def _replay_keyed_create(self, by: Actor) -> CommandResult | None:
+        plan_id = self.keyed_plan_id(by.clinic, str(by.command_id))
+        return self._replay_create(plan_id, by) if plan_id is not None else None
 
     def _replay_create(self, plan_id: UUID, by: Actor) -> CommandResult | None:
         try:
@@ -344,6 +379,7 @@ class PlansApplication(Application[UUID]):
         required_signers: Sequence[str] = DEFAULT_POLICY.required_signers,
         reason: str | None = None,
         expected_version: int | None = None,
+        initial_plan_days: int = DEFAULT_POLICY.initial_plan_days,
     ) -> CommandResult:
         for attempt in range(MAX_ATTEMPTS):
             try:
@@ -362,7 +398,9 @@ class PlansApplication(Application[UUID]):
                 )
             if expected_version is not None and current != expected_version:
                 raise errors.StaleVersionError(expected_version, current)
-            policy.set_terms(by, review_interval_days, due_soon_days, required_signers, reason)
+            policy.set_terms(
+                by, review_interval_days, due_soon_days, required_signers, reason, initial_plan_days
+            )
             try:
                 recordings = self.save(policy)
             except IntegrityError:
@@ -591,7 +629,15 @@ class PlansApplication(Application[UUID]):
             plan_id,
             by,
             lambda p: p.record_score(
-                by, score_id, instrument, score, administered_on, goal_id, item_scores, reason
+                by,
+                score_id,
+                instrument,
+                score,
+                administered_on,
+                goal_id,
+                item_scores,
+                reason,
+                today=self.today(),
             ),
             expected_version,
             {"score_id": score_id},
@@ -613,7 +659,14 @@ class PlansApplication(Application[UUID]):
             plan_id,
             by,
             lambda p: p.review_plan(
-                by, reviewed_on, outcome, interval, summary, next_review_due, reason
+                by,
+                reviewed_on,
+                outcome,
+                interval,
+                summary,
+                next_review_due,
+                reason,
+                today=self.today(),
             ),
             expected_version,
         )
@@ -626,8 +679,12 @@ class PlansApplication(Application[UUID]):
         reason: str | None,
         expected_version: int | None = None,
     ) -> CommandResult:
+        ceiling = self.policy_for(by.clinic).review_interval_days
         return self.execute(
-            plan_id, by, lambda p: p.change_review_interval(by, days, reason), expected_version
+            plan_id,
+            by,
+            lambda p: p.change_review_interval(by, days, reason, ceiling),
+            expected_version,
         )
 
     def sign_plan(
@@ -645,7 +702,14 @@ class PlansApplication(Application[UUID]):
             plan_id,
             by,
             lambda p: p.sign(
-                by, signer_role, signed_on, required, self.head_hash(plan_id), signer_name, reason
+                by,
+                signer_role,
+                signed_on,
+                required,
+                self.head_hash(plan_id),
+                signer_name,
+                reason,
+                today=self.today(),
             ),
             expected_version,
         )
@@ -657,5 +721,36 @@ class PlansApplication(Application[UUID]):
         closed_on: date,
         reason: str | None,
         expected_version: int | None = None,
+        reason_code: str = "other",
     ) -> CommandResult:
-        return self.execute(plan_id, by, lambda p: p.close(by, closed_on, reason), expected_version)
+        return self.execute(
+            plan_id,
+            by,
+            lambda p: p.close(by, closed_on, reason, reason_code, today=self.today()),
+            expected_version,
+        )
+
+    def activate_plan(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Activate a draft whose signatures meet the clinic's current policy."""
+        required = self.policy_for(by.clinic).required_signers
+        return self.execute(
+            plan_id, by, lambda p: p.activate(by, required, reason), expected_version
+        )
+
+    def assign_clinician(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        clinician: str,
+        reason: str | None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self.execute(
+            plan_id, by, lambda p: p.assign_clinician(by, clinician, reason), expected_version
+        )

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.instruments import INSTRUMENTS
-from domain.plan import Plan
+from domain.plan import SAFETY_PLAN_PARTS, Plan
 
 META_FIELDS = frozenset(
     {
@@ -41,6 +41,14 @@ IDENTIFYING_FIELDS = frozenset(
         "presenting_concerns",
         "notes",
         "note",
+        # v2 person-centred content and the safety plan are free text too.
+        "criteria",
+        "warning_signs",
+        "coping_strategies",
+        "social_contacts",
+        "professional_contacts",
+        "means_safety",
+        "reasons_for_living",
     }
 )
 
@@ -60,7 +68,11 @@ def goal_progress(goal: dict[str, Any], scores: list[dict[str, Any]]) -> dict[st
     measure = goal["measure"]
     inst = INSTRUMENTS[measure["instrument"]]
     relevant = [
-        s for s in scores if s["instrument"] == inst.code and s.get("goal_id") in (None, goal["id"])
+        s
+        for s in scores
+        if s["instrument"] == inst.code
+        and s.get("goal_id") in (None, goal["id"])
+        and not s.get("entered_in_error")
     ]
     if not relevant:
         return None
@@ -78,6 +90,7 @@ def goal_progress(goal: dict[str, Any], scores: list[dict[str, Any]]) -> dict[st
         "met": inst.is_met(value, target),
         "response": inst.is_response(baseline, value),
         "remission": inst.is_remission(value),
+        "clinically_important_change": inst.is_clinically_important_change(baseline, value),
         "scores_count": len(relevant),
     }
 
@@ -133,14 +146,32 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             "next_review_due": jsonable(plan.review["next_review_due"]),
         },
         "signatures": signatures,
-        "safety_flags": [
-            {"instrument": s["instrument"], "administered_on": jsonable(s["administered_on"])}
-            for s in plan.scores
-            if s["safety_flag"]
-        ],
+        "signatures_current": plan.signatures_current,
+        # Absent is absent: null unless content changed after activation.
+        "signatures_due": (
+            {"changed_on": plan.stale_since.isoformat(), "missing": plan.signatures_missing}
+            if plan.stale_since is not None
+            else None
+        ),
+        "safety_flags": [safety_flag_view(f, plan.scores) for f in plan.safety_flags.values()],
+        "safety_plan": jsonable(plan.safety_plan),
+        "strengths": jsonable(list(plan.strengths.values())),
+        "barriers": jsonable(list(plan.barriers.values())),
+        "discharge_criteria": jsonable(plan.discharge_criteria),
         "closed_on": jsonable(plan.closed_on),
+        "close_reason_code": plan.close_reason_code,
         "created_at": plan.created_on.isoformat(),
         "updated_at": plan.modified_on.isoformat(),
+    }
+
+
+def safety_flag_view(flag: dict[str, Any], scores: list[dict[str, Any]]) -> dict[str, Any]:
+    score = next((s for s in scores if s["id"] == flag["score_id"]), None)
+    return {
+        **jsonable(flag),
+        # Kept from v1 of the document, so readers see which measure raised the flag.
+        "instrument": score["instrument"] if score else None,
+        "administered_on": jsonable(flag["raised_on"]),
     }
 
 
@@ -222,10 +253,35 @@ def summarize(event: Any) -> str:
     if kind == "AssessmentScheduled":
         return f"{d['instrument']} scheduled every {d['every_days']} days"
     if kind == "ScoreRecorded":
-        flag = " (safety flag)" if d["safety_flag"] else ""
+        screen = d.get("safety_screen")
+        flag = ""
+        if screen == "positive":
+            flag = f"; item 9 positive: safety flag {d['flag_id'][:8]} raised"
+        elif screen == "not_assessed":
+            flag = "; item 9 not assessed"
         return (
             f"{d['instrument']} {d['score']} ({d['severity']}) recorded for "
             f"{d['administered_on'].isoformat()}{flag}"
+        )
+    if kind == "SafetyFlagAcknowledged":
+        return (
+            f"Safety flag {d['flag_id'][:8]} raised on {d['raised_on'].isoformat()} by score "
+            f"{d['score_id'][:8]} acknowledged on {d['acknowledged_on'].isoformat()}: "
+            f"{d['action']}"
+        )
+    if kind == "SafetyPlanUpdated":
+        filled = [p.replace("_", " ") for p in SAFETY_PLAN_PARTS if d[p]]
+        return f"Safety plan updated: {', '.join(filled)}"
+    if kind == "StrengthRecorded":
+        return f"Strength '{_short(d['description'])}' recorded"
+    if kind == "BarrierRecorded":
+        return f"Barrier '{_short(d['description'])}' recorded"
+    if kind == "DischargeCriteriaSet":
+        return f"Discharge criteria set ({len(d['criteria'])})"
+    if kind == "ScoreEnteredInError":
+        return (
+            f"{d['instrument']} score {d['score_id'][:8]} of {d['administered_on'].isoformat()} "
+            "marked entered in error"
         )
     if kind == "PlanReviewed":
         return (
@@ -238,10 +294,23 @@ def summarize(event: Any) -> str:
             f"{d['next_review_due'].isoformat()}"
         )
     if kind == "PlanSigned":
+        if d.get("renews_since") is not None:
+            return (
+                f"Plan re-signed by the {d['signer_role']} on {d['signed_on'].isoformat()} "
+                f"(version {d['signed_version']}), after changes since "
+                f"{d['renews_since'].isoformat()}"
+            )
         return (
             f"Plan signed by the {d['signer_role']} on {d['signed_on'].isoformat()} "
             f"(version {d['signed_version']})"
         )
+    if kind == "PlanActivated":
+        return (
+            f"Plan active: its signatures meet the clinic's policy "
+            f"({', '.join(d['required_signers'])}) as of {d['activated_on'].isoformat()}"
+        )
+    if kind == "ClinicianAssigned":
+        return f"Plan transferred from {d['previous_clinician']} to {d['clinician']}"
     if kind == "PlanClosed":
-        return f"Plan closed on {d['closed_on'].isoformat()}"
+        return f"Plan closed on {d['closed_on'].isoformat()} ({d.get('reason_code', 'other')})"
     return kind

@@ -43,9 +43,34 @@ class VersionNotFoundError(NotFoundError):
     pass
 
 
+class SafetyFlagNotFoundError(NotFoundError):
+    pass
+
+
+class ScoreNotFoundError(NotFoundError):
+    pass
+
+
 # --- 409: the plan is in a state that refuses every change ---
 class PlanClosedError(PlanError):
     pass
+
+
+# --- 409: the thing addressed is in a state that refuses this change ---
+class ConflictError(PlanError):
+    pass
+
+
+class SafetyFlagAlreadyAcknowledgedError(ConflictError):
+    pass
+
+
+class ScoreAlreadyEnteredInError(ConflictError):
+    pass
+
+
+class DependantsActiveError(ConflictError):
+    """Resolving a problem or cancelling a goal would orphan live dependants."""
 
 
 # --- 412: the caller saw an older version ---
@@ -141,3 +166,13 @@ class PlanErasedError(PlanError):
         super().__init__(f"plan {plan_id} was erased")
         self.plan_id = plan_id
         self.clinic = clinic
+class FutureDateError(RuleViolationError):
+    """A fact (review, score, signature, close) dated after tomorrow (UTC)."""
+
+
+class IntervalAbovePolicyError(InvalidIntervalError):
+    """A plan's own review interval longer than its clinic's policy allows."""
+
+
+class ActivationError(RuleViolationError):
+    """A plan that cannot be activated: not a draft, or its signatures do not suffice."""

@@ -31,8 +31,13 @@ class Instrument:
     item_count: int | None = None
     item_min: int = 0
     item_max: int = 3
+    # Outcome rules (contract v2, "Outcome rules per instrument"; sources in
+    # README "Clinical rules and their sources"): None where the instrument's
+    # own sources define no such rule, so progress answers null, not false.
     remission_below: int | None = None
-    response_drop_pct: int = 50
+    response_drop_pct: int | None = None
+    response_drop_points: int | None = None
+    screen_only: bool = False
     clinically_important_change: int | None = None
 
     def in_range(self, value: int) -> bool:
@@ -50,14 +55,30 @@ class Instrument:
     def is_met(self, latest: int, target: int) -> bool:
         return latest <= target if self.lower_is_better else latest >= target
 
-    def is_remission(self, score: int) -> bool:
-        return self.remission_below is not None and score < self.remission_below
+    def is_remission(self, score: int) -> bool | None:
+        """Below the remission cut-off; None where the instrument defines no remission."""
+        if self.screen_only or self.remission_below is None:
+            return None
+        return score < self.remission_below
 
-    def is_response(self, baseline: int, latest: int) -> bool:
-        """A drop of at least `response_drop_pct` percent from baseline."""
-        if baseline <= 0:
-            return False
-        return (baseline - latest) * 100 >= self.response_drop_pct * baseline
+    def is_response(self, baseline: int, latest: int) -> bool | None:
+        """A drop from baseline of at least `response_drop_pct` percent or
+        `response_drop_points` points; None where the instrument defines no response."""
+        if self.screen_only:
+            return None
+        drop = baseline - latest if self.lower_is_better else latest - baseline
+        if self.response_drop_points is not None:
+            return drop >= self.response_drop_points
+        if self.response_drop_pct is not None:
+            return baseline > 0 and drop * 100 >= self.response_drop_pct * baseline
+        return None
+
+    def is_clinically_important_change(self, baseline: int, latest: int) -> bool | None:
+        """An improvement of at least the instrument's clinically important change."""
+        if self.clinically_important_change is None:
+            return None
+        drop = baseline - latest if self.lower_is_better else latest - baseline
+        return drop >= self.clinically_important_change
 
     def coding(self) -> dict[str, str]:
         if self.loinc:
@@ -101,6 +122,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             ),
             loinc="44261-6",
             item_count=9,
+            response_drop_pct=50,
             remission_below=5,
             clinically_important_change=5,
         ),
@@ -114,6 +136,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             ),
             loinc="70274-6",
             item_count=7,
+            response_drop_pct=50,
             remission_below=5,
             clinically_important_change=4,
         ),
@@ -125,7 +148,8 @@ INSTRUMENTS: dict[str, Instrument] = {
             bands=_bands((0, 2, "negative screen"), (3, 6, "positive screen")),
             loinc="55758-7",
             item_count=2,
-            remission_below=3,
+            # A screener: a positive screen calls for a PHQ-9, it measures no outcome.
+            screen_only=True,
         ),
         Instrument(
             code="BAI",
@@ -138,7 +162,7 @@ INSTRUMENTS: dict[str, Instrument] = {
             loinc=None,
             local_code="BAI-TOTAL",
             item_count=21,
-            remission_below=8,
+            # No published response or remission definition ("< 8" is the minimal band).
         ),
         Instrument(
             code="PCL-5",
@@ -149,7 +173,9 @@ INSTRUMENTS: dict[str, Instrument] = {
             loinc="101698-9",
             item_count=20,
             item_max=4,
-            remission_below=33,
+            # Response by points (National Center for PTSD: 5 reliable, 10
+            # clinically meaningful); 33 is a probable-PTSD cut-off, not remission.
+            response_drop_points=10,
             clinically_important_change=10,
         ),
     )
@@ -160,8 +186,19 @@ INSTRUMENTS: dict[str, Instrument] = {
 SAFETY_ITEMS: dict[str, int] = {"PHQ-9": 9}
 
 
-def safety_flag(instrument: str, items: Sequence[int] | None) -> bool:
+POSITIVE, NEGATIVE, NOT_ASSESSED = "positive", "negative", "not_assessed"
+
+
+def safety_screen(instrument: str, items: Sequence[int] | None) -> str | None:
+    """`positive` / `negative` on the safety item, `not_assessed` when only a total
+    was recorded (item 9 unknown is never "no risk"); None for instruments without one."""
     position = SAFETY_ITEMS.get(instrument)
-    if position is None or not items or len(items) < position:
-        return False
-    return items[position - 1] > 0
+    if position is None:
+        return None
+    if not items or len(items) < position:
+        return NOT_ASSESSED
+    return POSITIVE if items[position - 1] > 0 else NEGATIVE
+
+
+def safety_flag(instrument: str, items: Sequence[int] | None) -> bool:
+    return safety_screen(instrument, items) == POSITIVE

@@ -13,12 +13,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, ClassVar
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain import errors
-from domain.instruments import INSTRUMENTS, Instrument, safety_flag
+from domain.instruments import (
+    INSTRUMENTS,
+    NOT_ASSESSED,
+    POSITIVE,
+    SAFETY_ITEMS,
+    Instrument,
+    safety_flag,
+    safety_screen,
+)
 
 GOAL_STATUSES = ("active", "on-hold", "achieved", "not-achieved", "cancelled")
 TERMINAL_GOAL_STATUSES = ("achieved", "cancelled")
@@ -28,6 +36,23 @@ SIGNER_ROLES = ("client", "clinician", "supervisor")
 ICD10_CM = re.compile(r"^[A-Z][0-9][0-9AB](\.[0-9A-Z]{1,4})?$")
 MIN_INTERVAL_DAYS, MAX_INTERVAL_DAYS = 1, 365
 MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 240
+FLAG_ACTIONS = ("risk-assessed", "safety-plan-updated", "referred", "no-action-needed")
+CLOSE_REASON_CODES = ("completed", "transferred", "dropped-out", "declined", "deceased", "other")
+SAFETY_PLAN_PARTS = (
+    "warning_signs",
+    "coping_strategies",
+    "social_contacts",
+    "professional_contacts",
+    "means_safety",
+    "reasons_for_living",
+)
+LIVE_GOAL_STATUSES = ("active", "on-hold")
+FLAG_NAMESPACE = uuid5(NAMESPACE_URL, "urn:plans:safety-flag")
+
+
+def flag_id_for(score_id: str) -> str:
+    """The id of the safety flag a score raised: derived, so old events get the same one."""
+    return str(uuid5(FLAG_NAMESPACE, score_id))
 
 
 @dataclass(frozen=True)
@@ -109,6 +134,23 @@ def require_reason(reason: str | None, field: str = "reason") -> str:
     return reason
 
 
+def check_not_future(value: date, today: date | None, field: str) -> None:
+    """No future facts: a fact may be dated at most one day after `today` (time zones)."""
+    if today is not None and value > today + timedelta(days=1):
+        raise errors.FutureDateError(
+            f"{value.isoformat()} is in the future (today is {today.isoformat()} UTC)", field
+        )
+
+
+def check_policy_ceiling(days: int, policy_interval_days: int, field: str) -> None:
+    if days > policy_interval_days:
+        raise errors.IntervalAbovePolicyError(
+            f"review interval {days} days is longer than the clinic's policy "
+            f"({policy_interval_days} days)",
+            field,
+        )
+
+
 def require_text(value: str | None, field: str) -> str:
     if value is None or not value.strip():
         raise errors.RuleViolationError("must not be empty", field)
@@ -117,6 +159,38 @@ def require_text(value: str | None, field: str) -> str:
 
 class Plan(Aggregate):
     """A client's treatment plan within one clinic."""
+
+    # Version 2 of the state: signature currency (`required_signers`,
+    # `stale_since`, `last_change_on`, `resigned`) and `activated_on`.
+    # v2: safety flags, safety plan, strengths, barriers, discharge criteria,
+    # coded close reason, scores entered in error.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A version-1 snapshot: no stale signatures (it counts as current), and the
+        safety and person-centred parts absent (null / empty)."""
+        signed = list(dict.fromkeys(s["signer_role"] for s in state.get("signatures", [])))
+        state.setdefault("required_signers", signed)
+        state.setdefault("stale_since", None)
+        state.setdefault("last_change_on", None)
+        state.setdefault("resigned", [])
+        activated = [s["signed_on"] for s in state.get("signatures", [])]
+        state.setdefault(
+            "activated_on", max(activated) if activated and state["status"] != "draft" else None
+        )
+        flags: dict[str, dict[str, Any]] = {}
+        for score in state.get("scores", []):
+            score.setdefault("entered_in_error", False)
+            if score.get("safety_flag"):
+                flag_id = flag_id_for(score["id"])
+                flags[flag_id] = new_flag(flag_id, score["id"], score["administered_on"])
+        state.setdefault("safety_flags", flags)
+        state.setdefault("safety_plan", None)
+        state.setdefault("strengths", {})
+        state.setdefault("barriers", {})
+        state.setdefault("discharge_criteria", None)
+        state.setdefault("close_reason_code", "other" if state.get("status") == "closed" else None)
 
     class Event(Aggregate.Event):
         actor: str
@@ -127,10 +201,17 @@ class Plan(Aggregate):
         request_hash: str | None
 
         result_field: ClassVar[str | None] = None
+        # True on events that change what the client and clinician signed
+        # (problems, diagnoses, goals, objectives, interventions, frequency...):
+        # after activation they make the signatures not current. New content
+        # events declare it too.
+        changes_content: ClassVar[bool] = False
 
         def apply(self, plan: Plan) -> None:
             self.change(plan)
-            if not isinstance(self, Plan.PlanSigned):
+            if self.changes_content:
+                plan.note_content_change(self.timestamp.date())
+            if not isinstance(self, Plan.PlanSigned | Plan.PlanActivated | Plan.ClinicianAssigned):
                 plan.content_version = self.originator_version
             plan.remember_command(self, self.originator_version)
 
@@ -189,6 +270,20 @@ class Plan(Aggregate):
         self.reviews: list[dict[str, Any]] = []
         self.signatures: list[dict[str, Any]] = []
         self.closed_on: date | None = None
+        # Signature currency: after activation, a content change on `stale_since`
+        # (the first not yet re-signed; `last_change_on` the latest) needs every
+        # role of `required_signers` to sign again; `resigned` have.
+        self.required_signers: list[str] = []
+        self.stale_since: date | None = None
+        self.last_change_on: date | None = None
+        self.resigned: list[str] = []
+        self.activated_on: date | None = None
+        self.close_reason_code: str | None = None
+        self.safety_flags: dict[str, dict[str, Any]] = {}
+        self.safety_plan: dict[str, list[str]] | None = None
+        self.strengths: dict[str, dict[str, Any]] = {}
+        self.barriers: dict[str, dict[str, Any]] = {}
+        self.discharge_criteria: list[str] | None = None
         # The last version that changed the plan's content (not a signature),
         # so readers can tell whether a signed version has since changed.
         self.content_version = 1
@@ -212,6 +307,7 @@ class Plan(Aggregate):
         require_text(client_id, "client_id")
         if review_interval_days is not None:
             check_interval(review_interval_days, "review_interval_days")
+            check_policy_ceiling(review_interval_days, policy_interval_days, "review_interval_days")
         codes: set[str] = set()
         for i, diagnosis in enumerate(diagnoses):
             code = diagnosis.get("code", "")
@@ -249,6 +345,27 @@ class Plan(Aggregate):
     def outcome_of(self, command_id: str | None, request_hash: str | None) -> dict[str, Any] | None:
         return recorded_outcome(self.commands, command_id, request_hash)
 
+    def note_content_change(self, day: date) -> None:
+        """Content changed on `day`: an active plan's signatures are no longer current."""
+        if self.status != "active":
+            return
+        if self.stale_since is None:
+            self.stale_since = day
+        self.last_change_on = day
+        self.resigned = []
+
+    @property
+    def signatures_current(self) -> bool:
+        """Signed by every required role since the last content change (never for a draft)."""
+        return self.status != "draft" and self.stale_since is None
+
+    @property
+    def signatures_missing(self) -> list[str]:
+        """The roles still to sign again after a content change."""
+        if self.stale_since is None:
+            return []
+        return [r for r in self.required_signers if r not in self.resigned]
+
     def _check_open(self) -> None:
         if self.status == "closed":
             raise errors.PlanClosedError("the plan is closed and refuses every change")
@@ -270,6 +387,7 @@ class Plan(Aggregate):
     class ProblemAdded(Event):
         problem_id: str
         description: str
+        changes_content = True
         result_field = "problem_id"
 
         def change(self, plan: Plan) -> None:
@@ -291,6 +409,7 @@ class Plan(Aggregate):
 
     class ProblemResolved(Event):
         problem_id: str
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.problems[self.problem_id]["status"] = "resolved"
@@ -302,12 +421,30 @@ class Plan(Aggregate):
         self._check_open()
         if self.problems[problem_id]["status"] == "resolved":
             raise errors.ProblemAlreadyResolvedError("problem already resolved", "problem_id")
+        # The golden thread: a live goal must keep at least one open problem.
+        orphans = [
+            g["id"]
+            for g in self.goals.values()
+            if g["status"] in LIVE_GOAL_STATUSES
+            and problem_id in g["problem_ids"]
+            and not any(
+                p != problem_id and self.problems[p]["status"] != "resolved"
+                for p in g["problem_ids"]
+            )
+        ]
+        if orphans:
+            raise errors.DependantsActiveError(
+                f"goal(s) {', '.join(orphans)} still serve only this problem; "
+                "close them (achieved, not-achieved, cancelled) first",
+                "problem_id",
+            )
         self.trigger_event(self.ProblemResolved, problem_id=problem_id, **by.meta(reason))
 
     # --------------------------------------------------------------- diagnoses
     class DiagnosisAdded(Event):
         code: str
         description: str | None
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.diagnoses[self.code] = {
@@ -329,6 +466,7 @@ class Plan(Aggregate):
 
     class DiagnosisRemoved(Event):
         code: str
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             del plan.diagnoses[self.code]
@@ -347,6 +485,7 @@ class Plan(Aggregate):
         statement: str
         measure: dict[str, Any]
         target_date: date
+        changes_content = True
         result_field = "goal_id"
 
         def change(self, plan: Plan) -> None:
@@ -401,6 +540,7 @@ class Plan(Aggregate):
         statement: str | None
         measure: dict[str, Any] | None
         target_date: date | None
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             goal = plan.goals[self.goal_id]
@@ -457,6 +597,7 @@ class Plan(Aggregate):
         goal_id: str
         status: str
         previous_status: str
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.goals[self.goal_id]["status"] = self.status
@@ -475,6 +616,23 @@ class Plan(Aggregate):
             )
         if goal["status"] == status:
             raise errors.GoalStatusTransitionError(f"the goal is already {status}", "status")
+        if status == "cancelled":
+            # An active intervention must keep at least one goal that is not cancelled.
+            orphans = [
+                i["id"]
+                for i in self.interventions.values()
+                if i["status"] == "active"
+                and goal_id in i["goal_ids"]
+                and not any(
+                    g != goal_id and self.goals[g]["status"] != "cancelled" for g in i["goal_ids"]
+                )
+            ]
+            if orphans:
+                raise errors.DependantsActiveError(
+                    f"intervention(s) {', '.join(orphans)} still serve only this goal; "
+                    "discontinue them first",
+                    "status",
+                )
         self.trigger_event(
             self.GoalStatusChanged,
             goal_id=goal_id,
@@ -488,6 +646,7 @@ class Plan(Aggregate):
         objective_id: str
         statement: str
         target_date: date | None
+        changes_content = True
         result_field = "objective_id"
 
         def change(self, plan: Plan) -> None:
@@ -528,6 +687,7 @@ class Plan(Aggregate):
         modality: str
         goal_ids: list[str]
         description: str | None
+        changes_content = True
         result_field = "intervention_id"
 
         def change(self, plan: Plan) -> None:
@@ -571,6 +731,7 @@ class Plan(Aggregate):
 
     class InterventionDiscontinued(Event):
         intervention_id: str
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.interventions[self.intervention_id]["status"] = "discontinued"
@@ -596,6 +757,7 @@ class Plan(Aggregate):
         every: int
         unit: str
         session_minutes: int
+        changes_content = True
 
         def change(self, plan: Plan) -> None:
             plan.frequency = {
@@ -663,7 +825,23 @@ class Plan(Aggregate):
         item_scores: list[int] | None
         severity: str
         safety_flag: bool
+        safety_screen: str | None
+        flag_id: str | None
         result_field = "score_id"
+        # v2: the safety screen (item 9 known or not) and the flag a positive one raises.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            items = state.setdefault("item_scores", None)
+            if items:
+                screen = safety_screen(state["instrument"], items)
+            elif state["instrument"] in SAFETY_ITEMS:
+                screen = POSITIVE if state.get("safety_flag") else NOT_ASSESSED
+            else:
+                screen = None
+            state["safety_screen"] = screen
+            state["flag_id"] = flag_id_for(state["score_id"]) if screen == POSITIVE else None
 
         def change(self, plan: Plan) -> None:
             plan.scores.append(
@@ -675,8 +853,13 @@ class Plan(Aggregate):
                     "goal_id": self.goal_id,
                     "severity": self.severity,
                     "safety_flag": self.safety_flag,
+                    "entered_in_error": False,
                 }
             )
+            if self.flag_id is not None:
+                plan.safety_flags[self.flag_id] = new_flag(
+                    self.flag_id, self.score_id, self.administered_on
+                )
 
     def record_score(
         self,
@@ -688,11 +871,13 @@ class Plan(Aggregate):
         goal_id: str | None = None,
         item_scores: Sequence[int] | None = None,
         reason: str | None = None,
+        today: date | None = None,
     ) -> None:
         self._check_open()
         inst = instrument(instrument_code, "instrument")
         check_score(inst, score, "score")
         self._check_date(administered_on, "administered_on")
+        check_not_future(administered_on, today, "administered_on")
         if goal_id is not None:
             goal = self.goals.get(goal_id)
             if goal is None:
@@ -707,6 +892,7 @@ class Plan(Aggregate):
             problem = inst.item_problems(score, item_scores)
             if problem:
                 raise errors.ItemScoresError(problem, "item_scores")
+        screen = safety_screen(inst.code, item_scores)
         self.trigger_event(
             self.ScoreRecorded,
             score_id=score_id,
@@ -717,6 +903,8 @@ class Plan(Aggregate):
             item_scores=list(item_scores) if item_scores is not None else None,
             severity=inst.severity(score),
             safety_flag=safety_flag(inst.code, item_scores),
+            safety_screen=screen,
+            flag_id=flag_id_for(score_id) if screen == POSITIVE else None,
             **by.meta(reason),
         )
 
@@ -749,6 +937,7 @@ class Plan(Aggregate):
         summary: str | None = None,
         next_review_due: date | None = None,
         reason: str | None = None,
+        today: date | None = None,
     ) -> None:
         self._check_open()
         if outcome not in REVIEW_OUTCOMES:
@@ -756,6 +945,7 @@ class Plan(Aggregate):
                 f"outcome must be one of {', '.join(REVIEW_OUTCOMES)}", "outcome"
             )
         self._check_date(reviewed_on, "reviewed_on")
+        check_not_future(reviewed_on, today, "reviewed_on")
         last = self.review["last_reviewed_on"]
         if last is not None and reviewed_on < last:
             raise errors.ReviewOutOfOrderError(
@@ -764,9 +954,12 @@ class Plan(Aggregate):
                 "reviewed_on",
             )
         # A plan that follows its clinic's policy takes the policy's interval
-        # from this review on; one with its own interval keeps it.
+        # from this review on; one with its own interval keeps it, as long as
+        # the policy (a ceiling) is not shorter.
         interval = (
-            policy_interval_days if self.review["follows_policy"] else self.review["interval_days"]
+            policy_interval_days
+            if self.review["follows_policy"]
+            else min(self.review["interval_days"], policy_interval_days)
         )
         latest_allowed = reviewed_on + timedelta(days=interval)
         if next_review_due is not None:
@@ -799,9 +992,13 @@ class Plan(Aggregate):
             plan.review["follows_policy"] = False
             plan.review["next_review_due"] = self.next_review_due
 
-    def change_review_interval(self, by: Actor, days: int, reason: str | None) -> None:
+    def change_review_interval(
+        self, by: Actor, days: int, reason: str | None, policy_interval_days: int | None = None
+    ) -> None:
         self._check_open()
         check_interval(days, "days")
+        if policy_interval_days is not None:
+            check_policy_ceiling(days, policy_interval_days, "days")
         require_reason(reason)
         since = self.review["last_reviewed_on"] or self.start_date
         self.trigger_event(
@@ -819,6 +1016,15 @@ class Plan(Aggregate):
         signed_version: int
         signed_hash: str | None
         required_signers: list[str]
+        # The day of the first content change this signature answers (a
+        # re-signing of an active plan), else None.
+        renews_since: date | None
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["renews_since"] = None
 
         def change(self, plan: Plan) -> None:
             plan.signatures.append(
@@ -830,9 +1036,17 @@ class Plan(Aggregate):
                     "head_hash": self.signed_hash,
                 }
             )
+            plan.required_signers = list(self.required_signers)
             signed = {s["signer_role"] for s in plan.signatures}
             if plan.status == "draft" and set(self.required_signers) <= signed:
                 plan.status = "active"
+                plan.activated_on = self.signed_on
+            elif plan.status == "active" and plan.stale_since is not None:
+                if self.signer_role not in plan.resigned:
+                    plan.resigned.append(self.signer_role)
+                if set(self.required_signers) <= set(plan.resigned):
+                    plan.stale_since = plan.last_change_on = None
+                    plan.resigned = []
 
     def sign(
         self,
@@ -843,6 +1057,7 @@ class Plan(Aggregate):
         head_hash: str | None,
         signer_name: str | None = None,
         reason: str | None = None,
+        today: date | None = None,
     ) -> None:
         self._check_open()
         if signer_role not in SIGNER_ROLES:
@@ -850,6 +1065,14 @@ class Plan(Aggregate):
                 f"signer_role must be one of {', '.join(SIGNER_ROLES)}", "signer_role"
             )
         self._check_date(signed_on, "signed_on")
+        check_not_future(signed_on, today, "signed_on")
+        renews = self.stale_since if self.status == "active" else None
+        if renews is not None and self.last_change_on and signed_on < self.last_change_on:
+            raise errors.SignatureError(
+                f"the plan changed on {self.last_change_on.isoformat()}: a signature that "
+                "renews it is dated on or after that day",
+                "signed_on",
+            )
         # A signature covers the content up to the version it signed; the same
         # role signing again before the content changed would be a duplicate.
         if any(
@@ -868,21 +1091,306 @@ class Plan(Aggregate):
             signed_version=self.version,
             signed_hash=head_hash,
             required_signers=list(required_signers),
+            renews_since=renews,
+            **by.meta(reason),
+        )
+
+    class PlanActivated(Event):
+        """A draft whose recorded signatures meet the clinic's current (relaxed) policy."""
+
+        required_signers: list[str]
+        activated_on: date
+
+        def change(self, plan: Plan) -> None:
+            plan.status = "active"
+            plan.required_signers = list(self.required_signers)
+            plan.activated_on = self.activated_on
+
+    def activate(
+        self, by: Actor, required_signers: Sequence[str], reason: str | None = None
+    ) -> None:
+        """Activate a draft whose signatures already suffice under the policy in force.
+
+        A policy change moves no plan by itself: signatures are judged at each
+        signature, and a draft that a relaxed policy now lets through is
+        activated by this command (recorded, attributed), not silently.
+        """
+        self._check_open()
+        if self.status != "draft":
+            raise errors.ActivationError(f"the plan is {self.status}, not a draft", "status")
+        signed = {s["signer_role"]: s["signed_on"] for s in self.signatures}
+        missing = [r for r in required_signers if r not in signed]
+        if missing:
+            raise errors.ActivationError(
+                f"the policy requires signatures of {', '.join(missing)}", "signatures"
+            )
+        self.trigger_event(
+            self.PlanActivated,
+            required_signers=list(required_signers),
+            activated_on=max(signed[r] for r in required_signers),
+            **by.meta(reason),
+        )
+
+    # ---------------------------------------------------------------- caseload
+    class ClinicianAssigned(Event):
+        clinician: str
+        previous_clinician: str
+
+        def change(self, plan: Plan) -> None:
+            plan.clinician = self.clinician
+
+    def assign_clinician(self, by: Actor, clinician: str, reason: str | None) -> None:
+        self._check_open()
+        require_text(clinician, "clinician")
+        require_reason(reason)
+        if clinician == self.clinician:
+            raise errors.RuleViolationError(f"the plan is already {clinician}'s", "clinician")
+        self.trigger_event(
+            self.ClinicianAssigned,
+            clinician=clinician,
+            previous_clinician=self.clinician,
             **by.meta(reason),
         )
 
     class PlanClosed(Event):
         closed_on: date
+        reason_code: str
+        # v2: a coded reason analysts can count (the free-text reason stays).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("reason_code", "other")
 
         def change(self, plan: Plan) -> None:
             plan.status = "closed"
             plan.closed_on = self.closed_on
+            plan.close_reason_code = self.reason_code
 
-    def close(self, by: Actor, closed_on: date, reason: str | None) -> None:
+    def close(
+        self,
+        by: Actor,
+        closed_on: date,
+        reason: str | None,
+        reason_code: str = "other",
+        today: date | None = None,
+    ) -> None:
         self._check_open()
+        if reason_code not in CLOSE_REASON_CODES:
+            raise errors.RuleViolationError(
+                f"reason_code must be one of {', '.join(CLOSE_REASON_CODES)}", "reason_code"
+            )
         require_reason(reason)
         self._check_date(closed_on, "closed_on")
-        self.trigger_event(self.PlanClosed, closed_on=closed_on, **by.meta(reason))
+        check_not_future(closed_on, today, "closed_on")
+        open_flags = [f["id"] for f in self.safety_flags.values() if f["status"] == "open"]
+        if open_flags:
+            raise errors.DependantsActiveError(
+                f"safety flag(s) {', '.join(open_flags)} are open; acknowledge them first",
+                "safety_flags",
+            )
+        self.trigger_event(
+            self.PlanClosed, closed_on=closed_on, reason_code=reason_code, **by.meta(reason)
+        )
+
+    # ------------------------------------------------------------------ safety
+    class SafetyFlagAcknowledged(Event):
+        flag_id: str
+        score_id: str
+        raised_on: date
+        action: str
+        acknowledged_on: date
+        changes_content: ClassVar[bool] = False
+
+        def change(self, plan: Plan) -> None:
+            flag = plan.safety_flags[self.flag_id]
+            flag["status"] = "acknowledged"
+            flag["action"] = self.action
+            flag["acknowledged_on"] = self.acknowledged_on
+            flag["acknowledged_by"] = self.actor
+
+    def acknowledge_safety_flag(
+        self,
+        by: Actor,
+        flag_id: str,
+        action: str,
+        reason: str | None,
+        acknowledged_on: date,
+        today: date | None = None,
+    ) -> None:
+        """Record the follow-up of a flag; `today` (the caller's UTC date) bounds the date."""
+        flag = self.safety_flags.get(flag_id)
+        if flag is None:
+            raise errors.SafetyFlagNotFoundError(f"safety flag {flag_id} not found", "flag_id")
+        self._check_open()
+        if flag["status"] != "open":
+            raise errors.SafetyFlagAlreadyAcknowledgedError(
+                f"safety flag {flag_id} was acknowledged on "
+                f"{flag['acknowledged_on'].isoformat()} ({flag['action']})",
+                "flag_id",
+            )
+        if action not in FLAG_ACTIONS:
+            raise errors.RuleViolationError(
+                f"action must be one of {', '.join(FLAG_ACTIONS)}", "action"
+            )
+        require_reason(reason)
+        if acknowledged_on < flag["raised_on"]:
+            raise errors.RuleViolationError(
+                f"the flag was raised on {flag['raised_on'].isoformat()}; "
+                "it cannot be acknowledged before",
+                "acknowledged_on",
+            )
+        if today is not None and acknowledged_on > today + timedelta(days=1):
+            raise errors.RuleViolationError(
+                "an acknowledgement cannot be dated in the future", "acknowledged_on"
+            )
+        self.trigger_event(
+            self.SafetyFlagAcknowledged,
+            flag_id=flag_id,
+            score_id=flag["score_id"],
+            raised_on=flag["raised_on"],
+            action=action,
+            acknowledged_on=acknowledged_on,
+            **by.meta(reason),
+        )
+
+    class SafetyPlanUpdated(Event):
+        warning_signs: list[str]
+        coping_strategies: list[str]
+        social_contacts: list[str]
+        professional_contacts: list[str]
+        means_safety: list[str]
+        reasons_for_living: list[str]
+        changes_content: ClassVar[bool] = True
+
+        def change(self, plan: Plan) -> None:
+            plan.safety_plan = {part: list(getattr(self, part)) for part in SAFETY_PLAN_PARTS}
+
+    def update_safety_plan(
+        self, by: Actor, parts: dict[str, Sequence[str] | None], reason: str | None = None
+    ) -> None:
+        """Replace the Stanley–Brown safety plan; a part not given is empty."""
+        self._check_open()
+        lists: dict[str, list[str]] = {}
+        for part in SAFETY_PLAN_PARTS:
+            items = list(parts.get(part) or [])
+            for i, item in enumerate(items):
+                require_text(item, f"{part}[{i}]")
+            lists[part] = items
+        unknown = set(parts) - set(SAFETY_PLAN_PARTS)
+        if unknown:
+            raise errors.RuleViolationError("not a part of the safety plan", sorted(unknown)[0])
+        if not any(lists.values()):
+            raise errors.RuleViolationError(
+                "a safety plan needs at least one non-empty part", "body"
+            )
+        self.trigger_event(self.SafetyPlanUpdated, **lists, **by.meta(reason))
+
+    # -------------------------------------------------- person-centred content
+    class StrengthRecorded(Event):
+        strength_id: str
+        description: str
+        result_field = "strength_id"
+        changes_content: ClassVar[bool] = True
+
+        def change(self, plan: Plan) -> None:
+            plan.strengths[self.strength_id] = {
+                "id": self.strength_id,
+                "description": self.description,
+            }
+
+    def record_strength(
+        self, by: Actor, strength_id: str, description: str, reason: str | None = None
+    ) -> None:
+        self._check_open()
+        require_text(description, "description")
+        self.trigger_event(
+            self.StrengthRecorded,
+            strength_id=strength_id,
+            description=description,
+            **by.meta(reason),
+        )
+
+    class BarrierRecorded(Event):
+        barrier_id: str
+        description: str
+        result_field = "barrier_id"
+        changes_content: ClassVar[bool] = True
+
+        def change(self, plan: Plan) -> None:
+            plan.barriers[self.barrier_id] = {
+                "id": self.barrier_id,
+                "description": self.description,
+            }
+
+    def record_barrier(
+        self, by: Actor, barrier_id: str, description: str, reason: str | None = None
+    ) -> None:
+        self._check_open()
+        require_text(description, "description")
+        self.trigger_event(
+            self.BarrierRecorded, barrier_id=barrier_id, description=description, **by.meta(reason)
+        )
+
+    class DischargeCriteriaSet(Event):
+        criteria: list[str]
+        changes_content: ClassVar[bool] = True
+
+        def change(self, plan: Plan) -> None:
+            plan.discharge_criteria = list(self.criteria)
+
+    def set_discharge_criteria(
+        self, by: Actor, criteria: Sequence[str], reason: str | None = None
+    ) -> None:
+        self._check_open()
+        if not criteria:
+            raise errors.RuleViolationError("give at least one discharge criterion", "criteria")
+        for i, criterion in enumerate(criteria):
+            require_text(criterion, f"criteria[{i}]")
+        self.trigger_event(self.DischargeCriteriaSet, criteria=list(criteria), **by.meta(reason))
+
+    # ------------------------------------------------------------- corrections
+    class ScoreEnteredInError(Event):
+        score_id: str
+        instrument: str
+        administered_on: date
+        changes_content: ClassVar[bool] = False
+
+        def change(self, plan: Plan) -> None:
+            for score in plan.scores:
+                if score["id"] == self.score_id:
+                    score["entered_in_error"] = True
+
+    def mark_score_entered_in_error(self, by: Actor, score_id: str, reason: str | None) -> None:
+        """FHIR's entered-in-error: the score stops counting; its event stays as recorded."""
+        score = next((s for s in self.scores if s["id"] == score_id), None)
+        if score is None:
+            raise errors.ScoreNotFoundError(f"score {score_id} not found", "score_id")
+        self._check_open()
+        if score["entered_in_error"]:
+            raise errors.ScoreAlreadyEnteredInError(
+                f"score {score_id} is already marked entered in error", "score_id"
+            )
+        require_reason(reason)
+        self.trigger_event(
+            self.ScoreEnteredInError,
+            score_id=score_id,
+            instrument=score["instrument"],
+            administered_on=score["administered_on"],
+            **by.meta(reason),
+        )
+
+
+def new_flag(flag_id: str, score_id: str, raised_on: date) -> dict[str, Any]:
+    return {
+        "id": flag_id,
+        "raised_on": raised_on,
+        "score_id": score_id,
+        "status": "open",
+        "action": None,
+        "acknowledged_on": None,
+        "acknowledged_by": None,
+    }
 
 
 def check_diagnosis_code(code: str, field: str) -> None:

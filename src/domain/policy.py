@@ -24,6 +24,8 @@ class PolicyTerms:
     review_interval_days: int = 90
     due_soon_days: int = 14
     required_signers: tuple[str, ...] = ("clinician", "client")
+    # Days from a plan's start within which its initial plan is fully signed.
+    initial_plan_days: int = 30
 
 
 DEFAULT_POLICY = PolicyTerms()
@@ -34,9 +36,18 @@ def policy_id(clinic: str) -> UUID:
 
 
 def check_terms(
-    review_interval_days: int, due_soon_days: int, required_signers: Sequence[str]
+    review_interval_days: int,
+    due_soon_days: int,
+    required_signers: Sequence[str],
+    initial_plan_days: int = DEFAULT_POLICY.initial_plan_days,
 ) -> None:
     check_interval(review_interval_days, "review_interval_days")
+    if isinstance(initial_plan_days, bool) or not isinstance(initial_plan_days, int):
+        raise errors.InvalidPolicyError(
+            "initial_plan_days is a whole number of days", "initial_plan_days"
+        )
+    if not 1 <= initial_plan_days <= 90:
+        raise errors.InvalidPolicyError("initial_plan_days must be 1–90", "initial_plan_days")
     if isinstance(due_soon_days, bool) or not isinstance(due_soon_days, int):
         raise errors.InvalidPolicyError("due_soon_days is a whole number of days", "due_soon_days")
     if not 0 <= due_soon_days <= 90:
@@ -61,10 +72,20 @@ class ReviewPolicy(Aggregate):
         review_interval_days: int
         due_soon_days: int
         required_signers: list[str]
+        initial_plan_days: int
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["initial_plan_days"] = DEFAULT_POLICY.initial_plan_days
 
         def apply(self, policy: ReviewPolicy) -> None:
             policy.terms = PolicyTerms(
-                self.review_interval_days, self.due_soon_days, tuple(self.required_signers)
+                self.review_interval_days,
+                self.due_soon_days,
+                tuple(self.required_signers),
+                self.initial_plan_days,
             )
             if self.command_id:
                 policy.commands[self.command_id] = {
@@ -92,13 +113,15 @@ class ReviewPolicy(Aggregate):
         due_soon_days: int,
         required_signers: Sequence[str],
         reason: str | None = None,
+        initial_plan_days: int = DEFAULT_POLICY.initial_plan_days,
     ) -> None:
-        check_terms(review_interval_days, due_soon_days, required_signers)
+        check_terms(review_interval_days, due_soon_days, required_signers, initial_plan_days)
         self.trigger_event(
             self.ReviewPolicySet,
             review_interval_days=review_interval_days,
             due_soon_days=due_soon_days,
             required_signers=list(dict.fromkeys(required_signers)),
+            initial_plan_days=initial_plan_days,
             **by.meta(reason),
         )
 

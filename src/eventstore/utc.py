@@ -6,12 +6,17 @@ order) and as timestamptz on PostgreSQL; a naive datetime is taken as UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def utc_now() -> datetime:
     """Now, timezone-aware, in UTC."""
     return datetime.now(tz=UTC)
+
+
+def utc_today() -> date:
+    """Today's date in UTC: the clock the domain is given (it reads none itself)."""
+    return utc_now().date()
 
 
 def as_utc(instant: datetime) -> datetime:

@@ -366,6 +366,20 @@ class AggregateCache:
             self._items.popitem(last=False)
         return plan
 
+    def before(self, event: Plan.Event) -> Plan | None:
+        """The plan as it was just before `event` (loaded if need be), not yet changed by it."""
+        version = event.originator_version
+        if version == 1:
+            return None
+        key = event.originator_id.int
+        self.touched.add(key)
+        plan = self._items.get(key)
+        if plan is None or plan.version != version - 1:
+            self.loads += 1
+            plan = self.app.repository.get(event.originator_id, version=version - 1)
+            self._items[key] = plan
+        return plan
+
     def begin(self) -> None:
         self.touched = set()
 

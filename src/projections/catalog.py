@@ -10,9 +10,11 @@ from projections.base import (
     table_names,
     tracking_table_name,
 )
+from projections.compliance import ComplianceProjection
 from projections.plans import PlansProjection
 from projections.review_queue import ReviewQueueProjection
 from projections.revisions import RevisionsProjection
+from projections.safety_flags import SafetyFlagsProjection
 from projections.scores import ScoresProjection
 from projections.store import Store
 from projections.timeline import TimelineProjection
@@ -25,6 +27,8 @@ MODELS: dict[str, type[ReadModelProjection]] = {
         ReviewQueueProjection,
         ScoresProjection,
         RevisionsProjection,
+        ComplianceProjection,
+        SafetyFlagsProjection,
     )
 }
 

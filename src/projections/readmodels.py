@@ -17,9 +17,11 @@ from typing import Any, TypeVar
 from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 
 from domain.application import PlansApplication
+from projections import compliance as compliance_model
 from projections import plans as plans_model
 from projections import review_queue as queue_model
 from projections import revisions as revisions_model
+from projections import safety_flags as safety_flags_model
 from projections import scores as scores_model
 from projections import timeline as timeline_model
 from projections.base import COMMITTED, tracking_table_name
@@ -124,11 +126,25 @@ class ReadModels:
         )
 
     def review_queue(
-        self, clinic: str, as_of: date, within_days: int, limit: int | None = None
+        self,
+        clinic: str,
+        as_of: date,
+        within_days: int,
+        limit: int | None = None,
+        clinician: str | None = None,
+        initial_plan_days: int | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
         return self._query(
             "review_queue",
-            lambda t: queue_model.review_queue(self.store, t, clinic, as_of, within_days, limit),
+            lambda t: queue_model.review_queue(
+                self.store, t, clinic, as_of, within_days, limit, clinician, initial_plan_days
+            ),
+        )
+
+    def compliance(self, clinic: str, as_of: date, initial_plan_days: int) -> dict[str, Any]:
+        return self._query(
+            "compliance",
+            lambda t: compliance_model.compliance(self.store, t, clinic, as_of, initial_plan_days),
         )
 
     def scores(self, plan_id: Any, clinic: str | None = None) -> dict[str, Any]:
@@ -149,6 +165,21 @@ class ReadModels:
             "revisions",
             lambda t: revisions_model.revisions(
                 self.store, t, clinic, from_, to, type, role, limit, after, deidentified
+            ),
+        )
+
+    def safety_flags(
+        self,
+        clinic: str,
+        as_of: date,
+        status: str | None = None,
+        clinician: str | None = None,
+        limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        return self._query(
+            "safety_flags",
+            lambda t: safety_flags_model.safety_flags(
+                self.store, t, clinic, as_of, status, clinician, limit
             ),
         )
 

@@ -113,6 +113,8 @@ def revisions(
     limit = min(limit, MAX_LIMIT)
     try:
         position = int(after) if after not in (None, "") else 0
+        if not 0 <= position < 2**63:  # positions are 64-bit (SQLite would overflow)
+            raise ValueError(position)
     except (TypeError, ValueError):
         raise QueryError("not a cursor this service gave out", "after") from None
     where = ["clinic = %s", "position > %s"]

@@ -16,8 +16,8 @@ from projections.store import Store, as_date, date_text, uuid_text
 
 INSERT_SCORE = (
     "INSERT INTO {t} (plan_id, score_id, clinic, instrument, score, severity, "
-    "administered_on, goal_id, safety_flag, version) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "administered_on, goal_id, safety_flag, safety_screen, version) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
     "ON CONFLICT (plan_id, score_id) DO NOTHING"
 )
 INSERT_GOAL = (
@@ -30,6 +30,8 @@ REVISE_GOAL = (
     "WHERE plan_id = %s AND goal_id = %s"
 )
 GOAL_STATUS = "UPDATE {t_goals} SET status = %s WHERE plan_id = %s AND goal_id = %s"
+# A score entered in error leaves the series and progress (the timeline keeps it).
+DELETE_SCORE = "DELETE FROM {t} WHERE plan_id = %s AND score_id = %s"
 
 
 class ScoresProjection(ReadModelProjection):
@@ -46,6 +48,7 @@ class ScoresProjection(ReadModelProjection):
         "administered_on {date} NOT NULL, "
         "goal_id {key}, "
         "safety_flag INTEGER NOT NULL, "
+        "safety_screen {key}, "
         "version INTEGER NOT NULL, "
         "PRIMARY KEY (plan_id, score_id))",
         "CREATE TABLE IF NOT EXISTS {t_goals} ("
@@ -60,13 +63,19 @@ class ScoresProjection(ReadModelProjection):
         "PRIMARY KEY (plan_id, goal_id))",
     )
     # A goal's row exists before any update of it runs; updates keep event order.
-    statement_order = (INSERT_GOAL, INSERT_SCORE, REVISE_GOAL, GOAL_STATUS)
+    statement_order = (INSERT_GOAL, INSERT_SCORE, REVISE_GOAL, GOAL_STATUS, DELETE_SCORE)
     append_only = (INSERT_GOAL, INSERT_SCORE)
     topics = tuple(
         t
         for t in ReadModelProjection.topics
         if t.rsplit(".", 1)[-1]
-        in ("ScoreRecorded", "GoalAdded", "GoalRevised", "GoalStatusChanged")
+        in (
+            "ScoreRecorded",
+            "GoalAdded",
+            "GoalRevised",
+            "GoalStatusChanged",
+            "ScoreEnteredInError",
+        )
     )
 
     def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
@@ -87,6 +96,7 @@ class ScoresProjection(ReadModelProjection):
                             date_text(e.administered_on),
                             e.goal_id,
                             1 if e.safety_flag else 0,
+                            e.safety_screen,
                             version,
                         ),
                     )
@@ -118,6 +128,8 @@ class ScoresProjection(ReadModelProjection):
                 )
             elif isinstance(e, Plan.GoalStatusChanged):
                 ops.append((GOAL_STATUS, (e.status, plan_id, e.goal_id)))
+            elif isinstance(e, Plan.ScoreEnteredInError):
+                ops.append((DELETE_SCORE, (plan_id, e.score_id)))
         return ops
 
 
@@ -131,7 +143,8 @@ def scores(
     where = "plan_id = %s" + (" AND clinic = %s" if clinic is not None else "")
     params = (key, clinic) if clinic is not None else (key,)
     score_rows = store.fetchall(
-        "SELECT score_id, instrument, score, severity, administered_on, goal_id, safety_flag "
+        "SELECT score_id, instrument, score, severity, administered_on, goal_id, safety_flag, "
+        "safety_screen "
         f"FROM {{t}} WHERE {where} ORDER BY version",
         params,
         tables,
@@ -151,6 +164,7 @@ def scores(
             "goal_id": r["goal_id"],
             "severity": r["severity"],
             "safety_flag": bool(r["safety_flag"]),
+            "safety_screen": r["safety_screen"],
         }
         for r in score_rows
     ]
@@ -162,6 +176,9 @@ def scores(
                 "administered_on": s["administered_on"].isoformat(),
                 "score": s["score"],
                 "severity": s["severity"],
+                "score_id": s["id"],
+                "safety_screen": s["safety_screen"],
+                "safety_flag": s["safety_flag"],
             }
         )
     goals = []
@@ -188,6 +205,7 @@ def scores(
                 "met": progress.get("met"),
                 "response": progress.get("response"),
                 "remission": progress.get("remission"),
+                "clinically_important_change": progress.get("clinically_important_change"),
             }
         )
     return {"series": series, "goals": goals}

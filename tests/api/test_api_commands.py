@@ -84,7 +84,12 @@ def test_every_command_answers_with_its_ids_version_position_and_etag(api: API) 
         },
         status=201,
     )
-    assert phq["safety_flag"] is True
+    assert phq["safety_flag"] is True and phq["safety_screen"] == "positive"
+    step(
+        "POST",
+        f"/safety-flags/{phq['flag_id']}/acknowledge",
+        {"action": "risk-assessed", "reason": "C-SSRS in session"},
+    )
     step("POST", "/diagnoses", {"code": "F33.1"}, status=201)
     step("DELETE", "/diagnoses/F33.1", {"reason": "Entered in error"})
     step("POST", f"/problems/{second_problem}/resolve", None)

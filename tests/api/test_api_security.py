@@ -13,9 +13,14 @@ from api.auth import mint_token
 from api.settings import Settings
 
 
-def test_health_and_ready_need_no_token(client: TestClient) -> None:
+def test_health_and_ready_need_no_token(client: TestClient, api: API) -> None:
     assert client.get("/health").json() == {"status": "ok"}
-    ready = client.get("/ready")
+    anonymous = client.get("/ready")
+    assert anonymous.status_code == 200
+    assert anonymous.json() == {"status": "ready"}, "no counts or lag without a token"
+    forged = client.get("/ready", headers={"Authorization": "Bearer not.a.token"})
+    assert forged.json() == {"status": "ready"}
+    ready = client.get("/ready", headers=api.headers("analyst"))
     assert ready.status_code == 200
     body = ready.json()
     assert body["status"] == "ready" and body["database"] == "ok"

@@ -84,7 +84,7 @@ def test_full_plan_lifecycle(app: PlansApplication):
         app.change_frequency(plan_id, CLINICIAN, 1, "week", 50),
         app.schedule_assessment(plan_id, CLINICIAN, "PHQ-9", 14),
         app.record_score(
-            plan_id, CLINICIAN, "PHQ-9", 17, day(1), goal_id, [2, 2, 2, 2, 2, 2, 2, 2, 1]
+            plan_id, CLINICIAN, "PHQ-9", 17, day(1), goal_id, [2, 2, 2, 2, 2, 2, 2, 3, 0]
         ),
         app.sign_plan(plan_id, CLINICIAN, "clinician", day(2), "Dr Int"),
     ]

@@ -206,6 +206,7 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
     r = app.sign_plan(plan_id, CLIENT, "client", date(2024, 3, 6))
     assert sorted(ops(step_diff(app, r))) == [
         ("add", f"/signatures/client@{signed_version + 1}"),
+        ("replace", "/signatures_current"),
         ("replace", "/status"),
     ]
 
@@ -227,10 +228,20 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
         }
     ]
 
+    # An open safety flag is followed up before discharge (contract v2).
+    (flag,) = app.get_plan(plan_id, CLINICIAN.clinic).safety_flags
+    r = app.acknowledge_safety_flag(
+        plan_id, CLINICIAN, flag, "risk-assessed", "C-SSRS", date(2024, 3, 3)
+    )
+    changes = {c["path"]: (c["old"], c["new"]) for c in step_diff(app, r)["changes"]}
+    assert changes["/safety_flags/0/status"] == ("open", "acknowledged")
+    assert changes["/safety_flags/0/action"] == (None, "risk-assessed")
+
     r = app.close_plan(plan_id, CLINICIAN, date(2024, 9, 1), "discharged")
     assert {c["path"]: (c["old"], c["new"]) for c in step_diff(app, r)["changes"]} == {
         "/status": ("active", "closed"),
         "/closed_on": (None, "2024-09-01"),
+        "/close_reason_code": (None, "other"),
     }
 
     # Across the whole history: every event listed once, no bookkeeping noise.

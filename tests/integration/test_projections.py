@@ -172,9 +172,15 @@ def test_queries(app, rm, workers) -> None:
     # scores agree with the document's goal progress
     scores = rm.scores(plan.plan_id)
     assert [s["score"] for s in scores["series"]["GAD-7"]] == [14, 8, 7, 4]
-    assert scores["series"]["PHQ-9"] == [
-        {"administered_on": "2025-02-01", "score": 12, "severity": "moderate"}
-    ]
+    (phq9,) = scores["series"]["PHQ-9"]
+    assert phq9 == {
+        "administered_on": "2025-02-01",
+        "score": 12,
+        "severity": "moderate",
+        "score_id": phq9["score_id"],
+        "safety_screen": "not_assessed",  # a total only: item 9 unknown (contract v2)
+        "safety_flag": False,
+    }
     (g,) = scores["goals"]
     progress = plan_document(app.repository.get(plan.plan_id))["goals"][0]["progress"]
     assert g["goal_id"] == goal_id and g["status"] == "on-hold"

@@ -470,19 +470,48 @@ def seed_plan(rec: Recorder, clinic: str = CLINIC, client_id: str = "client-0042
     problem_id = rec.ok("POST", base + "/problems", {"description": "Worry"}, clinic=clinic)[
         "problem_id"
     ]
-    goal_id = rec.ok("POST", base + "/goals", {"problem_ids": [problem_id], **GOAL}, clinic=clinic)[
-        "goal_id"
+    # The goal serves a second problem too, so the first one may be resolved
+    # (a live goal never loses its last open problem, contract v2).
+    sleep_id = rec.ok("POST", base + "/problems", {"description": "Sleep"}, clinic=clinic)[
+        "problem_id"
     ]
+    goal_id = rec.ok(
+        "POST", base + "/goals", {"problem_ids": [problem_id, sleep_id], **GOAL}, clinic=clinic
+    )["goal_id"]
     intervention_id = rec.ok(
         "POST",
         base + "/interventions",
         {"modality": "CBT", "goal_ids": [goal_id]},
         clinic=clinic,
     )["intervention_id"]
+    # A PHQ-9 positive on item 9: a score to correct and an open safety flag.
+    score = rec.ok(
+        "POST",
+        base + "/scores",
+        {
+            "instrument": "PHQ-9",
+            "score": 10,
+            "administered_on": START,
+            "item_scores": [1, 1, 1, 1, 1, 1, 1, 2, 1],
+        },
+        clinic=clinic,
+    )
     return {
         "plan_id": plan_id,
         "problem_id": problem_id,
         "goal_id": goal_id,
         "intervention_id": intervention_id,
         "code": "F41.1",
+        "score_id": score["score_id"],
+        "flag_id": score["flag_id"],
     }
+
+
+def acknowledge_flag(rec: Recorder, ids: dict, clinic: str = CLINIC) -> None:
+    """Follow up the seeded plan's safety flag (a plan with an open flag does not close)."""
+    rec.ok(
+        "POST",
+        f"/plans/{ids['plan_id']}/safety-flags/{ids['flag_id']}/acknowledge",
+        {"action": "risk-assessed", "reason": "C-SSRS in session"},
+        clinic=clinic,
+    )

@@ -19,6 +19,7 @@ from reliability_support import (
     OTHER_CLINIC,
     Recorder,
     access_log,
+    acknowledge_flag,
     assert_reads_logged,
     example_body,
     seed_plan,
@@ -88,6 +89,8 @@ def test_every_command_keeps_its_reason(inproc: Recorder) -> None:
             if method.upper() not in COMMAND_METHODS or path == "/policy":
                 continue
             ids = seed_plan(rec)
+            if path.endswith("/close"):
+                acknowledge_flag(rec, ids)
             body = dict(example_body(openapi, op) or {})
             reason = f"because {op['operationId'][:30]}"
             body["reason"] = reason
@@ -104,7 +107,10 @@ def test_every_command_keeps_its_reason(inproc: Recorder) -> None:
             if path.endswith("/scores"):
                 body.update(instrument="GAD-7", score=9, item_scores=None)
             body.pop("next_review_due", None)
-            answer = rec.ok(method.upper(), fill(path, ids), body)
+            role = "supervisor" if path.endswith("/clinician") else "clinician"
+            if path.endswith("/activate"):
+                draft_that_a_relaxed_signer_policy_lets_through(rec, ids["plan_id"])
+            answer = rec.ok(method.upper(), fill(path, ids), body, role=role)
             plan_id = answer.get("id") or ids["plan_id"]
             timeline = rec.ok(
                 "GET", f"/plans/{plan_id}/timeline", params={"min_position": answer["position"]}
@@ -113,3 +119,14 @@ def test_every_command_keeps_its_reason(inproc: Recorder) -> None:
             assert timeline[-1]["reason"] == reason, (method, path, timeline[-1])
             checked += 1
     assert checked >= 17
+
+
+def draft_that_a_relaxed_signer_policy_lets_through(rec: Recorder, plan_id: str) -> None:
+    """Signed by clinician and client while the supervisor was also required."""
+    signers = ["clinician", "client", "supervisor"]
+    strict = {"review_interval_days": 90, "due_soon_days": 14, "required_signers": signers}
+    rec.ok("PUT", "/policy", strict, role="supervisor")
+    for signer in ("clinician", "client"):
+        body = {"signer_role": signer, "signed_on": "2025-03-04"}
+        rec.ok("POST", f"/plans/{plan_id}/signatures", body)
+    rec.ok("PUT", "/policy", {"review_interval_days": 90, "due_soon_days": 14}, role="supervisor")

@@ -126,7 +126,11 @@ def test_every_operation_refuses_bad_tokens_roles_and_other_clinics(inproc: Reco
     for method, path, op in ops:
         url = fill(path, ids)
         body = example_body(openapi, op)
-        plan_scoped = path == "/plans" or path.startswith("/plans/") or path == "/review-queue"
+        plan_scoped = (
+            path == "/plans"
+            or path.startswith("/plans/")
+            or path in ("/review-queue", "/safety-flags")
+        )
         refused: set[str] = set()
         if plan_scoped:
             refused.add("analyst")
@@ -137,6 +141,10 @@ def test_every_operation_refuses_bad_tokens_roles_and_other_clinics(inproc: Reco
             refused |= {"clinician", "auditor", "analyst"}
         if path in ("/access-log", "/erasures"):  # the logs: auditors and supervisors
             refused |= {"clinician", "analyst"}
+        if path == "/compliance":
+            refused |= {"clinician", "analyst"}
+        if path == "/plans/{plan_id}/clinician":
+            refused |= {"clinician", "auditor", "analyst"}
         for role in refused:
             call = rec.request(method, url, body, role=role, params=params_for(path))
             assert_problem(call, 403, (method, path, role))
@@ -154,6 +162,8 @@ def test_every_operation_refuses_bad_tokens_roles_and_other_clinics(inproc: Reco
         url = fill(path, ids)
         body = example_body(openapi, op)
         roles = ("clinician", "supervisor") if method in WRITE_METHODS else ROLES[:3]
+        if path == "/plans/{plan_id}/clinician":
+            roles = ("supervisor",)
         for role in roles:
             call = rec.request(
                 method, url, body, role=role, clinic=OTHER_CLINIC, params=params_for(path)
@@ -180,7 +190,8 @@ def test_every_operation_refuses_bad_tokens_roles_and_other_clinics(inproc: Reco
     for method, path, op in ops:
         if method not in WRITE_METHODS:
             continue
-        roles = ("supervisor",) if path == "/policy" else ("clinician", "supervisor")
+        supervisors_only = ("/policy", "/plans/{plan_id}/clinician")
+        roles = ("supervisor",) if path in supervisors_only else ("clinician", "supervisor")
         for role in roles:
             fresh = seed_plan(rec)
             call = rec.request(method, fill(path, fresh), example_body(openapi, op), role=role)

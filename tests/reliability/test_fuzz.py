@@ -60,7 +60,15 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     service = Service(["serve"], env, where, "fuzz-api").start()
     rec = Recorder(service.url)
     seeded = [seed_plan(rec, client_id=f"client-fuzz-{n}") for n in range(4)]
-    for name in ("plan_id", "problem_id", "goal_id", "intervention_id", "code"):
+    for name in (
+        "plan_id",
+        "problem_id",
+        "goal_id",
+        "intervention_id",
+        "code",
+        "score_id",
+        "flag_id",
+    ):
         SEEDED[name] = [s[name] for s in seeded]
     LIVE_DOCUMENT["doc"] = rec.ok("GET", "/openapi.json")
     HEAD["position"] = max(c.answer["position"] for c in rec.calls if c.method == "POST")

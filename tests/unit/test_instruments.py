@@ -115,6 +115,11 @@ def test_thresholds():
     assert phq9.clinically_important_change == 5
     assert INSTRUMENTS["GAD-7"].clinically_important_change == 4
     assert INSTRUMENTS["PCL-5"].clinically_important_change == 10
+    # contract v2: no response or remission where the instrument defines none
+    assert INSTRUMENTS["PHQ-2"].is_response(6, 0) is None
+    assert INSTRUMENTS["PHQ-2"].is_remission(0) is None
+    assert INSTRUMENTS["BAI"].is_remission(3) is None
+    assert INSTRUMENTS["PCL-5"].is_remission(10) is None
 
 
 # ------------------------------------------------------------ score rules

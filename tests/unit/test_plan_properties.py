@@ -88,7 +88,8 @@ class PlanMachine(RuleBasedStateMachine):
         self.app.close()
 
     # ------------------------------------------------------------- rules
-    @initialize(interval=st.one_of(st.none(), st.integers(1, 365)))
+    # The policy (90 days here) is a ceiling on a plan's own interval.
+    @initialize(interval=st.one_of(st.none(), st.integers(1, 90)))
     def create(self, interval):
         self.plan = Plan.create(
             plan_id=uuid4(),
@@ -120,7 +121,24 @@ class PlanMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def resolve_problem(self, data):
         problem_id = data.draw(st.sampled_from(self.open_problems()))
-        self.plan.resolve_problem(CLINICIAN, problem_id, "resolved")
+
+        def command():
+            self.plan.resolve_problem(CLINICIAN, problem_id, "resolved")
+
+        # A live goal never loses its last open problem (the golden thread).
+        orphaned = any(
+            g["status"] in ("active", "on-hold")
+            and problem_id in g["problem_ids"]
+            and all(
+                p == problem_id or self.plan.problems[p]["status"] == "resolved"
+                for p in g["problem_ids"]
+            )
+            for g in self.plan.goals.values()
+        )
+        if orphaned:
+            assert_refused(self.plan, errors.DependantsActiveError, command)
+            return
+        command()
         self.save()
 
     @precondition(lambda self: not self.closed and self.open_problems())
@@ -174,7 +192,23 @@ class PlanMachine(RuleBasedStateMachine):
         goal_id = data.draw(st.sampled_from(open_goals))
         current = self.plan.goals[goal_id]["status"]
         status = data.draw(st.sampled_from([s for s in GOAL_STATUSES if s != current]))
-        self.plan.change_goal_status(CLINICIAN, goal_id, status, "clinical judgement")
+
+        def command():
+            self.plan.change_goal_status(CLINICIAN, goal_id, status, "clinical judgement")
+
+        # An active intervention never loses its last goal that is not cancelled.
+        orphaned = status == "cancelled" and any(
+            i["status"] == "active"
+            and goal_id in i["goal_ids"]
+            and all(
+                g == goal_id or self.plan.goals[g]["status"] == "cancelled" for g in i["goal_ids"]
+            )
+            for i in self.plan.interventions.values()
+        )
+        if orphaned:
+            assert_refused(self.plan, errors.DependantsActiveError, command)
+            return
+        command()
         self.save()
 
     @precondition(lambda self: not self.closed and self.live_goals())
@@ -250,7 +284,11 @@ class PlanMachine(RuleBasedStateMachine):
     )
     def review(self, after, earlier_by, outcome):
         reviewed_on = day(self.review_floor() + after)
-        interval = self.policy_interval if self.model_follows else self.model_interval
+        interval = (
+            self.policy_interval
+            if self.model_follows
+            else min(self.model_interval, self.policy_interval)
+        )
         latest = reviewed_on + timedelta(days=interval)
         due = None
         if earlier_by is not None:
@@ -279,7 +317,10 @@ class PlanMachine(RuleBasedStateMachine):
             for s in self.plan.signatures
         )
         command = lambda: self.plan.sign(CLINICIAN, role, day(on), REQUIRED, None)  # noqa: E731
-        if duplicate:
+        # Content changed after activation (recorded today): a renewing
+        # signature dated before that day is refused.
+        backdated = self.plan.last_change_on is not None and day(on) < self.plan.last_change_on
+        if duplicate or backdated:
             assert_refused(self.plan, errors.SignatureError, command)
             return
         version = self.plan.version
@@ -290,8 +331,28 @@ class PlanMachine(RuleBasedStateMachine):
     @precondition(lambda self: not self.closed)
     @rule(on=offsets)
     def close(self, on):
-        self.plan.close(CLINICIAN, max(day(on), START), "discharged")
+        def command():
+            self.plan.close(CLINICIAN, max(day(on), START), "discharged")
+
+        if any(f["status"] == "open" for f in self.plan.safety_flags.values()):
+            assert_refused(self.plan, errors.DependantsActiveError, command)
+            return
+        command()
         self.closed = True
+        self.save()
+
+    @precondition(
+        lambda self: (
+            not self.closed and any(f["status"] == "open" for f in self.plan.safety_flags.values())
+        )
+    )
+    @rule(data=st.data(), action=st.sampled_from(["risk-assessed", "referred"]))
+    def acknowledge_safety_flag(self, data, action):
+        open_flags = sorted(k for k, f in self.plan.safety_flags.items() if f["status"] == "open")
+        flag_id = data.draw(st.sampled_from(open_flags))
+        raised_on = self.plan.safety_flags[flag_id]["raised_on"]
+        self.plan.acknowledge_safety_flag(CLINICIAN, flag_id, action, "followed up", raised_on)
+        assert self.plan.safety_flags[flag_id]["status"] == "acknowledged"
         self.save()
 
     @precondition(lambda self: not self.closed)

@@ -9,6 +9,7 @@ from domain_support import (
     CLINICIAN,
     POPO_ENV,
     REQUIRED,
+    SUPERVISOR,
     add_goal,
     add_intervention,
     add_problem,
@@ -20,13 +21,18 @@ from domain_support import (
 
 from domain.application import PlansApplication
 from domain.documents import event_data, plan_document, summarize
-from domain.plan import EVENT_TYPES, Plan
+from domain.plan import EVENT_TYPES, Plan, flag_id_for
 
 CONTRACT_EVENT_TYPES = {
     "PlanCreated", "ProblemAdded", "ProblemResolved", "DiagnosisAdded", "DiagnosisRemoved",
     "GoalAdded", "GoalRevised", "GoalStatusChanged", "ObjectiveAdded", "InterventionAdded",
     "InterventionDiscontinued", "FrequencyChanged", "AssessmentScheduled", "ScoreRecorded",
     "PlanReviewed", "ReviewIntervalChanged", "PlanSigned", "PlanClosed",
+    # version 2: caseload transfer; activation under a relaxed signer policy
+    "ClinicianAssigned", "PlanActivated",
+    # contract v2, safety and measurement-based care
+    "SafetyFlagAcknowledged", "SafetyPlanUpdated", "StrengthRecorded", "BarrierRecorded",
+    "DischargeCriteriaSet", "ScoreEnteredInError",
 }  # fmt: skip
 
 
@@ -63,9 +69,29 @@ def eventful_plan(app: PlansApplication) -> tuple[Plan, dict[int, dict]]:
     saved()
     plan.record_score(CLINICIAN, "s1", "PHQ-9", 17, day(1), g1, [2] * 8 + [1])
     saved()
-    plan.sign(CLINICIAN, "clinician", day(2), REQUIRED, "ab" * 32, "Dr Who")
+    plan.acknowledge_safety_flag(
+        CLINICIAN, flag_id_for("s1"), "risk-assessed", "C-SSRS done", day(1)
+    )
     saved()
-    plan.sign(CLINICIAN, "client", day(2), REQUIRED, None, "Client")
+    plan.update_safety_plan(CLINICIAN, {"warning_signs": ["not sleeping"]})
+    saved()
+    plan.record_strength(CLINICIAN, "st1", "supportive sister")
+    saved()
+    plan.record_barrier(CLINICIAN, "b1", "shift work")
+    saved()
+    plan.set_discharge_criteria(CLINICIAN, ["PHQ-9 below 5 twice"])
+    saved()
+    plan.record_score(CLINICIAN, "s0", "PHQ-9", 27, day(1), g1)
+    saved()
+    plan.mark_score_entered_in_error(CLINICIAN, "s0", "another client's form")
+    saved()
+    plan.sign(CLINICIAN, "clinician", day(2), (*REQUIRED, "supervisor"), "ab" * 32, "Dr Who")
+    saved()
+    plan.sign(CLINICIAN, "client", day(2), (*REQUIRED, "supervisor"), None, "Client")
+    saved()
+    plan.activate(SUPERVISOR, REQUIRED, "clinic policy now needs two signers")
+    saved()
+    plan.assign_clinician(SUPERVISOR, "dr-new", "caseload transfer")
     saved()
     plan.revise_goal(CLINICIAN, g1, "faster", measure=measure("PHQ-9", 17, 5), target_date=day(60))
     saved()
@@ -75,17 +101,21 @@ def eventful_plan(app: PlansApplication) -> tuple[Plan, dict[int, dict]]:
     saved()
     plan.change_review_interval(CLINICIAN, 30, "risk")
     saved()
+    plan.change_goal_status(CLINICIAN, g2, "not-achieved", "sleep goal dropped")
+    saved()
     plan.resolve_problem(CLINICIAN, p2, "sleep normal")
     saved()
     plan.discontinue_intervention(CLINICIAN, i1, "no benefit")
     saved()
     plan.remove_diagnosis(CLINICIAN, "F41.1", "entered in error")
     saved()
+    plan.sign(CLINICIAN, "client", plan.last_change_on, REQUIRED, None, "Client")
+    saved()
     plan.record_score(CLINICIAN, "s2", "PHQ-9", 4, day(59), g1)
     saved()
     plan.change_goal_status(CLINICIAN, g1, "achieved", "remission")
     saved()
-    plan.close(CLINICIAN, day(61), "discharged")
+    plan.close(CLINICIAN, day(61), "discharged", "completed")
     saved()
     return plan, history
 

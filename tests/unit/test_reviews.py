@@ -46,7 +46,8 @@ def test_creating_with_an_interval_outside_1_to_365_is_refused(days):
 
 @pytest.mark.parametrize("days", [1, 365])
 def test_interval_bounds_are_accepted_at_creation(days):
-    assert new_plan(review_interval_days=days).review["next_review_due"] == day(days)
+    plan = new_plan(review_interval_days=days, policy_interval_days=365)
+    assert plan.review["next_review_due"] == day(days)
 
 
 # ------------------------------------------------------------------ review
@@ -199,8 +200,9 @@ def test_plan_with_its_own_interval_keeps_it_when_the_policy_changes():
     own = app.create_plan(CLINICIAN, "client-1", START, review_interval_days=45).plan_id
     changed = app.create_plan(CLINICIAN, "client-2", START).plan_id
     app.change_review_interval(changed, CLINICIAN, 60, "clinical judgement")
-    # when the policy changes to 30 days and both are reviewed
-    app.set_review_policy(SUPERVISOR, 30, 7)
+    # when the policy changes to 100 days and both are reviewed
+    # (a shorter policy is a ceiling: tests/unit/test_compliance_policy_ceiling.py)
+    app.set_review_policy(SUPERVISOR, 100, 7)
     app.review_plan(own, CLINICIAN, day(10), "continue")
     app.review_plan(changed, CLINICIAN, day(10), "continue")
     # then each keeps its own interval

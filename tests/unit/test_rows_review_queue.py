@@ -21,6 +21,9 @@ def test_a_plan_is_queued_with_its_next_review_date():
         plan.clinician,
         "draft",
         (START + timedelta(days=30)).isoformat(),
+        START.isoformat(),  # for the initial-plan deadline
+        None,  # a draft has no stale signatures ...
+        None,  # ... and no signers missing
     )
 
 

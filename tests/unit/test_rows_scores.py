@@ -26,7 +26,7 @@ def test_goals_scores_revisions_and_status_changes_become_rows():
     assert params_of(ops, INSERT_GOAL) == [(pid, goal_id, plan.clinic, "PHQ-9", 18, 9, "active", 3)]
     [score] = params_of(ops, INSERT_SCORE)
     assert score[0:5] == (pid, "s-1", plan.clinic, "PHQ-9", 12)
-    assert score[6:] == (day(14).isoformat(), goal_id, 0, 4)
+    assert score[6:] == (day(14).isoformat(), goal_id, 0, "not_assessed", 4)
     assert params_of(ops, REVISE_GOAL) == [("PHQ-9", 18, 5, pid, goal_id)]
     assert params_of(ops, GOAL_STATUS) == [("achieved", pid, goal_id)]
 

@@ -77,7 +77,7 @@ def test_the_same_role_signing_unchanged_content_twice_is_refused():
     )
     # when the plan changes, then the clinician may sign the new version
     add_problem(plan)
-    plan.sign(CLINICIAN, "clinician", day(3), REQUIRED, None)
+    plan.sign(CLINICIAN, "clinician", plan.last_change_on, REQUIRED, None)
     assert [s["signer_role"] for s in plan.signatures] == ["clinician", "client", "clinician"]
 
 

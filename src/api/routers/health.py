@@ -1,10 +1,15 @@
-"""Liveness and readiness (no authentication)."""
+"""Liveness and readiness (no authentication).
+
+Without a valid token `/ready` says only whether the service is ready; the
+read models' positions and lag (counts across every clinic) are for callers
+with a valid token.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import Svc
@@ -24,13 +29,15 @@ def get_health() -> Health:
     "/ready",
     response_model=Readiness,
     responses=problem_responses(503),
-    summary="Readiness: the database answers; each read model's position and lag",
+    summary="Readiness: the database answers; with a valid token, each read model's "
+    "position and lag",
 )
-def get_readiness(svc: Svc) -> Any:
+def get_readiness(svc: Svc, request: Request) -> Any:
+    detailed = has_valid_token(request)
     try:
         svc.breaker.check()
         svc.access_log.ping()
-        read_models = svc.read_models.status()
+        read_models = svc.read_models.status() if detailed else None
     except NOT_READY as exc:
         svc.breaker.failed(exc)
         problem = unavailable("the database is unreachable")
@@ -48,18 +55,29 @@ def get_readiness(svc: Svc) -> Any:
         )
     rebuilding = svc.upgrade.running if svc.upgrade is not None else []
     if rebuilding:
+        body: dict[str, Any] = {
+            "type": "urn:plans:problem:rebuilding",
+            "title": "Read models are being rebuilt",
+            "status": 503,
+            "detail": "a new release changed read models; they are rebuilt before serving",
+        }
+        if detailed:
+            body["rebuilding"] = rebuilding
         return JSONResponse(
-            {
-                "type": "urn:plans:problem:rebuilding",
-                "title": "Read models are being rebuilt",
-                "status": 503,
-                "detail": "a new release changed these read models; they are rebuilt "
-                f"from the event store before serving: {', '.join(rebuilding)}",
-                "database": "ok",
-                "rebuilding": rebuilding,
-            },
-            status_code=503,
-            headers={"Retry-After": "5"},
+            body, status_code=503, headers={"Retry-After": "5"},
             media_type="application/problem+json",
-        )
+        )  # fmt: skip
+    if read_models is None:
+        return JSONResponse({"status": "ready"})
     return Readiness(status="ready", database="ok", read_models=read_models)
+
+
+def has_valid_token(request: Request) -> bool:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return False
+    try:
+        request.app.state.verifier.decode(token.strip())
+    except ProblemError:
+        return False
+    return True

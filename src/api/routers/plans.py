@@ -109,6 +109,11 @@ def get_plan(
 )
 def close_plan(plan_id: PlanId, body: ClosePlanRequest, cmd: Cmd) -> Response:
     result = cmd.plans.close_plan(
-        plan_id, cmd.by(body), body.closed_on, body.reason, expected_version=cmd.expected_version
+        plan_id,
+        cmd.by(body),
+        body.closed_on,
+        body.reason,
+        expected_version=cmd.expected_version,
+        reason_code=body.reason_code,
     )
     return cmd.answer(result)

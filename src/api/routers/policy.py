@@ -30,6 +30,7 @@ def get_policy(svc: Svc, principal: AnyRole, response: Response) -> PolicyView:
         review_interval_days=terms.review_interval_days,
         due_soon_days=terms.due_soon_days,
         required_signers=list(terms.required_signers),
+        initial_plan_days=terms.initial_plan_days,
         version=version,
     )
 
@@ -49,5 +50,6 @@ def set_policy(body: SetPolicyRequest, cmd: PolicyCmd) -> Response:
         body.required_signers or DEFAULT_POLICY.required_signers,
         body.reason,
         expected_version=cmd.expected_version,
+        initial_plan_days=body.initial_plan_days,
     )
     return cmd.answer(result, of_plan=False, clinic=clinic)

@@ -11,7 +11,7 @@ from api.auth import ANALYST, AnyRole, PlanReader
 from api.deps import DayOrInstant, MinPosition, Svc, parse_bound, wait_for_position
 from api.problem_details import problem_responses
 from api.routing import AuditedRoute
-from api.schemas.common import IsoDate
+from api.schemas.common import Ident, IsoDate
 from api.schemas.enums import EventType, StaffRole
 from api.schemas.views import ReviewQueue, RevisionPage
 from domain.documents import deidentify
@@ -34,16 +34,20 @@ def get_review_queue(
         int | None, Query(ge=0, le=365, description="default: the clinic policy's due-soon days")
     ] = None,
     min_position: MinPosition = None,
+    clinician: Annotated[Ident | None, Query(description="only this clinician's plans")] = None,
 ) -> ReviewQueue:
     wait_for_position(svc, min_position, "review_queue")
     day = as_of or datetime.now(tz=UTC).date()
-    window = (
-        within_days
-        if within_days is not None
-        else svc.plans.policy_for(principal.clinic).due_soon_days
+    policy = svc.plans.policy_for(principal.clinic)
+    window = within_days if within_days is not None else policy.due_soon_days
+    queue = svc.read_models.review_queue(
+        principal.clinic,
+        day,
+        window,
+        clinician=clinician,
+        initial_plan_days=policy.initial_plan_days,
     )
-    queue = svc.read_models.review_queue(principal.clinic, day, window)
-    return ReviewQueue(as_of=day.isoformat(), overdue=queue["overdue"], due_soon=queue["due_soon"])
+    return ReviewQueue(as_of=day.isoformat(), **queue)
 
 
 @router.get(

@@ -15,7 +15,8 @@ from api.schemas.commands import (
 )
 from api.schemas.common import CommandAck
 from api.schemas.views import ScoreSeries
-from domain.instruments import INSTRUMENTS, safety_flag
+from domain.instruments import INSTRUMENTS, POSITIVE, safety_flag, safety_screen
+from domain.plan import flag_id_for
 
 router = APIRouter(route_class=AuditedRoute, tags=["scores"])
 PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
@@ -60,11 +61,15 @@ def record_score(plan_id: PlanId, body: RecordScoreRequest, cmd: Cmd) -> Respons
     )
     # Derived from the (validated, recorded) body, so a replay answers the same.
     instrument = INSTRUMENTS[body.instrument]
+    screen = safety_screen(instrument.code, body.item_scores)
+    score_id = result.result.get("score_id", "")
     return cmd.answer(
         result,
         201,
         severity=instrument.severity(body.score),
         safety_flag=safety_flag(instrument.code, body.item_scores),
+        safety_screen=screen,
+        flag_id=flag_id_for(score_id) if screen == POSITIVE else None,
     )
 
 

@@ -26,10 +26,13 @@ from api.schemas.common import (
     ack_examples,
 )
 from api.schemas.enums import (
+    CloseReason,
+    FlagAction,
     FrequencyUnit,
     GoalStatus,
     Instrument,
     ReviewOutcome,
+    SafetyScreen,
     Severity,
     SignerRole,
 )
@@ -42,6 +45,7 @@ InstrumentCode = Instrument
 DiagnosisCode = Annotated[Code, Field(json_schema_extra={"pattern": ICD10_CM.pattern})]
 # Standard `minimum`/`maximum`: the bounds sit on the integer, not on a union with null.
 ReviewIntervalDays = Annotated[Int, Field(ge=1, le=365)]
+CloseReasonCode = CloseReason
 
 
 def examples(*items: JsonDict) -> ConfigDict:
@@ -89,6 +93,7 @@ class ClosePlanRequest(RequestModel):
     )
     reason: RequiredText
     closed_on: IsoDate
+    reason_code: CloseReasonCode = "other"
 
 
 # ---------------------------------------------------------- problems, diagnoses
@@ -257,6 +262,12 @@ class ScoreRecordedResponse(CommandAck):
     score_id: str
     severity: Severity | None = Field(default=None, examples=["moderate"])
     safety_flag: bool = Field(default=False, description="PHQ-9 item 9 above 0")
+    safety_screen: SafetyScreen | None = Field(
+        default=None, description="PHQ-9 item 9: not_assessed when only a total was given"
+    )
+    flag_id: str | None = Field(
+        default=None, description="the safety flag a positive screen raised"
+    )
 
 
 # ------------------------------------------------------------------ reviews
@@ -307,9 +318,90 @@ class SetPolicyRequest(RequestModel):
     required_signers: list[SignerRole] | None = Field(
         default=None, min_length=1, max_length=3, description="default: clinician and client"
     )
+    initial_plan_days: Int = Field(
+        default=30, ge=1, le=90, description="days from a plan's start to its signed initial plan"
+    )
     reason: Reason = None
 
 
 class PolicySetResponse(CommandAck):
     model_config = ack_examples(clinic="riverside", version=3, position=2210)
     clinic: str
+
+
+# ------------------------------------------- safety and person-centred care
+SafetyPlanList = list[RequiredText] | None
+
+
+class AcknowledgeSafetyFlagRequest(RequestModel):
+    model_config = examples(
+        {
+            "action": "risk-assessed",
+            "reason": "C-SSRS screen done in session: passive ideation, no plan or intent",
+            "acknowledged_on": "2025-04-02",
+        }
+    )
+    action: FlagAction
+    reason: RequiredText
+    acknowledged_on: IsoDate | None = Field(default=None, description="defaults to today")
+
+
+class SafetyFlagAcknowledgedResponse(CommandAck):
+    flag_id: str
+
+
+class UpdateSafetyPlanRequest(RequestModel):
+    model_config = examples(
+        {
+            "warning_signs": ["Not sleeping", "Withdrawing from friends"],
+            "coping_strategies": ["Walk the dog", "Breathing exercise"],
+            "social_contacts": ["Sister (evening calls)"],
+            "professional_contacts": ["Dr. Okafor, clinic line", "988 Suicide & Crisis Lifeline"],
+            "means_safety": ["Medication kept by partner"],
+            "reasons_for_living": ["My children"],
+        }
+    )
+    warning_signs: SafetyPlanList = Field(default=None, max_length=MAX_ITEMS)
+    coping_strategies: SafetyPlanList = Field(default=None, max_length=MAX_ITEMS)
+    social_contacts: SafetyPlanList = Field(default=None, max_length=MAX_ITEMS)
+    professional_contacts: SafetyPlanList = Field(default=None, max_length=MAX_ITEMS)
+    means_safety: SafetyPlanList = Field(default=None, max_length=MAX_ITEMS)
+    reasons_for_living: SafetyPlanList = Field(default=None, max_length=MAX_ITEMS)
+    reason: Reason = None
+
+
+class RecordStrengthRequest(RequestModel):
+    model_config = examples({"description": "Supportive sister; enjoys running"})
+    description: RequiredText
+    reason: Reason = None
+
+
+class StrengthRecordedResponse(CommandAck):
+    strength_id: str
+
+
+class RecordBarrierRequest(RequestModel):
+    model_config = examples({"description": "Shift work makes weekly sessions hard"})
+    description: RequiredText
+    reason: Reason = None
+
+
+class BarrierRecordedResponse(CommandAck):
+    barrier_id: str
+
+
+class SetDischargeCriteriaRequest(RequestModel):
+    model_config = examples(
+        {"criteria": ["PHQ-9 below 5 on two visits a month apart", "Back at work full time"]}
+    )
+    criteria: list[RequiredText] = Field(min_length=1, max_length=MAX_ITEMS)
+    reason: Reason = None
+
+
+class EnterScoreInErrorRequest(RequestModel):
+    model_config = examples({"reason": "Scores of another client keyed into this plan"})
+    reason: RequiredText
+
+
+class ScoreEnteredInErrorResponse(CommandAck):
+    score_id: str

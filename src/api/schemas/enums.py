@@ -122,3 +122,38 @@ class DiffOp(StrEnum):
     MOVE = "move"
     COPY = "copy"
     TEST = "test"
+
+
+class CloseReason(StrEnum):
+    """Why a plan was closed (coded)."""
+
+    COMPLETED = "completed"
+    TRANSFERRED = "transferred"
+    DROPPED_OUT = "dropped-out"
+    DECLINED = "declined"
+    DECEASED = "deceased"
+    OTHER = "other"
+
+
+class SafetyScreen(StrEnum):
+    """PHQ-9 item 9: not_assessed when only a total was given."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    NOT_ASSESSED = "not_assessed"
+
+
+class FlagAction(StrEnum):
+    """What a clinician did about a safety flag."""
+
+    RISK_ASSESSED = "risk-assessed"
+    SAFETY_PLAN_UPDATED = "safety-plan-updated"
+    REFERRED = "referred"
+    NO_ACTION_NEEDED = "no-action-needed"
+
+
+class SafetyFlagStatus(StrEnum):
+    """A safety flag stays open until a clinician acknowledges it."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"

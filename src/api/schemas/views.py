@@ -12,14 +12,17 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.enums import (
+    CloseReason,
     DiffOp,
     EventType,
+    FlagAction,
     FrequencyUnit,
     GoalStatus,
     Instrument,
     InterventionStatus,
     PlanStatus,
     ProblemStatus,
+    SafetyFlagStatus,
     Severity,
     SignerRole,
 )
@@ -190,9 +193,44 @@ class SignatureView(View):
 class SafetyFlag(View):
     """A score whose safety item (PHQ-9 item 9) was above 0: follow up on risk."""
 
-    model_config = example(instrument="PHQ-9", administered_on="2025-04-01")
-    instrument: Instrument
+    model_config = example(
+        id="f1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8",
+        score_id="1d2c3b4a-5968-4776-8594-a3b2c1d0e9f8",
+        raised_on="2025-04-01",
+        status="open",
+        action=None,
+        acknowledged_on=None,
+        acknowledged_by=None,
+        instrument="PHQ-9",
+        administered_on="2025-04-01",
+    )
+    id: str
+    score_id: str | None = None
+    raised_on: DateText | None = None
+    status: SafetyFlagStatus
+    action: FlagAction | None = None
+    acknowledged_on: DateText | None = None
+    acknowledged_by: str | None = None
+    instrument: Instrument | None = None
     administered_on: DateText
+
+
+class SignaturesDue(View):
+    """The plan changed after it was signed: who must sign again."""
+
+    model_config = example(changed_on="2025-04-10", missing=["client"])
+    changed_on: DateText
+    missing: list[SignerRole]
+
+
+class Described(View):
+    """A strength or a barrier: an id and a description."""
+
+    model_config = example(
+        id="b7c8d9e0-f1a2-4b3c-8d4e-5f6a7b8c9d0e", description="Supportive sister"
+    )
+    id: str
+    description: str
 
 
 class PlanView(View):
@@ -247,8 +285,17 @@ class PlanView(View):
     assessments: list[AssessmentView]
     review: ReviewView
     signatures: list[SignatureView]
+    signatures_current: bool | None = None
+    signatures_due: SignaturesDue | None = None
     safety_flags: list[SafetyFlag] = Field(default_factory=list)
+    safety_plan: dict[str, list[str]] | None = Field(
+        default=None, description="the safety plan's sections, each a list of entries"
+    )
+    strengths: list[Described] = Field(default_factory=list)
+    barriers: list[Described] = Field(default_factory=list)
+    discharge_criteria: list[str] | None = None
     closed_on: DateText | None = None
+    close_reason_code: CloseReason | None = None
     created_at: InstantText
     updated_at: InstantText
 
@@ -457,6 +504,36 @@ class ReviewQueueItem(View):
     days_overdue: int | None = None
 
 
+class InitialPlanOverdueItem(View):
+    model_config = example(
+        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+        client_id="client-0042",
+        clinician="dr-okafor",
+        start_date="2025-03-03",
+        days_overdue=4,
+    )
+    plan_id: str
+    client_id: str | None = None
+    clinician: str | None = None
+    start_date: DateText
+    days_overdue: int
+
+
+class SignaturesDueItem(View):
+    model_config = example(
+        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+        client_id="client-0042",
+        clinician="dr-okafor",
+        changed_on="2025-04-10",
+        missing=["client"],
+    )
+    plan_id: str
+    client_id: str | None = None
+    clinician: str | None = None
+    changed_on: DateText = Field(description="the first change not yet signed again")
+    missing: list[SignerRole] = Field(examples=[["client"]])
+
+
 class ReviewQueue(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -465,6 +542,8 @@ class ReviewQueue(BaseModel):
                     "as_of": "2025-06-04",
                     "overdue": [first_example(ReviewQueueItem)],
                     "due_soon": [],
+                    "initial_plan_overdue": [],
+                    "signatures_due": [],
                 }
             ]
         }
@@ -472,6 +551,8 @@ class ReviewQueue(BaseModel):
     as_of: DateText
     overdue: list[ReviewQueueItem]
     due_soon: list[ReviewQueueItem]
+    initial_plan_overdue: list[InitialPlanOverdueItem] = Field(default_factory=list)
+    signatures_due: list[SignaturesDueItem] = Field(default_factory=list)
 
 
 class Revision(View):
@@ -517,6 +598,7 @@ class PolicyView(BaseModel):
     review_interval_days: int
     due_soon_days: int
     required_signers: list[SignerRole]
+    initial_plan_days: int = Field(default=30, description="days from start to a signed plan")
     version: int = Field(description="the policy's own version; 0 while the defaults apply")
 
 
@@ -569,3 +651,39 @@ class Readiness(View):
     status: str = Field(examples=["ready"])
     database: str = Field(examples=["ok"])
     read_models: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+# ------------------------------------------------ safety (contract v2)
+class SafetyFlagItem(View):
+    model_config = example(
+        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+        flag_id="f1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8",
+        client_id="client-0042",
+        clinician="dr-okafor",
+        raised_on="2025-04-01",
+        days_open=2,
+        status="open",
+        score_id="1d2c3b4a-5968-4776-8594-a3b2c1d0e9f8",
+        action=None,
+        acknowledged_on=None,
+    )
+    plan_id: str
+    flag_id: str
+    client_id: str
+    clinician: str
+    raised_on: DateText
+    days_open: int = Field(description="open: days since raised; acknowledged: days it was open")
+    status: SafetyFlagStatus
+    score_id: str | None = None
+    action: FlagAction | None = None
+    acknowledged_on: DateText | None = None
+
+
+class SafetyFlagList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"as_of": "2025-04-03", "items": [first_example(SafetyFlagItem)]}]
+        }
+    )
+    as_of: DateText
+    items: list[SafetyFlagItem]

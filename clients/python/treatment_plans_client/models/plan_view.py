@@ -7,19 +7,23 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.close_reason import CloseReason
 from ..models.plan_status import PlanStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.assessment_view import AssessmentView
+    from ..models.described import Described
     from ..models.diagnosis_view import DiagnosisView
     from ..models.frequency_view import FrequencyView
     from ..models.goal_view import GoalView
     from ..models.intervention_view import InterventionView
+    from ..models.plan_view_safety_plan_type_0 import PlanViewSafetyPlanType0
     from ..models.problem_view import ProblemView
     from ..models.review_view import ReviewView
     from ..models.safety_flag import SafetyFlag
     from ..models.signature_view import SignatureView
+    from ..models.signatures_due import SignaturesDue
 
 
 T = TypeVar("T", bound="PlanView")
@@ -48,8 +52,15 @@ class PlanView:
         clinician (None | str | Unset):
         start_date (datetime.date | None | Unset):
         presenting_concerns (list[str] | Unset):
+        signatures_current (bool | None | Unset):
+        signatures_due (None | SignaturesDue | Unset):
         safety_flags (list[SafetyFlag] | Unset):
+        safety_plan (None | PlanViewSafetyPlanType0 | Unset): the safety plan's sections, each a list of entries
+        strengths (list[Described] | Unset):
+        barriers (list[Described] | Unset):
+        discharge_criteria (list[str] | None | Unset):
         closed_on (datetime.date | None | Unset):
+        close_reason_code (CloseReason | None | Unset):
     """
 
     id: str
@@ -70,12 +81,21 @@ class PlanView:
     clinician: None | str | Unset = UNSET
     start_date: datetime.date | None | Unset = UNSET
     presenting_concerns: list[str] | Unset = UNSET
+    signatures_current: bool | None | Unset = UNSET
+    signatures_due: None | SignaturesDue | Unset = UNSET
     safety_flags: list[SafetyFlag] | Unset = UNSET
+    safety_plan: None | PlanViewSafetyPlanType0 | Unset = UNSET
+    strengths: list[Described] | Unset = UNSET
+    barriers: list[Described] | Unset = UNSET
+    discharge_criteria: list[str] | None | Unset = UNSET
     closed_on: datetime.date | None | Unset = UNSET
+    close_reason_code: CloseReason | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.frequency_view import FrequencyView  # noqa: PLC0415
+        from ..models.plan_view_safety_plan_type_0 import PlanViewSafetyPlanType0  # noqa: PLC0415
+        from ..models.signatures_due import SignaturesDue  # noqa: PLC0415
 
         id = self.id
 
@@ -147,12 +167,57 @@ class PlanView:
         if not isinstance(self.presenting_concerns, Unset):
             presenting_concerns = self.presenting_concerns
 
+        signatures_current: bool | None | Unset
+        if isinstance(self.signatures_current, Unset):
+            signatures_current = UNSET
+        else:
+            signatures_current = self.signatures_current
+
+        signatures_due: dict[str, Any] | None | Unset
+        if isinstance(self.signatures_due, Unset):
+            signatures_due = UNSET
+        elif isinstance(self.signatures_due, SignaturesDue):
+            signatures_due = self.signatures_due.to_dict()
+        else:
+            signatures_due = self.signatures_due
+
         safety_flags: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.safety_flags, Unset):
             safety_flags = []
             for safety_flags_item_data in self.safety_flags:
                 safety_flags_item = safety_flags_item_data.to_dict()
                 safety_flags.append(safety_flags_item)
+
+        safety_plan: dict[str, Any] | None | Unset
+        if isinstance(self.safety_plan, Unset):
+            safety_plan = UNSET
+        elif isinstance(self.safety_plan, PlanViewSafetyPlanType0):
+            safety_plan = self.safety_plan.to_dict()
+        else:
+            safety_plan = self.safety_plan
+
+        strengths: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.strengths, Unset):
+            strengths = []
+            for strengths_item_data in self.strengths:
+                strengths_item = strengths_item_data.to_dict()
+                strengths.append(strengths_item)
+
+        barriers: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.barriers, Unset):
+            barriers = []
+            for barriers_item_data in self.barriers:
+                barriers_item = barriers_item_data.to_dict()
+                barriers.append(barriers_item)
+
+        discharge_criteria: list[str] | None | Unset
+        if isinstance(self.discharge_criteria, Unset):
+            discharge_criteria = UNSET
+        elif isinstance(self.discharge_criteria, list):
+            discharge_criteria = self.discharge_criteria
+
+        else:
+            discharge_criteria = self.discharge_criteria
 
         closed_on: None | str | Unset
         if isinstance(self.closed_on, Unset):
@@ -161,6 +226,14 @@ class PlanView:
             closed_on = self.closed_on.isoformat()
         else:
             closed_on = self.closed_on
+
+        close_reason_code: None | str | Unset
+        if isinstance(self.close_reason_code, Unset):
+            close_reason_code = UNSET
+        elif isinstance(self.close_reason_code, CloseReason):
+            close_reason_code = self.close_reason_code.value
+        else:
+            close_reason_code = self.close_reason_code
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -189,24 +262,41 @@ class PlanView:
             field_dict["start_date"] = start_date
         if presenting_concerns is not UNSET:
             field_dict["presenting_concerns"] = presenting_concerns
+        if signatures_current is not UNSET:
+            field_dict["signatures_current"] = signatures_current
+        if signatures_due is not UNSET:
+            field_dict["signatures_due"] = signatures_due
         if safety_flags is not UNSET:
             field_dict["safety_flags"] = safety_flags
+        if safety_plan is not UNSET:
+            field_dict["safety_plan"] = safety_plan
+        if strengths is not UNSET:
+            field_dict["strengths"] = strengths
+        if barriers is not UNSET:
+            field_dict["barriers"] = barriers
+        if discharge_criteria is not UNSET:
+            field_dict["discharge_criteria"] = discharge_criteria
         if closed_on is not UNSET:
             field_dict["closed_on"] = closed_on
+        if close_reason_code is not UNSET:
+            field_dict["close_reason_code"] = close_reason_code
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.assessment_view import AssessmentView  # noqa: PLC0415
+        from ..models.described import Described  # noqa: PLC0415
         from ..models.diagnosis_view import DiagnosisView  # noqa: PLC0415
         from ..models.frequency_view import FrequencyView  # noqa: PLC0415
         from ..models.goal_view import GoalView  # noqa: PLC0415
         from ..models.intervention_view import InterventionView  # noqa: PLC0415
+        from ..models.plan_view_safety_plan_type_0 import PlanViewSafetyPlanType0  # noqa: PLC0415
         from ..models.problem_view import ProblemView  # noqa: PLC0415
         from ..models.review_view import ReviewView  # noqa: PLC0415
         from ..models.safety_flag import SafetyFlag  # noqa: PLC0415
         from ..models.signature_view import SignatureView  # noqa: PLC0415
+        from ..models.signatures_due import SignaturesDue  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
@@ -310,6 +400,32 @@ class PlanView:
 
         presenting_concerns = cast(list[str], d.pop("presenting_concerns", UNSET))
 
+        def _parse_signatures_current(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        signatures_current = _parse_signatures_current(d.pop("signatures_current", UNSET))
+
+        def _parse_signatures_due(data: object) -> None | SignaturesDue | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                signatures_due_type_0 = SignaturesDue.from_dict(data)
+
+                return signatures_due_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SignaturesDue | Unset, data)
+
+        signatures_due = _parse_signatures_due(d.pop("signatures_due", UNSET))
+
         _safety_flags = d.pop("safety_flags", UNSET)
         safety_flags: list[SafetyFlag] | Unset = UNSET
         if _safety_flags is not UNSET:
@@ -318,6 +434,58 @@ class PlanView:
                 safety_flags_item = SafetyFlag.from_dict(safety_flags_item_data)
 
                 safety_flags.append(safety_flags_item)
+
+        def _parse_safety_plan(data: object) -> None | PlanViewSafetyPlanType0 | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                safety_plan_type_0 = PlanViewSafetyPlanType0.from_dict(data)
+
+                return safety_plan_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PlanViewSafetyPlanType0 | Unset, data)
+
+        safety_plan = _parse_safety_plan(d.pop("safety_plan", UNSET))
+
+        _strengths = d.pop("strengths", UNSET)
+        strengths: list[Described] | Unset = UNSET
+        if _strengths is not UNSET:
+            strengths = []
+            for strengths_item_data in _strengths:
+                strengths_item = Described.from_dict(strengths_item_data)
+
+                strengths.append(strengths_item)
+
+        _barriers = d.pop("barriers", UNSET)
+        barriers: list[Described] | Unset = UNSET
+        if _barriers is not UNSET:
+            barriers = []
+            for barriers_item_data in _barriers:
+                barriers_item = Described.from_dict(barriers_item_data)
+
+                barriers.append(barriers_item)
+
+        def _parse_discharge_criteria(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                discharge_criteria_type_0 = cast(list[str], data)
+
+                return discharge_criteria_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        discharge_criteria = _parse_discharge_criteria(d.pop("discharge_criteria", UNSET))
 
         def _parse_closed_on(data: object) -> datetime.date | None | Unset:
             if data is None:
@@ -335,6 +503,23 @@ class PlanView:
             return cast(datetime.date | None | Unset, data)
 
         closed_on = _parse_closed_on(d.pop("closed_on", UNSET))
+
+        def _parse_close_reason_code(data: object) -> CloseReason | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                close_reason_code_type_0 = CloseReason(data)
+
+                return close_reason_code_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CloseReason | None | Unset, data)
+
+        close_reason_code = _parse_close_reason_code(d.pop("close_reason_code", UNSET))
 
         plan_view = cls(
             id=id,
@@ -355,8 +540,15 @@ class PlanView:
             clinician=clinician,
             start_date=start_date,
             presenting_concerns=presenting_concerns,
+            signatures_current=signatures_current,
+            signatures_due=signatures_due,
             safety_flags=safety_flags,
+            safety_plan=safety_plan,
+            strengths=strengths,
+            barriers=barriers,
+            discharge_criteria=discharge_criteria,
             closed_on=closed_on,
+            close_reason_code=close_reason_code,
         )
 
         plan_view.additional_properties = d

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.signer_role import SignerRole
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PolicyView")
 
@@ -20,6 +21,7 @@ class PolicyView:
         due_soon_days (int):
         required_signers (list[SignerRole]):
         version (int): the policy's own version; 0 while the defaults apply
+        initial_plan_days (int | Unset): days from start to a signed plan Default: 30.
     """
 
     clinic: str
@@ -27,6 +29,7 @@ class PolicyView:
     due_soon_days: int
     required_signers: list[SignerRole]
     version: int
+    initial_plan_days: int | Unset = 30
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,6 +46,8 @@ class PolicyView:
 
         version = self.version
 
+        initial_plan_days = self.initial_plan_days
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -54,6 +59,8 @@ class PolicyView:
                 "version": version,
             }
         )
+        if initial_plan_days is not UNSET:
+            field_dict["initial_plan_days"] = initial_plan_days
 
         return field_dict
 
@@ -75,12 +82,15 @@ class PolicyView:
 
         version = d.pop("version")
 
+        initial_plan_days = d.pop("initial_plan_days", UNSET)
+
         policy_view = cls(
             clinic=clinic,
             review_interval_days=review_interval_days,
             due_soon_days=due_soon_days,
             required_signers=required_signers,
             version=version,
+            initial_plan_days=initial_plan_days,
         )
 
         policy_view.additional_properties = d

@@ -6,6 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.safety_screen import SafetyScreen
 from ..models.severity import Severity
 from ..types import UNSET, Unset
 
@@ -21,6 +22,8 @@ class ScoreRecordedResponse:
         score_id (str):
         severity (None | Severity | Unset):
         safety_flag (bool | Unset): PHQ-9 item 9 above 0 Default: False.
+        safety_screen (None | SafetyScreen | Unset): PHQ-9 item 9: not_assessed when only a total was given
+        flag_id (None | str | Unset): the safety flag a positive screen raised
     """
 
     version: int
@@ -28,6 +31,8 @@ class ScoreRecordedResponse:
     score_id: str
     severity: None | Severity | Unset = UNSET
     safety_flag: bool | Unset = False
+    safety_screen: None | SafetyScreen | Unset = UNSET
+    flag_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,6 +52,20 @@ class ScoreRecordedResponse:
 
         safety_flag = self.safety_flag
 
+        safety_screen: None | str | Unset
+        if isinstance(self.safety_screen, Unset):
+            safety_screen = UNSET
+        elif isinstance(self.safety_screen, SafetyScreen):
+            safety_screen = self.safety_screen.value
+        else:
+            safety_screen = self.safety_screen
+
+        flag_id: None | str | Unset
+        if isinstance(self.flag_id, Unset):
+            flag_id = UNSET
+        else:
+            flag_id = self.flag_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -60,6 +79,10 @@ class ScoreRecordedResponse:
             field_dict["severity"] = severity
         if safety_flag is not UNSET:
             field_dict["safety_flag"] = safety_flag
+        if safety_screen is not UNSET:
+            field_dict["safety_screen"] = safety_screen
+        if flag_id is not UNSET:
+            field_dict["flag_id"] = flag_id
 
         return field_dict
 
@@ -91,12 +114,40 @@ class ScoreRecordedResponse:
 
         safety_flag = d.pop("safety_flag", UNSET)
 
+        def _parse_safety_screen(data: object) -> None | SafetyScreen | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                safety_screen_type_0 = SafetyScreen(data)
+
+                return safety_screen_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SafetyScreen | Unset, data)
+
+        safety_screen = _parse_safety_screen(d.pop("safety_screen", UNSET))
+
+        def _parse_flag_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        flag_id = _parse_flag_id(d.pop("flag_id", UNSET))
+
         score_recorded_response = cls(
             version=version,
             position=position,
             score_id=score_id,
             severity=severity,
             safety_flag=safety_flag,
+            safety_screen=safety_screen,
+            flag_id=flag_id,
         )
 
         score_recorded_response.additional_properties = d

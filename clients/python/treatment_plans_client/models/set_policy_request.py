@@ -18,12 +18,14 @@ class SetPolicyRequest:
         review_interval_days (int):
         due_soon_days (int):
         required_signers (list[SignerRole] | None | Unset): default: clinician and client
+        initial_plan_days (int | Unset): days from a plan's start to its signed initial plan Default: 30.
         reason (None | str | Unset):
     """
 
     review_interval_days: int
     due_soon_days: int
     required_signers: list[SignerRole] | None | Unset = UNSET
+    initial_plan_days: int | Unset = 30
     reason: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,6 +45,8 @@ class SetPolicyRequest:
         else:
             required_signers = self.required_signers
 
+        initial_plan_days = self.initial_plan_days
+
         reason: None | str | Unset
         if isinstance(self.reason, Unset):
             reason = UNSET
@@ -59,6 +63,8 @@ class SetPolicyRequest:
         )
         if required_signers is not UNSET:
             field_dict["required_signers"] = required_signers
+        if initial_plan_days is not UNSET:
+            field_dict["initial_plan_days"] = initial_plan_days
         if reason is not UNSET:
             field_dict["reason"] = reason
 
@@ -93,6 +99,8 @@ class SetPolicyRequest:
 
         required_signers = _parse_required_signers(d.pop("required_signers", UNSET))
 
+        initial_plan_days = d.pop("initial_plan_days", UNSET)
+
         def _parse_reason(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -106,6 +114,7 @@ class SetPolicyRequest:
             review_interval_days=review_interval_days,
             due_soon_days=due_soon_days,
             required_signers=required_signers,
+            initial_plan_days=initial_plan_days,
             reason=reason,
         )
 

@@ -15,6 +15,7 @@ def _get_kwargs(
     *,
     as_of: datetime.date | None | Unset = UNSET,
     within_days: int | None | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -35,6 +36,13 @@ def _get_kwargs(
     else:
         json_within_days = within_days
     params["within_days"] = json_within_days
+
+    json_clinician: None | str | Unset
+    if isinstance(clinician, Unset):
+        json_clinician = UNSET
+    else:
+        json_clinician = clinician
+    params["clinician"] = json_clinician
 
     json_min_position: int | None | Unset
     if isinstance(min_position, Unset):
@@ -102,6 +110,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     as_of: datetime.date | None | Unset = UNSET,
     within_days: int | None | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
 ) -> Response[Problem | ReviewQueue]:
     """Plans overdue for review, and those due soon
@@ -109,6 +118,7 @@ def sync_detailed(
     Args:
         as_of (datetime.date | None | Unset): default: today (UTC)
         within_days (int | None | Unset): default: the clinic policy's due-soon days
+        clinician (None | str | Unset): only this clinician's plans
         min_position (int | None | Unset): answer only once the read model has processed this
             position (a command's `position`); 503 with Retry-After if it takes too long
 
@@ -123,6 +133,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         as_of=as_of,
         within_days=within_days,
+        clinician=clinician,
         min_position=min_position,
     )
 
@@ -138,6 +149,7 @@ def sync(
     client: AuthenticatedClient,
     as_of: datetime.date | None | Unset = UNSET,
     within_days: int | None | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
 ) -> Problem | ReviewQueue | None:
     """Plans overdue for review, and those due soon
@@ -145,6 +157,7 @@ def sync(
     Args:
         as_of (datetime.date | None | Unset): default: today (UTC)
         within_days (int | None | Unset): default: the clinic policy's due-soon days
+        clinician (None | str | Unset): only this clinician's plans
         min_position (int | None | Unset): answer only once the read model has processed this
             position (a command's `position`); 503 with Retry-After if it takes too long
 
@@ -160,6 +173,7 @@ def sync(
         client=client,
         as_of=as_of,
         within_days=within_days,
+        clinician=clinician,
         min_position=min_position,
     ).parsed
 
@@ -169,6 +183,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     as_of: datetime.date | None | Unset = UNSET,
     within_days: int | None | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
 ) -> Response[Problem | ReviewQueue]:
     """Plans overdue for review, and those due soon
@@ -176,6 +191,7 @@ async def asyncio_detailed(
     Args:
         as_of (datetime.date | None | Unset): default: today (UTC)
         within_days (int | None | Unset): default: the clinic policy's due-soon days
+        clinician (None | str | Unset): only this clinician's plans
         min_position (int | None | Unset): answer only once the read model has processed this
             position (a command's `position`); 503 with Retry-After if it takes too long
 
@@ -190,6 +206,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         as_of=as_of,
         within_days=within_days,
+        clinician=clinician,
         min_position=min_position,
     )
 
@@ -203,6 +220,7 @@ async def asyncio(
     client: AuthenticatedClient,
     as_of: datetime.date | None | Unset = UNSET,
     within_days: int | None | Unset = UNSET,
+    clinician: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
 ) -> Problem | ReviewQueue | None:
     """Plans overdue for review, and those due soon
@@ -210,6 +228,7 @@ async def asyncio(
     Args:
         as_of (datetime.date | None | Unset): default: today (UTC)
         within_days (int | None | Unset): default: the clinic policy's due-soon days
+        clinician (None | str | Unset): only this clinician's plans
         min_position (int | None | Unset): answer only once the read model has processed this
             position (a command's `position`); 503 with Retry-After if it takes too long
 
@@ -226,6 +245,7 @@ async def asyncio(
             client=client,
             as_of=as_of,
             within_days=within_days,
+            clinician=clinician,
             min_position=min_position,
         )
     ).parsed

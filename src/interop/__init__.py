@@ -1,0 +1,1 @@
+"""Interoperability: the plan in other systems' vocabularies (FHIR R4)."""
