@@ -149,6 +149,9 @@ def main(argv: list[str] | None = None) -> None:
     import json
     import sys
     import tempfile
+    from pathlib import Path
+
+    from pydantic import SecretStr
 
     from api.app import create_app
     from api.settings import Settings
@@ -157,8 +160,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(
             database_url=f"sqlite:///{scratch}/unused.db",
-            data_dir=scratch,
-            jwt_secret="document-only-" + "x" * 32,
+            data_dir=Path(scratch),
+            jwt_secret=SecretStr("document-only-" + "x" * 32),
         )
         text = json.dumps(create_app(settings).openapi(), indent=2, ensure_ascii=False) + "\n"
     if args:

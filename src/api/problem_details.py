@@ -328,7 +328,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "The caller's role may not do this",
         404: "No such plan or item in the caller's clinic",
         409: "The plan is closed, or the item's state refuses this change",
-        412: "If-Match names a version that is not the plan's current one",
+        412: "If-Match names a version that is not the plan's current one (on a create: "
+        "any If-Match, as there is no version yet)",
         413: "The body is too large",
         422: "Invalid request (see `errors`)",
         503: "The database is unreachable, or the read model is not there yet (Retry-After)",
