@@ -31,6 +31,7 @@ from api.routers import (
     scores,
     signatures,
 )
+from api.routers import analytics as analytics_router
 from api.routers import problems as problems_router
 from api.runtime import init_schema, open_application
 from api.settings import Settings
@@ -63,6 +64,7 @@ ROUTERS = (
     access_log.router,
     health.router,
 )
+ROUTERS = (*ROUTERS, analytics_router.router)
 
 
 def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
