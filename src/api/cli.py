@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from uuid import UUID
 
@@ -353,6 +354,46 @@ def demo(
         f"({summary['closed']} closed, {summary['draft']} awaiting signatures) "
         f"in {summary['seconds']:.1f} s"
     )
+
+
+@cli.command()
+def export(
+    clinic: str = typer.Option(..., help="The clinic whose revisions to export."),
+    out: Path = typer.Option(..., "--out", help="The Parquet file to write (FILE.parquet)."),
+) -> None:
+    """Write a clinic's de-identified revisions (what an analyst's `GET /revisions` shows)
+    to a Parquet file, streamed in constant memory.
+
+    Exports what the revisions read model holds; it says so when that lags the event store.
+    """
+    from api.pseudonyms import pseudonyms
+    from projections.export import write_parquet
+    from projections.readmodels import ReadModels
+
+    settings = settings_or_exit()
+    prepare(settings)
+    app = open_app(settings)
+    started = time.perf_counter()
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with database_errors(settings):
+            read_models = ReadModels(settings.library_env(create_table=False), app)
+            try:
+                behind = app.recorder.max_notification_id() or 0
+                behind -= read_models.positions(["revisions"]).get("revisions", 0) or 0
+                names = pseudonyms(settings)
+                with partial.open("wb") as f:
+                    rows = write_parquet(read_models.analyst_export(names, clinic), f)
+                partial.replace(out)
+            finally:
+                read_models.close()
+    except OSError as e:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {out}: {e.strerror or e}", 1)
+    finally:
+        app.close()
+    lag = f"; the revisions read model was {behind:,} events behind" if behind > 0 else ""
+    print(f"exported {rows:,} revisions of {clinic} to {out} ({rate(rows, started, 'rows')}){lag}")
 
 
 @cli.command()
