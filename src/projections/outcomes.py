@@ -15,28 +15,37 @@ from projections.revisions import SUPPRESS_BELOW
 from projections.store import Store
 
 MIN_SCORES = 2
+PAGE = 500  # plans read at a time: memory stays flat
 
 
 def outcomes(store: Store, tables: dict[str, str], clinic: str, instrument: str) -> dict[str, Any]:
     goals = responses = remissions = 0
     response_defined = remission_defined = True
-    with store.transaction(commit=False) as curs:
-        curs.execute(store.sql("SELECT document FROM {t} WHERE clinic = %s", tables), (clinic,))
-        while batch := curs.fetchmany(500):
-            for row in batch:
-                document = row["document"] if isinstance(row, dict) else row[0]
-                for goal in loads(document).get("goals", ()):
-                    progress = goal.get("progress")
-                    if goal["measure"]["instrument"] != instrument or not progress:
-                        continue
-                    if progress.get("scores_count", 0) < MIN_SCORES:
-                        continue
-                    goals += 1
-                    response, remission = progress.get("response"), progress.get("remission")
-                    response_defined &= response is not None
-                    remission_defined &= remission is not None
-                    responses += bool(response)
-                    remissions += bool(remission)
+    after = None
+    while True:
+        page = "AND plan_id > %s " if after else ""
+        rows = store.fetchall(
+            f"SELECT plan_id, document FROM {{t}} WHERE clinic = %s {page}"
+            "ORDER BY plan_id LIMIT %s",
+            [clinic, *([after] if after else []), PAGE],
+            tables,
+        )
+        if not rows:
+            break
+        after = str(rows[-1]["plan_id"])
+        for row in rows:
+            for goal in loads(row["document"]).get("goals", ()):
+                progress = goal.get("progress")
+                if goal["measure"]["instrument"] != instrument or not progress:
+                    continue
+                if progress.get("scores_count", 0) < MIN_SCORES:
+                    continue
+                goals += 1
+                response, remission = progress.get("response"), progress.get("remission")
+                response_defined &= response is not None
+                remission_defined &= remission is not None
+                responses += bool(response)
+                remissions += bool(remission)
     hide = goals < SUPPRESS_BELOW
     return {
         "instrument": instrument,
