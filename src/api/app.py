@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from api import access_log as access_log_module
 from api import problems
@@ -50,7 +50,7 @@ the plan's new `version` (also the `ETag`) and the event's `position`, which
 read-model queries accept as `min_position` to read their own writes.
 """
 
-ROUTERS = (
+ROUTERS: tuple[APIRouter, ...] = (
     plans.router,
     problems_router.router,
     goals.router,
