@@ -68,6 +68,7 @@ QUICK = Plan(
     bulk_plans=500,
 )
 FIGURES = ("append", "http", "catchup", "queue", "travel", "lag", "bulk")
+FIGURES = (*FIGURES, "analysts")
 
 
 def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure]:
@@ -121,6 +122,11 @@ def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure
                 chunk_events=2_000,
                 log=log,
             )
+        if name == "analysts":
+            from bench.analysts import bench_analysts
+
+            rows = 1_000_000 if plan.reps > 1 else 100_000
+            return bench_analysts(url, reps=plan.reps, rows=rows, queries=200, log=log)
     raise ValueError(f"unknown figure {name!r}")
 
 

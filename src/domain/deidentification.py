@@ -153,6 +153,8 @@ def _scalar(rule: Rule, value: Any) -> Any:
 
 
 def _is_date(text: str) -> bool:
+    if len(text) < 10 or text[4] != "-":
+        return False
     try:
         date.fromisoformat(text[:10])
     except ValueError:

@@ -221,13 +221,24 @@ class Pseudonyms:
     position a clinician could match against a command's answer.
     """
 
+    CACHE_SIZE = 10_000
+
     def __init__(self, secret: bytes) -> None:
-        self._subject_key = hashlib.sha256(b"plans subject\x00" + secret).digest()
+        subject_key = hashlib.sha256(b"plans subject\x00" + secret).digest()
+        self._subject_mac = hmac.new(subject_key, digestmod=hashlib.sha256)
         self._cursor_key = hashlib.sha256(b"plans cursor\x00" + secret).digest()
+        self._subjects: dict[tuple[str, str], str] = {}
 
     def subject(self, clinic: str, plan_id: str) -> str:
-        message = f"{clinic}\x00{plan_id}".encode()
-        return hmac.new(self._subject_key, message, hashlib.sha256).hexdigest()[:32]
+        found = self._subjects.get((clinic, plan_id))
+        if found is None:
+            mac = self._subject_mac.copy()
+            mac.update(f"{clinic}\x00{plan_id}".encode())
+            found = mac.hexdigest()[:32]
+            if len(self._subjects) >= self.CACHE_SIZE:
+                self._subjects.clear()
+            self._subjects[(clinic, plan_id)] = found
+        return found
 
     def cursor(self, position: int) -> str:
         block = position.to_bytes(16, "big")
