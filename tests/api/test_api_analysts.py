@@ -190,7 +190,8 @@ def test_analysts_see_nothing_that_identifies(api: API, clinic: tuple[list[str],
     # one stable subject per plan, so a plan's revisions can be followed in order
     assert len({i["subject"] for i in items}) == 12
     first = items[0]["subject"]
-    assert [i["version"] for i in items if i["subject"] == first] == list(range(1, WHOLE_PLAN_EVENTS + 1))
+    versions = [i["version"] for i in items if i["subject"] == first]
+    assert versions == list(range(1, WHOLE_PLAN_EVENTS + 1))
     # dates as days from the plan's start (2025-03-03)
     score = next(i for i in items if i["type"] == "ScoreRecorded" and i["subject"] == first)
     assert score["data"] == {
