@@ -34,7 +34,7 @@ from api.problem_details import ProblemError, to_problem
 from api.routing import record
 from console import charts, links, session
 from domain import errors
-from domain.documents import deidentify, plan_document
+from domain.documents import plan_document
 from eventstore import history as stored_history
 from eventstore.recorders import datastore_of
 
@@ -460,38 +460,21 @@ def history(request: Request, plan_id: str, version: str | None = None) -> Respo
 
 
 # ---------------------------------------------------------------- analytics
-def suppressed(groups: dict[str, int]) -> list[dict[str, Any]]:
-    """`{"key", "count", "suppressed"}` rows; counts 1..10 are withheld (small cells)."""
-    rows = []
-    for key, count in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])):
-        hide = 0 < count < SUPPRESS_BELOW
-        rows.append({"key": key, "count": None if hide else count, "suppressed": hide})
-    return rows
-
-
-def revision_groups(svc: Services, clinic: str) -> dict[str, list[dict[str, Any]]]:
-    """Revision counts by event type and by role, from the de-identified revision timeline."""
-    by_type: dict[str, int] = {}
-    by_role: dict[str, int] = {}
-    after = None
-    for _ in range(1000):
-        items, after = svc.read_models.revisions(
-            clinic, None, None, None, None, 500, after, deidentified=True
-        )
-        for item in items:
-            item = deidentify(dict(item))
-            by_type[item["type"]] = by_type.get(item["type"], 0) + 1
-            by_role[item["role"]] = by_role.get(item["role"], 0) + 1
-        if after is None:
-            break
-    return {"type": suppressed(by_type), "role": suppressed(by_role)}
+def revision_groups(svc: Services, who: Principal) -> dict[str, list[dict[str, Any]]]:
+    """Revision counts by event type and by role: the `/analytics/revisions` figures,
+    de-identified for analysts, small cells suppressed."""
+    analyst = who.role == ANALYST
+    return {
+        group_by: svc.read_models.revision_groups(who.clinic, group_by, analyst=analyst)
+        for group_by in ("type", "role")
+    }
 
 
 @router.get("/analytics")
 @page(ANALYST, SUPERVISOR, AUDITOR)
 def analytics(request: Request) -> Response:
     svc, who = services(request), caller(request)
-    groups = revision_groups(svc, who.clinic)
+    groups = revision_groups(svc, who)
     return render(
         request,
         "analytics.html",

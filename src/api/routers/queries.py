@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query
 from api.auth import ANALYST, AnyRole, PlanReader
 from api.deps import DayOrInstant, MinPosition, Svc, parse_bound, wait_for_position
 from api.problem_details import problem_responses
+from api.pseudonyms import pseudonyms
 from api.routing import AuditedRoute
 from api.schemas.common import Ident, IsoDate
-from api.schemas.views import ReviewQueue, RevisionPage
-from domain.documents import deidentify
+from api.schemas.views import AnalystRevisionPage, ReviewQueue, RevisionPage
 from domain.plan import EVENT_TYPES
 
 router = APIRouter(route_class=AuditedRoute, tags=["queries"])
@@ -54,9 +54,13 @@ def review_queue(
 
 @router.get(
     "/revisions",
-    response_model=RevisionPage,
+    response_model=RevisionPage | AnalystRevisionPage,
     responses=problem_responses(401, 403, 422, 503),
     summary="The clinic's cross-plan revision timeline (de-identified for analysts)",
+    description=(
+        "Analysts get Safe Harbor items (`subject`, `year`, `plan_day`, allowlisted `data`); "
+        "their `from`/`to` count in whole calendar years and their cursors are opaque."
+    ),
 )
 def revisions(
     svc: Svc,
@@ -68,21 +72,16 @@ def revisions(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     after: Annotated[str | None, Query(max_length=500, pattern=r"^[\x21-\x7e]+$")] = None,
     min_position: MinPosition = None,
-) -> RevisionPage:
+) -> RevisionPage | AnalystRevisionPage:
     start = parse_bound(from_, "from", end=False)
     end = parse_bound(to, "to", end=True)
     wait_for_position(svc, min_position, "revisions")
-    items, next_cursor = svc.read_models.revisions(
-        principal.clinic,
-        start,
-        end,
-        type,
-        role,
-        limit,
-        after,
-        deidentified=principal.role == ANALYST,
-    )
     if principal.role == ANALYST:
-        # The read model already de-identifies; this makes sure of it at the edge.
-        items = [deidentify(dict(item)) for item in items]
+        items, next_cursor = svc.read_models.analyst_revisions(
+            pseudonyms(svc.settings), principal.clinic, start, end, type, role, limit, after
+        )
+        return AnalystRevisionPage(items=items, next=next_cursor)
+    items, next_cursor = svc.read_models.revisions(
+        principal.clinic, start, end, type, role, limit, after
+    )
     return RevisionPage(items=items, next=next_cursor)

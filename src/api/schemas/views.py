@@ -329,3 +329,40 @@ class SafetyFlagItem(View):
 class SafetyFlagList(BaseModel):
     as_of: str
     items: list[SafetyFlagItem]
+# ------------------------------------------------------------ analysts
+class AnalystRevision(BaseModel):
+    """One revision, de-identified by construction (HIPAA Safe Harbor)."""
+
+    subject: str = Field(description="a keyed pseudonym of the plan, stable within the clinic")
+    version: int
+    type: str
+    year: int = Field(description="the year of recorded_at")
+    plan_day: int | None = Field(description="whole days from the plan's start to recorded_at")
+    role: str | None = None
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="allowlisted fields only; dates as `<name>_day` offsets from the start",
+    )
+
+
+class AnalystRevisionPage(BaseModel):
+    items: list[AnalystRevision]
+    next: str | None = Field(default=None, description="an opaque cursor")
+
+
+class RevisionGroup(BaseModel):
+    key: str
+    count: int | None = Field(description="null when suppressed")
+    suppressed: bool = Field(description="true for counts from 1 to 10")
+
+
+class RevisionGroups(BaseModel):
+    groups: list[RevisionGroup]
+
+
+class Outcomes(BaseModel):
+    instrument: str
+    goals: int | None = Field(description="goals with at least two scores; null from 1 to 10")
+    response_rate: float | None
+    remission_rate: float | None
+    suppressed: bool
