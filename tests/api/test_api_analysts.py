@@ -22,7 +22,7 @@ from domain.plan import EVENT_TYPES
 MARKER = "Qzx Marker Jane Roe"
 CLIENT_STEM = "zq-client-77"
 DATE_OR_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}:\d{2}:\d{2}")
-WHOLE_PLAN_EVENTS = 21
+WHOLE_PLAN_EVENTS = 28
 SMALL_PLAN_EVENTS = 11 * 5
 
 # Revisions per type by month of the plan: the README's example query.
@@ -107,12 +107,31 @@ def every_command(api: API, ids: list[str]) -> int:
         {"reviewed_on": "2025-04-10", "outcome": "continue", "summary": m, "reason": m},
     )
     post("/review-interval", {"days": 30, "reason": f"{m} interval"}, 200, "PUT")
-    for role in ("client", "clinician"):
-        body = {"signer_role": role, "signed_on": "2025-03-05", "signer_name": m, "reason": m}
-        post("/signatures", body)
+    body = {"signer_role": "clinician", "signed_on": "2025-03-05", "signer_name": m, "reason": m}
+    post("/signatures", body)
+    # The clinic relaxes its signers; the draft is activated under the new policy.
+    policy = {"review_interval_days": 90, "due_soon_days": 14, "required_signers": ["clinician"]}
+    api.ok("PUT", "/policy", {**policy, "reason": m}, role="supervisor")
+    post("/activate", {"reason": f"{m} activated"}, 200)
+    api.ok("PUT", f"{base}/clinician", {"clinician": "dr-new", "reason": m}, role="supervisor")
+    [flag] = api.ok("GET", base)["safety_flags"]
+    post(
+        f"/safety-flags/{flag['id']}/acknowledge",
+        {"action": "risk-assessed", "reason": f"{m} C-SSRS"},
+        200,
+    )
+    parts = ("warning_signs", "coping_strategies", "social_contacts", "professional_contacts",
+             "means_safety", "reasons_for_living")  # fmt: skip
+    post("/safety-plan", {**{p: [f"{m} {p}"] for p in parts}, "reason": m}, 200, "PUT")
+    strength = post("/strengths", {"description": f"{m} strength", "reason": m})["strength_id"]
+    barrier = post("/barriers", {"description": f"{m} barrier", "reason": m})["barrier_id"]
+    post("/discharge-criteria", {"criteria": [f"{m} criterion"], "reason": m}, 200, "PUT")
+    post(f"/scores/{second}/entered-in-error", {"reason": f"{m} wrong form"}, 200)
     post(f"/goals/{goal}/status", {"status": "achieved", "reason": f"{m} done"}, 200)
-    closed = post("/close", {"reason": f"{m} closed", "closed_on": "2025-05-01"}, 200)
+    close = {"reason": f"{m} closed", "closed_on": "2025-05-01", "reason_code": "completed"}
+    closed = post("/close", close, 200)
     ids.extend([plan["id"], problem, other, goal, objective, intervention, first, second])
+    ids.extend([flag["id"], strength, barrier])
     return int(closed["position"])
 
 
@@ -200,10 +219,11 @@ def test_analysts_see_nothing_that_identifies(api: API, clinic: tuple[list[str],
         "item_scores": [2] * 9,
         "severity": "moderately severe",
         "safety_flag": True,
+        "safety_screen": "positive",
         "administered_day": 7,
     }
     closed = next(i for i in items if i["type"] == "PlanClosed")
-    assert closed["data"] == {"closed_day": 59}
+    assert closed["data"] == {"closed_day": 59, "reason_code": "completed"}
     assert all(i["year"] >= 2025 and i["plan_day"] >= 0 for i in items)
 
     # filters: bounds count in whole years, nothing of them is echoed back
@@ -235,7 +255,9 @@ def test_aggregates_suppress_small_cells(api: API, clinic: tuple[list[str], int]
     assert by_type["ScoreRecorded"] == {"key": "ScoreRecorded", "count": 24, "suppressed": False}
     assert by_type["PlanCreated"] == {"key": "PlanCreated", "count": 12, "suppressed": False}
     assert by_type["PlanClosed"] == {"key": "PlanClosed", "count": None, "suppressed": True}
-    assert groups["role"]["clinician"]["count"] == WHOLE_PLAN_EVENTS + SMALL_PLAN_EVENTS
+    # the supervisor's one transfer is a small cell
+    assert groups["role"]["clinician"]["count"] == WHOLE_PLAN_EVENTS + SMALL_PLAN_EVENTS - 1
+    assert groups["role"]["supervisor"] == {"key": "supervisor", "count": None, "suppressed": True}
     # analysts' months are months of the plan: every revision is recorded today,
     # long after the 2025 start, so none is in month 0
     months = groups["month"]
@@ -254,11 +276,13 @@ def test_aggregates_suppress_small_cells(api: API, clinic: tuple[list[str], int]
     )  # fmt: skip
     assert outcomes.status_code == 200, outcomes.text
     assert_safe_harbor(outcomes.text, ids, "/analytics/outcomes")
+    # 11 goals with two scores or more: the whole plan's second score was entered in
+    # error, so its goal has one left and does not count
     assert outcomes.json() == {
         "instrument": "PHQ-9",
-        "goals": 12,
-        "response_rate": 0.583,
-        "remission_rate": 0.583,
+        "goals": 11,
+        "response_rate": 0.545,
+        "remission_rate": 0.545,
         "suppressed": False,
     }
     few = api.ok("GET", "/analytics/outcomes", params={"instrument": "GAD-7"}, role="auditor")
