@@ -298,9 +298,40 @@ class Panel:
     roles: frozenset[str] = PLAN_READERS
 
 
-# Panels beyond the review queue (open safety flags, compliance by clinician):
-# append a Panel whose `load` calls the read-model query its API route calls.
-PANELS: list[Panel] = []
+def open_safety_flags(svc: Services, who: Principal, filters: dict[str, Any]) -> list[Table]:
+    """`GET /safety-flags?status=open`: the clinic's open flags, oldest first."""
+    items = svc.read_models.safety_flags(who.clinic, filters["as_of"], "open", filters["clinician"])
+    columns = ["plan_id", "client_id", "clinician", "raised_on", "days_open"]
+    rows = [{c: item.get(c) for c in columns} for item in items]
+    return [Table("open_safety_flags", "Open safety flags", rows, columns)]
+
+
+def compliance_by_clinician(
+    svc: Services, who: Principal, filters: dict[str, Any]
+) -> list[Table]:
+    """`GET /compliance`: the clinic's figures, then one row per clinician."""
+    policy = svc.plans.policy_for(who.clinic)
+    figures = svc.read_models.compliance(who.clinic, filters["as_of"], policy.initial_plan_days)
+    columns = ["clinician", "open_plans", "reviews_overdue", "initial_plans_overdue",
+               "signatures_not_current", "reviews_on_time_rate"]  # fmt: skip
+    clinic_row = {c: figures.get(c) for c in columns[1:]}
+    rows = [
+        {c: row.get(c) for c in columns}
+        for row in figures.get("by_clinician", [])
+        if filters["clinician"] is None or row.get("clinician") == filters["clinician"]
+    ]
+    return [
+        Table("compliance", "Clinic", [clinic_row], columns[1:]),
+        Table("compliance_by_clinician", "By clinician", rows, columns),
+    ]
+
+
+# Panels beyond the review queue: each `load` calls the read-model query its
+# API route calls (GET /safety-flags, GET /compliance).
+PANELS: list[Panel] = [
+    Panel("Open safety flags", open_safety_flags, frozenset({CLINICIAN, SUPERVISOR, AUDITOR})),
+    Panel("Review compliance", compliance_by_clinician, frozenset({SUPERVISOR, AUDITOR})),
+]
 
 
 def humanize(key: str) -> str:
