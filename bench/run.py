@@ -73,7 +73,7 @@ QUICK = Plan(
 )
 FIGURES = (
     "append", "http", "catchup", "queue", "travel", "lag", "bulk", "keys", "console", "fhir",
-    "compliance",
+    "compliance", "analysts",
 )
 
 
@@ -162,6 +162,11 @@ def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure
 
             queries = 200 if plan.reps > 1 else 50
             return bench_compliance(url, reps=plan.reps, plans=100_000, queries=queries, log=log)
+        if name == "analysts":
+            from bench.analysts import bench_analysts
+
+            rows = 1_000_000 if plan.reps > 1 else 100_000
+            return bench_analysts(url, reps=plan.reps, rows=rows, queries=200, log=log)
     raise ValueError(f"unknown figure {name!r}")
 
 

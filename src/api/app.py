@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from api import openapi, problem_details
 from api.auth import Verifier
@@ -36,6 +36,7 @@ from api.routers import (
     scores,
     signatures,
 )
+from api.routers import analytics as analytics_router
 from api.routers import problems as problems_router
 from api.routers.erasures import router as erasures_router
 from api.security_headers import NoStoreMiddleware
@@ -56,7 +57,7 @@ the plan's new `version` (also the `ETag`) and the event's `position`, which
 read-model queries accept as `min_position` to read their own writes.
 """
 
-ROUTERS = (
+ROUTERS: tuple[APIRouter, ...] = (
     plans.router,
     problems_router.router,
     goals.router,
@@ -75,6 +76,7 @@ ROUTERS = (
     compliance.router,
     safety.router,
 )
+ROUTERS = (*ROUTERS, analytics_router.router)
 
 
 def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:

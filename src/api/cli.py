@@ -668,16 +668,28 @@ def export(
         help="Directory for FHIR Bulk Data NDJSON (one file per resource type).",
         file_okay=False,
     ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Parquet file of the clinic's de-identified revisions (FILE.parquet)."
+    ),
 ) -> None:
-    """Export the clinic's current plans: --fhir DIR writes FHIR R4 Bulk Data NDJSON.
+    """Export a clinic: --out FILE.parquet (analysts' de-identified revisions) and/or
+    --fhir DIR (its current plans as FHIR R4 Bulk Data NDJSON).
 
-    One file per resource type (CarePlan.ndjson, Condition.ndjson, Goal.ndjson,
+    Parquet: what an analyst's `GET /revisions` shows, streamed in constant memory.
+    FHIR: one file per resource type (CarePlan.ndjson, Condition.ndjson, Goal.ndjson,
     Observation.ndjson, Flag.ndjson, Provenance.ndjson), one resource a line.
     """
+    if fhir_dir is None and out is None:
+        fail("give --out FILE.parquet and/or --fhir DIR", EXIT_BAD_SETTING)
+    if out is not None:
+        export_parquet(clinic, out)
+    if fhir_dir is not None:
+        export_fhir(clinic, fhir_dir)
+
+
+def export_fhir(clinic: str, fhir_dir: Path) -> None:
     from interop.export import export_bulk
 
-    if fhir_dir is None:
-        fail("give --fhir DIR (the directory for the NDJSON files)", EXIT_BAD_SETTING)
     settings = settings_or_exit()
     prepare(settings)
     app = open_app(settings)
@@ -706,6 +718,42 @@ def export(
     )
 
 
+def export_parquet(clinic: str, out: Path) -> None:
+    """Write a clinic's de-identified revisions (what an analyst's `GET /revisions` shows)
+    to a Parquet file, streamed in constant memory.
+
+    Exports what the revisions read model holds; it says so when that lags the event store.
+    """
+    from api.pseudonyms import pseudonyms
+    from projections.export import write_parquet
+    from projections.readmodels import ReadModels
+
+    settings = settings_or_exit()
+    prepare(settings)
+    app = open_app(settings)
+    started = time.perf_counter()
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with database_errors(settings):
+            read_models = ReadModels(settings.library_env(create_table=False), app)
+            try:
+                behind = app.store.max_notification_id() or 0
+                behind -= read_models.positions(["revisions"]).get("revisions", 0) or 0
+                names = pseudonyms(settings)
+                with partial.open("wb") as f:
+                    rows = write_parquet(read_models.analyst_export(names, clinic), f)
+                partial.replace(out)
+            finally:
+                read_models.close()
+    except OSError as e:
+        partial.unlink(missing_ok=True)
+        fail(f"cannot write {out}: {e.strerror or e}", 1)
+    finally:
+        app.close()
+    lag = f"; the revisions read model was {behind:,} events behind" if behind > 0 else ""
+    print(f"exported {rows:,} revisions of {clinic} to {out} ({rate(rows, started, 'rows')}){lag}")
+
+
 def _log_export(settings: Settings, app: PlansApplication, clinic: str) -> Callable[..., None]:
     """An access-log entry per exported plan, written before the files are published."""
     import getpass
@@ -717,7 +765,9 @@ def _log_export(settings: Settings, app: PlansApplication, clinic: str) -> Calla
         operator = getpass.getuser()
     except (OSError, KeyError):
         operator = "operator"
-    log = AccessLog(datastore_of(app.store), settings.backend)
+    log = AccessLog(
+        datastore_of(app.store), settings.backend, settings.postgres_params().get("path")
+    )
 
     def record(plan_ids: list[UUID]) -> None:
         for plan_id in plan_ids:

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".plans"), description="SQLite file and JWT secret")
     jwt_secret: SecretStr | None = None
     cipher_key: SecretStr | None = None
+    # Key of the analysts' pseudonyms (`subject`); unset: generated once, kept in data_dir.
+    pseudonym_secret: SecretStr | None = None
     snapshot_interval: int = Field(default=50, ge=2, le=10_000)
     # Commands on different plans share one commit (PostgreSQL; see domain.application).
     group_commit: bool = True
@@ -152,6 +154,22 @@ class Settings(BaseSettings):
             for path in self.data_dir.iterdir():
                 if path.is_file():
                     os.chmod(path, 0o600)
+
+    def pseudonym_key(self) -> bytes:
+        """The analysts' pseudonym key: configured, or generated once and kept (0600)
+        in data_dir. Changing it renames every subject (old exports no longer link)."""
+        if self.pseudonym_secret is not None and self.pseudonym_secret.get_secret_value():
+            return self.pseudonym_secret.get_secret_value().encode()
+        path = self.data_dir / "pseudonym_secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                return path.read_text().strip().encode()
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(48))
+        return path.read_text().strip().encode()
 
     def library_env(self, *, create_table: bool = False, name: str = "") -> dict[str, str]:
         """The eventsourcing library's environment for these settings."""

@@ -34,7 +34,7 @@ from api.problem_details import ProblemError, to_problem
 from api.routing import record
 from console import charts, links, session
 from domain import errors
-from domain.documents import deidentify, plan_document
+from domain.documents import plan_document
 from eventstore import history as stored_history
 from eventstore.recorders import datastore_of
 
@@ -298,9 +298,40 @@ class Panel:
     roles: frozenset[str] = PLAN_READERS
 
 
-# Panels beyond the review queue (open safety flags, compliance by clinician):
-# append a Panel whose `load` calls the read-model query its API route calls.
-PANELS: list[Panel] = []
+def open_safety_flags(svc: Services, who: Principal, filters: dict[str, Any]) -> list[Table]:
+    """`GET /safety-flags?status=open`: the clinic's open flags, oldest first."""
+    items = svc.read_models.safety_flags(who.clinic, filters["as_of"], "open", filters["clinician"])
+    columns = ["plan_id", "client_id", "clinician", "raised_on", "days_open"]
+    rows = [{c: item.get(c) for c in columns} for item in items]
+    return [Table("open_safety_flags", "Open safety flags", rows, columns)]
+
+
+def compliance_by_clinician(
+    svc: Services, who: Principal, filters: dict[str, Any]
+) -> list[Table]:
+    """`GET /compliance`: the clinic's figures, then one row per clinician."""
+    policy = svc.plans.policy_for(who.clinic)
+    figures = svc.read_models.compliance(who.clinic, filters["as_of"], policy.initial_plan_days)
+    columns = ["clinician", "open_plans", "reviews_overdue", "initial_plans_overdue",
+               "signatures_not_current", "reviews_on_time_rate"]  # fmt: skip
+    clinic_row = {c: figures.get(c) for c in columns[1:]}
+    rows = [
+        {c: row.get(c) for c in columns}
+        for row in figures.get("by_clinician", [])
+        if filters["clinician"] is None or row.get("clinician") == filters["clinician"]
+    ]
+    return [
+        Table("compliance", "Clinic", [clinic_row], columns[1:]),
+        Table("compliance_by_clinician", "By clinician", rows, columns),
+    ]
+
+
+# Panels beyond the review queue: each `load` calls the read-model query its
+# API route calls (GET /safety-flags, GET /compliance).
+PANELS: list[Panel] = [
+    Panel("Open safety flags", open_safety_flags, frozenset({CLINICIAN, SUPERVISOR, AUDITOR})),
+    Panel("Review compliance", compliance_by_clinician, frozenset({SUPERVISOR, AUDITOR})),
+]
 
 
 def humanize(key: str) -> str:
@@ -460,38 +491,21 @@ def history(request: Request, plan_id: str, version: str | None = None) -> Respo
 
 
 # ---------------------------------------------------------------- analytics
-def suppressed(groups: dict[str, int]) -> list[dict[str, Any]]:
-    """`{"key", "count", "suppressed"}` rows; counts 1..10 are withheld (small cells)."""
-    rows = []
-    for key, count in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])):
-        hide = 0 < count < SUPPRESS_BELOW
-        rows.append({"key": key, "count": None if hide else count, "suppressed": hide})
-    return rows
-
-
-def revision_groups(svc: Services, clinic: str) -> dict[str, list[dict[str, Any]]]:
-    """Revision counts by event type and by role, from the de-identified revision timeline."""
-    by_type: dict[str, int] = {}
-    by_role: dict[str, int] = {}
-    after = None
-    for _ in range(1000):
-        items, after = svc.read_models.revisions(
-            clinic, None, None, None, None, 500, after, deidentified=True
-        )
-        for item in items:
-            item = deidentify(dict(item))
-            by_type[item["type"]] = by_type.get(item["type"], 0) + 1
-            by_role[item["role"]] = by_role.get(item["role"], 0) + 1
-        if after is None:
-            break
-    return {"type": suppressed(by_type), "role": suppressed(by_role)}
+def revision_groups(svc: Services, who: Principal) -> dict[str, list[dict[str, Any]]]:
+    """Revision counts by event type and by role: the `/analytics/revisions` figures,
+    de-identified for analysts, small cells suppressed."""
+    analyst = who.role == ANALYST
+    return {
+        group_by: svc.read_models.revision_groups(who.clinic, group_by, analyst=analyst)
+        for group_by in ("type", "role")
+    }
 
 
 @router.get("/analytics")
 @page(ANALYST, SUPERVISOR, AUDITOR)
 def analytics(request: Request) -> Response:
     svc, who = services(request), caller(request)
-    groups = revision_groups(svc, who.clinic)
+    groups = revision_groups(svc, who)
     return render(
         request,
         "analytics.html",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -18,6 +18,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, Persiste
 
 from domain.application import PlansApplication
 from projections import compliance as compliance_model
+from projections import outcomes as outcomes_model
 from projections import plans as plans_model
 from projections import review_queue as queue_model
 from projections import revisions as revisions_model
@@ -159,12 +160,12 @@ class ReadModels:
         role: str | None = None,
         limit: int = 100,
         after: str | int | None = None,
-        deidentified: bool = True,
     ) -> tuple[list[dict[str, Any]], str | None]:
+        """The revisions in full (clinicians, supervisors, auditors)."""
         return self._query(
             "revisions",
             lambda t: revisions_model.revisions(
-                self.store, t, clinic, from_, to, type, role, limit, after, deidentified
+                self.store, t, clinic, from_, to, type, role, limit, after
             ),
         )
 
@@ -181,6 +182,53 @@ class ReadModels:
             lambda t: safety_flags_model.safety_flags(
                 self.store, t, clinic, as_of, status, clinician, limit
             ),
+        )
+
+    def analyst_revisions(
+        self,
+        names: revisions_model.Pseudonyms,
+        clinic: str,
+        from_: date | datetime | str | None = None,
+        to: date | datetime | str | None = None,
+        type: str | None = None,  # noqa: A002 - the contract's name
+        role: str | None = None,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """The revisions de-identified (Safe Harbor) for analysts."""
+        return self._query(
+            "revisions",
+            lambda t: revisions_model.analyst_page(
+                self.store, t, names, clinic, from_, to, type, role, limit, after
+            ),
+        )
+
+    def analyst_export(
+        self, names: revisions_model.Pseudonyms, clinic: str
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Every analyst row of the clinic, in batches (the live generation at the start)."""
+        tables = tables_of(self.store, "revisions", self.store.live_generation("revisions"))
+        return revisions_model.analyst_export(self.store, tables, names, clinic)
+
+    def revision_groups(
+        self,
+        clinic: str,
+        group_by: str,
+        from_: date | datetime | str | None = None,
+        to: date | datetime | str | None = None,
+        *,
+        analyst: bool,
+    ) -> list[dict[str, Any]]:
+        return self._query(
+            "revisions",
+            lambda t: revisions_model.revision_groups(
+                self.store, t, clinic, group_by, from_, to, analyst=analyst
+            ),
+        )
+
+    def outcomes(self, clinic: str, instrument: str) -> dict[str, Any]:
+        return self._query(
+            "plans", lambda t: outcomes_model.outcomes(self.store, t, clinic, instrument)
         )
 
     # ------------------------------------------------------- read-your-writes

@@ -203,11 +203,16 @@ def test_revisions_are_deidentified_for_analysts_only(api: API) -> None:
     text = json.dumps(items)
     for secret in ("client-0042", "Jane Q. Client", "Excessive worry", "Reduce anxiety"):
         assert secret not in text
+    assert plan_id not in text and problem_id not in text
     for item in items:
-        assert {"plan_id", "version", "type", "recorded_at", "role", "data"} <= set(item)
+        assert set(item) == {"subject", "version", "type", "year", "plan_day", "role", "data"}
+    assert len({i["subject"] for i in items}) == 1
     goal = next(i for i in items if i["type"] == "GoalAdded")
     assert goal["data"]["measure"]["instrument"] == "GAD-7"
-    assert goal["data"]["problem_ids"] == [problem_id]
+    assert goal["data"]["problem_ids_count"] == 1
+    assert goal["data"]["target_day"] == 90  # 2025-06-01 is 90 days after START
+    signature = next(i for i in items if i["type"] == "PlanSigned")
+    assert signature["data"]["signed_day"] == 0 and signature["data"]["signer_role"] == "client"
 
     goals_only = api.ok("GET", "/revisions", params={"type": "GoalAdded"}, role="analyst")
     assert {i["type"] for i in goals_only["items"]} == {"GoalAdded"}

@@ -210,3 +210,24 @@ def test_lists_the_review_queue_gains_show_up_on_the_dashboard(
     page = api.client.get("/console/dashboard")
     assert 'data-list="signatures_due"' in page.text
     assert "Signatures due" in page.text and "client, supervisor" in page.text
+
+
+def test_dashboard_shows_open_safety_flags_and_compliance_to_a_supervisor(api: API) -> None:
+    plan_id = api.create_plan(start_date="2024-01-02")
+    api.ok(
+        "POST",
+        f"/plans/{plan_id}/scores",
+        {"instrument": "PHQ-9", "score": 12, "administered_on": "2024-01-09",
+         "item_scores": [2, 2, 1, 1, 1, 2, 1, 1, 1]},  # fmt: skip
+        201,
+    )
+    sign_in(api, "supervisor")
+    page = api.client.get("/console/dashboard")
+    assert page.status_code == 200
+    assert "Open safety flags" in page.text and 'data-list="open_safety_flags"' in page.text
+    assert "Review compliance" in page.text and 'data-list="compliance_by_clinician"' in page.text
+    assert "2024-01-09" in page.text  # the flag's raised_on
+    # A clinician sees the flags, not the clinic's compliance figures.
+    sign_in(api, "clinician")
+    page = api.client.get("/console/dashboard")
+    assert "Open safety flags" in page.text and "Review compliance" not in page.text

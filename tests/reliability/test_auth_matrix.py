@@ -78,7 +78,16 @@ def fill(path: str, ids: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], path)
 
 
+ANALYTICS_PARAMS = {
+    "/analytics/revisions": {"group_by": "type"},
+    "/analytics/outcomes": {"instrument": "PHQ-9"},
+    "/analytics/export": {"format": "parquet"},
+}
+
+
 def params_for(path: str) -> dict[str, Any]:
+    if path in ANALYTICS_PARAMS:
+        return ANALYTICS_PARAMS[path]
     return {"from_version": 1} if path.endswith("/diff") else {}
 
 
@@ -145,6 +154,10 @@ def test_every_operation_refuses_bad_tokens_roles_and_other_clinics(inproc: Reco
             refused |= {"clinician", "analyst"}
         if path == "/plans/{plan_id}/clinician":
             refused |= {"clinician", "auditor", "analyst"}
+        if path.startswith("/analytics/"):
+            refused.add("clinician")
+        if path == "/analytics/export":
+            refused |= {"supervisor", "auditor"}
         for role in refused:
             call = rec.request(method, url, body, role=role, params=params_for(path))
             assert_problem(call, 403, (method, path, role))

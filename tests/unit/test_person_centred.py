@@ -16,7 +16,8 @@ from domain_support import (
 )
 
 from domain import errors
-from domain.documents import deidentify, event_data, plan_document, summarize
+from domain.deidentification import deidentify_event
+from domain.documents import event_data, plan_document, summarize
 
 
 def test_a_new_plan_has_no_strengths_barriers_or_discharge_criteria():
@@ -58,7 +59,7 @@ def test_discharge_criteria_are_set_as_a_list_and_replaced_whole():
     plan.set_discharge_criteria(CLINICIAN, ["PHQ-9 below 5 twice"])
     assert plan_document(plan)["discharge_criteria"] == ["PHQ-9 below 5 twice"]
     assert plan.pending_events[-1].changes_content is True
-    assert "Back at work" not in str(deidentify(event_data(plan.pending_events[-2])))
+    assert "Back at work" not in str(analyst_data(plan.pending_events[-2], plan.start_date))
 
 
 @pytest.mark.parametrize(("criteria", "field"), [([], "criteria"), (["ok", ""], "criteria[1]")])
@@ -141,3 +142,8 @@ def test_a_goal_is_cancelled_when_its_interventions_serve_another_goal_too():
     add_intervention(plan, [g1, g2])
     plan.change_goal_status(CLINICIAN, g1, "cancelled", "merged into g2")
     assert plan.goals[g1]["status"] == "cancelled"
+
+
+def analyst_data(event: object, start: object) -> dict:  # type: ignore[type-arg]
+    """What an analyst sees of the event's data (the allowlist)."""
+    return deidentify_event(type(event).__name__, event_data(event), start)  # type: ignore[arg-type]

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query
 from api.auth import ANALYST, AnyRole, PlanReader
 from api.deps import DayOrInstant, MinPosition, Svc, parse_bound, wait_for_position
 from api.problem_details import problem_responses
+from api.pseudonyms import pseudonyms
 from api.routing import AuditedRoute
 from api.schemas.common import Ident, IsoDate
 from api.schemas.enums import EventType, StaffRole
-from api.schemas.views import ReviewQueue, RevisionPage
-from domain.documents import deidentify
+from api.schemas.views import AnalystRevisionPage, ReviewQueue, RevisionPage
 
 router = APIRouter(route_class=AuditedRoute, tags=["queries"])
 
@@ -52,9 +52,13 @@ def get_review_queue(
 
 @router.get(
     "/revisions",
-    response_model=RevisionPage,
+    response_model=RevisionPage | AnalystRevisionPage,
     responses=problem_responses(401, 403, 422, 503),
     summary="The clinic's cross-plan revision timeline (de-identified for analysts)",
+    description=(
+        "Analysts get Safe Harbor items (`subject`, `year`, `plan_day`, allowlisted `data`); "
+        "their `from`/`to` count in whole calendar years and their cursors are opaque."
+    ),
 )
 def list_revisions(
     svc: Svc,
@@ -66,21 +70,17 @@ def list_revisions(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     after: Annotated[str | None, Query(max_length=500, pattern=r"^[\x21-\x7e]+$")] = None,
     min_position: MinPosition = None,
-) -> RevisionPage:
+) -> RevisionPage | AnalystRevisionPage:
     start = parse_bound(from_, "from", end=False)
     end = parse_bound(to, "to", end=True)
     wait_for_position(svc, min_position, "revisions")
-    items, next_cursor = svc.read_models.revisions(
-        principal.clinic,
-        start,
-        end,
-        type and type.value,
-        role and role.value,
-        limit,
-        after,
-        deidentified=principal.role == ANALYST,
-    )
+    kind, who = type and type.value, role and role.value
     if principal.role == ANALYST:
-        # The read model already de-identifies; this makes sure of it at the edge.
-        items = [deidentify(dict(item)) for item in items]
+        items, next_cursor = svc.read_models.analyst_revisions(
+            pseudonyms(svc.settings), principal.clinic, start, end, kind, who, limit, after
+        )
+        return AnalystRevisionPage(items=items, next=next_cursor)
+    items, next_cursor = svc.read_models.revisions(
+        principal.clinic, start, end, kind, who, limit, after
+    )
     return RevisionPage(items=items, next=next_cursor)

@@ -157,3 +157,11 @@ class SafetyFlagStatus(StrEnum):
 
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
+
+
+class RevisionGrouping(StrEnum):
+    """How `/analytics/revisions` groups its counts."""
+
+    TYPE = "type"
+    MONTH = "month"
+    ROLE = "role"

@@ -687,3 +687,88 @@ class SafetyFlagList(BaseModel):
     )
     as_of: DateText
     items: list[SafetyFlagItem]
+
+
+# ------------------------------------------------------------ analysts
+class AnalystRevision(BaseModel):
+    """One revision, de-identified by construction (HIPAA Safe Harbor)."""
+
+    model_config = ConfigDict(
+        use_enum_values=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "p-7f3a9c",
+                    "version": 4,
+                    "type": "GoalAdded",
+                    "year": 2025,
+                    "plan_day": 12,
+                    "role": "clinician",
+                    "data": {"target_date_day": 90},
+                }
+            ]
+        },
+    )
+
+    subject: str = Field(description="a keyed pseudonym of the plan, stable within the clinic")
+    version: int
+    type: EventType
+    year: int = Field(description="the year of recorded_at")
+    plan_day: int | None = Field(description="whole days from the plan's start to recorded_at")
+    role: str | None = None
+    data: dict[str, Any] = Field(
+        default_factory=dict,
+        description="allowlisted fields only; dates as `<name>_day` offsets from the start",
+    )
+
+
+class AnalystRevisionPage(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [first_example(AnalystRevision)], "next": None}]}
+    )
+    items: list[AnalystRevision]
+    next: str | None = Field(default=None, description="an opaque cursor")
+
+
+class RevisionGroup(BaseModel):
+    key: str
+    count: int | None = Field(description="null when suppressed")
+    suppressed: bool = Field(description="true for counts from 1 to 10")
+
+
+class RevisionGroups(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "groups": [
+                        {"key": "GoalAdded", "count": 57, "suppressed": False},
+                        {"key": "PlanClosed", "count": None, "suppressed": True},
+                    ]
+                }
+            ]
+        }
+    )
+    groups: list[RevisionGroup]
+
+
+class Outcomes(BaseModel):
+    model_config = ConfigDict(
+        use_enum_values=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "instrument": "PHQ-9",
+                    "goals": 48,
+                    "response_rate": 0.52,
+                    "remission_rate": 0.31,
+                    "suppressed": False,
+                }
+            ]
+        },
+    )
+    instrument: Instrument
+    goals: int | None = Field(description="goals with at least two scores; null from 1 to 10")
+    response_rate: float | None
+    remission_rate: float | None
+    suppressed: bool

@@ -9,6 +9,9 @@ from .add_goal_request import AddGoalRequest
 from .add_intervention_request import AddInterventionRequest
 from .add_objective_request import AddObjectiveRequest
 from .add_problem_request import AddProblemRequest
+from .analyst_revision import AnalystRevision
+from .analyst_revision_data import AnalystRevisionData
+from .analyst_revision_page import AnalystRevisionPage
 from .assessment_view import AssessmentView
 from .assign_clinician_request import AssignClinicianRequest
 from .barrier_recorded_response import BarrierRecordedResponse
@@ -51,6 +54,7 @@ from .measure_input import MeasureInput
 from .measure_view import MeasureView
 from .objective_added_response import ObjectiveAddedResponse
 from .objective_view import ObjectiveView
+from .outcomes import Outcomes
 from .plan_created_response import PlanCreatedResponse
 from .plan_diff import PlanDiff
 from .plan_page import PlanPage
@@ -81,6 +85,9 @@ from .review_view import ReviewView
 from .revise_goal_request import ReviseGoalRequest
 from .revision import Revision
 from .revision_data import RevisionData
+from .revision_group import RevisionGroup
+from .revision_grouping import RevisionGrouping
+from .revision_groups import RevisionGroups
 from .revision_page import RevisionPage
 from .safety_flag import SafetyFlag
 from .safety_flag_acknowledged_response import SafetyFlagAcknowledgedResponse
@@ -120,6 +127,9 @@ __all__ = (
     "AddInterventionRequest",
     "AddObjectiveRequest",
     "AddProblemRequest",
+    "AnalystRevision",
+    "AnalystRevisionData",
+    "AnalystRevisionPage",
     "AssessmentView",
     "AssignClinicianRequest",
     "BarrierRecordedResponse",
@@ -162,6 +172,7 @@ __all__ = (
     "MeasureView",
     "ObjectiveAddedResponse",
     "ObjectiveView",
+    "Outcomes",
     "PlanCreatedResponse",
     "PlanDiff",
     "PlanPage",
@@ -192,6 +203,9 @@ __all__ = (
     "ReviseGoalRequest",
     "Revision",
     "RevisionData",
+    "RevisionGroup",
+    "RevisionGrouping",
+    "RevisionGroups",
     "RevisionPage",
     "SafetyFlag",
     "SafetyFlagAcknowledgedResponse",

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.analyst_revision_page import AnalystRevisionPage
 from ...models.event_type import EventType
 from ...models.problem import Problem
 from ...models.revision_page import RevisionPage
@@ -84,9 +85,27 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | RevisionPage | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AnalystRevisionPage | RevisionPage | Problem | None:
     if response.status_code == 200:
-        response_200 = RevisionPage.from_dict(response.json())
+
+        def _parse_response_200(data: object) -> AnalystRevisionPage | RevisionPage:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = RevisionPage.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = AnalystRevisionPage.from_dict(data)
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -118,7 +137,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | RevisionPage]:
+) -> Response[AnalystRevisionPage | RevisionPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -137,8 +156,11 @@ def sync_detailed(
     limit: int | Unset = 100,
     after: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
-) -> Response[Problem | RevisionPage]:
+) -> Response[AnalystRevisionPage | RevisionPage | Problem]:
     """The clinic's cross-plan revision timeline (de-identified for analysts)
+
+     Analysts get Safe Harbor items (`subject`, `year`, `plan_day`, allowlisted `data`); their
+    `from`/`to` count in whole calendar years and their cursors are opaque.
 
     Args:
         from_ (None | str | Unset): a date (the whole day, inclusive) or an RFC 3339 instant
@@ -155,7 +177,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | RevisionPage]
+        Response[AnalystRevisionPage | RevisionPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -185,8 +207,11 @@ def sync(
     limit: int | Unset = 100,
     after: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
-) -> Problem | RevisionPage | None:
+) -> AnalystRevisionPage | RevisionPage | Problem | None:
     """The clinic's cross-plan revision timeline (de-identified for analysts)
+
+     Analysts get Safe Harbor items (`subject`, `year`, `plan_day`, allowlisted `data`); their
+    `from`/`to` count in whole calendar years and their cursors are opaque.
 
     Args:
         from_ (None | str | Unset): a date (the whole day, inclusive) or an RFC 3339 instant
@@ -203,7 +228,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RevisionPage
+        AnalystRevisionPage | RevisionPage | Problem
     """
 
     return sync_detailed(
@@ -228,8 +253,11 @@ async def asyncio_detailed(
     limit: int | Unset = 100,
     after: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
-) -> Response[Problem | RevisionPage]:
+) -> Response[AnalystRevisionPage | RevisionPage | Problem]:
     """The clinic's cross-plan revision timeline (de-identified for analysts)
+
+     Analysts get Safe Harbor items (`subject`, `year`, `plan_day`, allowlisted `data`); their
+    `from`/`to` count in whole calendar years and their cursors are opaque.
 
     Args:
         from_ (None | str | Unset): a date (the whole day, inclusive) or an RFC 3339 instant
@@ -246,7 +274,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | RevisionPage]
+        Response[AnalystRevisionPage | RevisionPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -274,8 +302,11 @@ async def asyncio(
     limit: int | Unset = 100,
     after: None | str | Unset = UNSET,
     min_position: int | None | Unset = UNSET,
-) -> Problem | RevisionPage | None:
+) -> AnalystRevisionPage | RevisionPage | Problem | None:
     """The clinic's cross-plan revision timeline (de-identified for analysts)
+
+     Analysts get Safe Harbor items (`subject`, `year`, `plan_day`, allowlisted `data`); their
+    `from`/`to` count in whole calendar years and their cursors are opaque.
 
     Args:
         from_ (None | str | Unset): a date (the whole day, inclusive) or an RFC 3339 instant
@@ -292,7 +323,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RevisionPage
+        AnalystRevisionPage | RevisionPage | Problem
     """
 
     return (

@@ -1,0 +1,201 @@
+from http import HTTPStatus
+from io import BytesIO
+from typing import Any, Literal
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...types import UNSET, File, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    format_: Literal["parquet"],
+    min_position: int | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["format"] = format_
+
+    json_min_position: int | None | Unset
+    if isinstance(min_position, Unset):
+        json_min_position = UNSET
+    else:
+        json_min_position = min_position
+    params["min_position"] = json_min_position
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/analytics/export",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> File | Problem | None:
+    if response.status_code == 200:
+        response_200 = File(payload=BytesIO(response.content))
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[File | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    format_: Literal["parquet"],
+    min_position: int | None | Unset = UNSET,
+) -> Response[File | Problem]:
+    """The analyst's de-identified revisions as a Parquet file (streamed)
+
+    Args:
+        format_ (Literal['parquet']):
+        min_position (int | None | Unset): answer only once the read model has processed this
+            position (a command's `position`); 503 with Retry-After if it takes too long
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[File | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        format_=format_,
+        min_position=min_position,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    format_: Literal["parquet"],
+    min_position: int | None | Unset = UNSET,
+) -> File | Problem | None:
+    """The analyst's de-identified revisions as a Parquet file (streamed)
+
+    Args:
+        format_ (Literal['parquet']):
+        min_position (int | None | Unset): answer only once the read model has processed this
+            position (a command's `position`); 503 with Retry-After if it takes too long
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        File | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        format_=format_,
+        min_position=min_position,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    format_: Literal["parquet"],
+    min_position: int | None | Unset = UNSET,
+) -> Response[File | Problem]:
+    """The analyst's de-identified revisions as a Parquet file (streamed)
+
+    Args:
+        format_ (Literal['parquet']):
+        min_position (int | None | Unset): answer only once the read model has processed this
+            position (a command's `position`); 503 with Retry-After if it takes too long
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[File | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        format_=format_,
+        min_position=min_position,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    format_: Literal["parquet"],
+    min_position: int | None | Unset = UNSET,
+) -> File | Problem | None:
+    """The analyst's de-identified revisions as a Parquet file (streamed)
+
+    Args:
+        format_ (Literal['parquet']):
+        min_position (int | None | Unset): answer only once the read model has processed this
+            position (a command's `position`); 503 with Retry-After if it takes too long
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        File | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            format_=format_,
+            min_position=min_position,
+        )
+    ).parsed
