@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jwt
-import psycopg
 from psycopg import sql
 
 from api.settings import Settings
+from eventstore.connections import connect
 
 TABLE = "console_sign_in_links"
 PURPOSE = "console-sign-in"
@@ -93,15 +93,7 @@ def create_link_table(settings: Settings) -> None:
             )
         db.close()
         return
-    with psycopg.connect(
-        host=params["host"],
-        port=params["port"],
-        user=params["user"],
-        password=params["password"],
-        dbname=params["dbname"],
-        autocommit=True,
-        connect_timeout=10,
-    ) as conn:
+    with connect(params) as conn:
         conn.execute(
             sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {schema}.{table} "

@@ -138,10 +138,17 @@ def test_versions_and_instants_round_trip(api: API) -> None:
 
 def test_a_closed_plan_is_a_completed_care_plan(api: API) -> None:
     plan_id, goal_id, _ = build_plan(api)
-    api.ok(
-        "POST", f"/plans/{plan_id}/goals/{goal_id}/status", {"status": "cancelled", "reason": "r"}
-    )
-    api.ok("POST", f"/plans/{plan_id}/close", {"reason": "Discharged", "closed_on": "2025-05-01"})
+    base = f"/plans/{plan_id}"
+    plan = api.ok("GET", base)
+    # Closing follows the clinical rules: no intervention left serving only a
+    # cancelled goal, no safety flag left open.
+    [intervention] = plan["interventions"]
+    api.ok("POST", f"{base}/interventions/{intervention['id']}/discontinue", {"reason": "done"})
+    api.ok("POST", f"{base}/goals/{goal_id}/status", {"status": "cancelled", "reason": "r"})
+    [flag] = plan["safety_flags"]
+    ack = {"action": "risk-assessed", "reason": "C-SSRS negative"}
+    api.ok("POST", f"{base}/safety-flags/{flag['id']}/acknowledge", ack)
+    api.ok("POST", f"{base}/close", {"reason": "Discharged", "closed_on": "2025-05-01"})
     _, resources = fhir(api, plan_id, role="auditor")
     care_plan = resources[f"CarePlan/{plan_id}"]
     assert care_plan["status"] == "completed" and care_plan["period"]["end"] == "2025-05-01"

@@ -9,6 +9,7 @@ response conforms to the schema (body, status code, content type).
 
 from __future__ import annotations
 
+import tempfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,7 +89,10 @@ def openapi_document() -> dict[str, Any]:
     """The document create_app serves (built without a database; the live one is
     checked against it below). Loaded at collection: schemathesis's lazy loader
     (from_fixture) does not work with this pytest."""
-    dummy = Settings(database_url="sqlite:///unused.db", jwt_secret=SECRET)
+    scratch = Path(tempfile.mkdtemp(prefix="plans-openapi-"))
+    dummy = Settings(
+        database_url=f"sqlite:///{scratch / 'unused.db'}", data_dir=scratch, jwt_secret=SECRET
+    )
     return create_app(dummy).openapi()
 
 

@@ -29,12 +29,12 @@ def scrape_token_matches(request: Request, expected: str | None) -> bool:
 @router.get(
     "/metrics",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}, **problem_responses(401)},
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}, **problem_responses(401, 403)},
     summary="Prometheus metrics: requests by route template, projection lag, pools, breaker",
 )
 def get_metrics(request: Request, svc: Svc) -> Response:
     token = svc.settings.metrics_token
     if not scrape_token_matches(request, token.get_secret_value() if token else None):
-        EVERYONE.identify(request)  # 401 without a valid token
+        EVERYONE.authorize(EVERYONE.identify(request))  # 401 without a valid token, 403 role
     body = generate_latest(request.app.state.metrics.registry)
     return Response(body, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
