@@ -63,13 +63,36 @@ def start_server(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]
         "--log-level",
         "warning",
     ]
-    return subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        cwd=Path(__file__).resolve().parents[1],
-    )
+    # stderr goes to a file, not a pipe: nobody reads a pipe while the server runs, and
+    # once its 64 KiB buffer is full the server's next log line blocks its event loop.
+    return popen_logged(command, env, data_dir / f"serve-{port}.log")
+
+
+SERVER_LOGS: dict[int, Path] = {}
+
+
+def popen_logged(
+    command: list[str], env: dict[str, str], log_path: Path
+) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as err:
+        proc = subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+    SERVER_LOGS[proc.pid] = log_path
+    return proc
+
+
+def server_log(proc: subprocess.Popen[bytes]) -> str:
+    """The tail of what a server started here wrote to stderr."""
+    path = SERVER_LOGS.get(proc.pid)
+    if path is None or not path.exists():
+        return ""
+    return path.read_text(errors="replace")[-2000:]
 
 
 def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
@@ -78,8 +101,7 @@ def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"plans serve exited with {proc.returncode}: {err[-2000:]}")
+            raise RuntimeError(f"plans serve exited with {proc.returncode}: {server_log(proc)}")
         try:
             if httpx.get(f"{base}/health", timeout=1.0).status_code == 200:
                 return

@@ -41,6 +41,7 @@ class Plan:
     bulk_plans: int
     console_plans: int = 300
     console_queries: int = 30
+    wrk_seconds: float = 15.0
 
 
 FULL = Plan(
@@ -70,10 +71,11 @@ QUICK = Plan(
     bulk_plans=500,
     console_plans=100,
     console_queries=10,
+    wrk_seconds=5.0,
 )
 FIGURES = (
     "append", "http", "catchup", "queue", "travel", "lag", "bulk", "keys", "console", "fhir",
-    "compliance", "analysts",
+    "compliance", "analysts", "wrk",
 )
 
 
@@ -167,6 +169,10 @@ def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure
 
             rows = 1_000_000 if plan.reps > 1 else 100_000
             return bench_analysts(url, reps=plan.reps, rows=rows, queries=200, log=log)
+        if name == "wrk":
+            from bench.wrk import bench_wrk
+
+            return bench_wrk(url, reps=plan.reps, seconds=plan.wrk_seconds, log=log)
     raise ValueError(f"unknown figure {name!r}")
 
 
