@@ -46,10 +46,6 @@ class AccessEntry:
     outcome: int
 
 
-def _sqlite_text(instant: datetime) -> str:
-    return utc_text(instant)
-
-
 def entry_hash(
     prev: str,
     at: datetime,
@@ -61,7 +57,7 @@ def entry_hash(
     outcome: int,
 ) -> str:
     """The chain link of one entry: its fields and its predecessor's hash."""
-    fields = [prev, _sqlite_text(at), actor, role, clinic, plan_id, action, int(outcome)]
+    fields = [prev, utc_text(at), actor, role, clinic, plan_id, action, int(outcome)]
     text = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -26,6 +26,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from api.problem_details import route_template
+
 log = logging.getLogger("api.requests")
 
 Scope = MutableMapping[str, Any]
@@ -37,7 +39,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 REQUEST_ID_HEADER = b"x-request-id"
 # An incoming id is echoed only when it cannot smuggle anything into a log line.
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-UNMATCHED = "<unmatched>"
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -62,15 +63,6 @@ class Metrics:
 
     def watch(self, collector: Collector) -> None:
         self.registry.register(collector)
-
-
-def route_template(scope: Scope) -> str:
-    """The matched route's path template (FastAPI/Starlette set `scope["route"]`)."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    if isinstance(path, str):
-        return path
-    return UNMATCHED
 
 
 def incoming_request_id(scope: Scope) -> str | None:

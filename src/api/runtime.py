@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
-
-import psycopg
 
 from api.access_log import create_access_log
 from api.settings import Settings
@@ -79,14 +76,10 @@ def init_schema(settings: Settings) -> None:
             grant_service_role(settings)
 
 
-def _owner_connect(settings: Settings) -> psycopg.Connection[Any]:
-    return connect(settings.postgres_params())
-
-
 def owned_by_another_role(settings: Settings) -> bool:
     """True when the access log exists and this connection's role does not own it."""
     schema = settings.postgres_params()["schema"] or "public"
-    with _owner_connect(settings) as conn:
+    with connect(settings.postgres_params()) as conn:
         row = conn.execute(
             "SELECT pg_get_userbyid(c.relowner) <> current_user FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -120,7 +113,7 @@ def grant_service_role(settings: Settings) -> None:
         "REVOKE ALL ON {log} FROM PUBLIC",
         "GRANT SELECT, INSERT ON {log} TO {role}",
     ]
-    with _owner_connect(settings) as conn:
+    with connect(settings.postgres_params()) as conn:
         for statement in statements:
             conn.execute(sql.SQL(statement).format(schema=schema, role=role, log=log))
 
