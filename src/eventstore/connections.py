@@ -1,14 +1,17 @@
 """The one factory of dedicated PostgreSQL connections (outside the pools):
 schema creation under the advisory lock, the outage probe, the projection
-workers' LISTEN / advisory-lock connections.
+workers' LISTEN / advisory-lock connections; and `pooled_transaction`, a
+cursor in one transaction on the library's pooled datastore (either backend).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from eventsourcing.postgres import PostgresDatastore
 
 
 def params_from_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -20,6 +23,21 @@ def params_from_env(env: Mapping[str, str]) -> dict[str, str]:
         "password": env.get("POSTGRES_PASSWORD") or "",
         "dbname": env.get("POSTGRES_DBNAME") or "",
     }
+
+
+@contextmanager
+def pooled_transaction(datastore: Any, *, commit: bool) -> Iterator[Any]:
+    """A cursor in one transaction on a pooled connection of the library's
+    datastore; rolled back unless `commit` (PostgreSQL or SQLite)."""
+    if isinstance(datastore, PostgresDatastore):
+        with (
+            datastore.get_connection() as conn,
+            conn.transaction(force_rollback=not commit),
+        ):
+            yield conn.cursor()
+    else:
+        with datastore.transaction(commit=commit) as curs:
+            yield curs
 
 
 def connect(

@@ -21,16 +21,18 @@ import hmac
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.postgres import PostgresDatastore
+
+from eventstore.connections import pooled_transaction
+from eventstore.utc import utc_text_now
 
 SYSTEM_KEY_ID = UUID(int=0)
 NONCE = 12
@@ -112,10 +114,6 @@ class _Cached:
     checked: float
 
 
-def _now_text() -> str:
-    return datetime.now(tz=UTC).isoformat(timespec="microseconds")
-
-
 class KeyStore:
     """The `data_keys` and `plan_keys` tables on the event store's own datastore."""
 
@@ -134,17 +132,8 @@ class KeyStore:
         self._lock = threading.Lock()
 
     # ---------------------------------------------------------------- SQL
-    @contextmanager
-    def _cursor(self, *, commit: bool) -> Iterator[Any]:
-        if self.is_postgres:
-            with (
-                self.datastore.get_connection() as conn,
-                conn.transaction(force_rollback=not commit),
-            ):
-                yield conn.cursor()
-        else:
-            with self.datastore.transaction(commit=commit) as curs:
-                yield curs
+    def _cursor(self, *, commit: bool) -> AbstractContextManager[Any]:
+        return pooled_transaction(self.datastore, commit=commit)
 
     def _sql(self, text: str) -> str:
         text = text.format(
@@ -224,7 +213,7 @@ class KeyStore:
         self._execute(
             "INSERT INTO {keys} (key_id, clinic, client_ref, master_id, wrapped, created_at) "
             "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            [key_id.hex, clinic, client_ref, master_id, wrapped, _now_text()],
+            [key_id.hex, clinic, client_ref, master_id, wrapped, utc_text_now()],
         )
 
     def client_ref(self, clinic: str, client_id: str) -> str:
@@ -299,7 +288,7 @@ class KeyStore:
                     "UPDATE {keys} SET wrapped = NULL, master_id = NULL, erased_at = %s "
                     "WHERE key_id = %s AND erased_at IS NULL"
                 ),
-                (_now_text(), key_id.hex),
+                (utc_text_now(), key_id.hex),
             )
             changed = rowcount(curs)
         self.forget()

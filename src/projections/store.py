@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import threading
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +23,7 @@ from eventsourcing.persistence import InfrastructureFactory, PersistenceError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import Environment
 
+from eventstore.connections import pooled_transaction
 from eventstore.utc import utc_text as utc_text  # re-exported: read models write instants
 from eventstore.utc import utc_text_now
 
@@ -157,17 +158,8 @@ class Store:
                 self._compiled[key] = compiled
         return compiled
 
-    @contextmanager
-    def transaction(self, *, commit: bool) -> Iterator[Any]:
-        if self.dialect.is_postgres:
-            with (
-                self.datastore.get_connection() as conn,
-                conn.transaction(force_rollback=not commit),
-            ):
-                yield conn.cursor()
-        else:
-            with self.datastore.transaction(commit=commit) as curs:
-                yield curs
+    def transaction(self, *, commit: bool) -> AbstractContextManager[Any]:
+        return pooled_transaction(self.datastore, commit=commit)
 
     def fetchall(
         self,
