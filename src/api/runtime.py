@@ -19,7 +19,7 @@ from eventstore.recorders import datastore_of
 from eventstore.utc import utc_today
 from projections.migrations import prepare_schema
 from projections.readmodels import create_read_model_tables
-from projections.store import reconnect_promptly
+from projections.store import Store, reconnect_promptly
 
 # One key for every schema change this service makes (pg_advisory_lock).
 SCHEMA_LOCK_KEY = 0x706C616E73  # "plans"
@@ -62,10 +62,10 @@ def init_schema(settings: Settings) -> None:
         return
     with schema_lock(settings):
 
-        def create() -> None:
+        def create(store: Store) -> None:
             app = PlansApplication(env=settings.library_env(create_table=True))
             try:
-                create_read_model_tables(settings.library_env(create_table=False), app)
+                create_read_model_tables(store)
                 for step in SCHEMA_STEPS:
                     step(settings)
             finally:

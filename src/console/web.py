@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -37,6 +37,7 @@ from domain import errors
 from domain.documents import plan_document
 from eventstore import history as stored_history
 from eventstore.recorders import datastore_of
+from eventstore.utc import utc_today
 
 HERE = Path(__file__).parent
 PREFIX = "/console"
@@ -362,7 +363,7 @@ def review_queue_tables(
 def dashboard(request: Request, clinician: str | None = None) -> Response:
     svc, who = services(request), caller(request)
     clinician = (clinician or "").strip()[:200] or None
-    as_of = datetime.now(tz=UTC).date()
+    as_of = utc_today()
     queue = review_queue_tables(svc, who, as_of, clinician)
     filters = {"as_of": as_of, "clinician": clinician}
     panels = []

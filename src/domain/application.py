@@ -216,6 +216,17 @@ class PlansApplication(CareCommands, Application[UUID]):
             raise errors.VersionNotFoundError(f"plan {plan_id} did not exist at that time", "as_of")
         return self.get_plan(plan_id, clinic, version=version)
 
+    def read_plan(
+        self,
+        plan_id: UUID,
+        clinic: str,
+        version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> Plan:
+        """The plan now, as of `version`, or as of the instant `as_of`."""
+        if as_of is not None:
+            return self.plan_as_of(plan_id, clinic, as_of)
+        return self.get_plan(plan_id, clinic, version)
     def policy_for(self, clinic: str) -> PolicyTerms:
         return self.review_policy(clinic)[0]
 

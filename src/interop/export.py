@@ -63,18 +63,6 @@ class HistoryCache:
         return held[:version]
 
 
-def load_plan(
-    app: PlansApplication,
-    plan_id: UUID,
-    clinic: str,
-    version: int | None = None,
-    as_of: datetime | None = None,
-) -> Plan:
-    if as_of is not None:
-        return app.plan_as_of(plan_id, clinic, as_of)
-    return app.get_plan(plan_id, clinic, version)
-
-
 def bundle_of(
     app: PlansApplication,
     plan_id: UUID,
@@ -85,7 +73,7 @@ def bundle_of(
 ) -> Bundle:
     """The plan (current, as of a version or as of an instant) as a FHIR Bundle;
     PlanNotFoundError for another clinic's plan, VersionNotFoundError as for reads."""
-    plan = load_plan(app, plan_id, clinic, version, as_of)
+    plan = app.read_plan(plan_id, clinic, version, as_of)
     return plan_bundle(plan, plan_history(app, plan_id, plan.version), base)
 
 
@@ -101,7 +89,7 @@ def bundle_bytes(
 ) -> tuple[int, bytes]:
     """As `bundle_of`, as (the plan version, the Bundle's JSON), reusing cached
     resources and histories when given."""
-    plan = load_plan(app, plan_id, clinic, version, as_of)
+    plan = app.read_plan(plan_id, clinic, version, as_of)
     if histories is not None:
         history = histories.history(plan_id, plan.version)
     else:

@@ -21,9 +21,9 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from eventstore.utc import utc_now
 from projections.catalog import MODELS
 from projections.store import REGISTRY_TABLE, Store, construct_factory
 
@@ -62,18 +62,18 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-def prepare_schema(env: Mapping[str, str], create: Callable[[], None]) -> list[int]:
-    """Migrate an existing store, then `create` whatever is missing (idempotent).
+def prepare_schema(env: Mapping[str, str], create: Callable[[Store], None]) -> list[int]:
+    """Migrate an existing store, then `create(store)` whatever is missing (idempotent).
 
     Run under the schema lock. A new store is created in its current shape and
     stamped; an older one gets its missing migrations first (so `create`
     finds the tables in the shape it expects). The versions applied.
     """
-    store = Store(construct_factory(env, POSTGRES_POOL_SIZE="1", POSTGRES_MAX_OVERFLOW="1"))
+    store = Store(construct_factory(env, POSTGRES_POOL_SIZE="1", POSTGRES_MAX_OVERFLOW="2"))
     try:
         new = is_new_store(store)
         ran = [] if new else migrate(store)
-        create()
+        create(store)
         if new:
             stamp(store)
         return ran
@@ -194,4 +194,4 @@ class UpgradeRebuild:
 
 
 def _now() -> str:
-    return datetime.now(tz=UTC).isoformat(timespec="seconds")
+    return utc_now().isoformat(timespec="seconds")

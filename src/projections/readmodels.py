@@ -34,21 +34,17 @@ T = TypeVar("T")
 STALL_SECONDS = 5.0
 
 
-def create_read_model_tables(env: Mapping[str, str], app: PlansApplication | None = None) -> None:
+def create_read_model_tables(store: Store) -> None:
     """Create the registry and the live generation of every read model (idempotent).
 
     Run once at start-up under the schema lock (`api.runtime.init_schema`).
     """
-    store = Store(construct_factory(env, POSTGRES_POOL_SIZE="1", POSTGRES_MAX_OVERFLOW="2"))
-    try:
-        store.create_registry()
-        for name, cls in MODELS.items():
-            store.register(name, cls.fingerprint())
-        generations = store.generations()
-        for name in MODELS:
-            open_view(store, name, generations[name][0]).create_table()
-    finally:
-        store.close()
+    store.create_registry()
+    for name, cls in MODELS.items():
+        store.register(name, cls.fingerprint())
+    generations = store.generations()
+    for name in MODELS:
+        open_view(store, name, generations[name][0]).create_table()
 
 
 class ReadModels:

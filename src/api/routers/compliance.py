@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -13,6 +12,7 @@ from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.common import CommandAck, IsoDate
 from api.schemas.compliance import ActivatePlanRequest, AssignClinicianRequest, Compliance
+from eventstore.utc import utc_today
 
 router = APIRouter(route_class=AuditedRoute, tags=["compliance"])
 COMPLIANCE_READERS = Allow(SUPERVISOR, AUDITOR)
@@ -59,7 +59,7 @@ def get_compliance(
     min_position: MinPosition = None,
 ) -> Compliance:
     wait_for_position(svc, min_position, "compliance")
-    day = as_of or datetime.now(tz=UTC).date()
+    day = as_of or utc_today()
     policy = svc.plans.policy_for(principal.clinic)
     figures = svc.read_models.compliance(principal.clinic, day, policy.initial_plan_days)
     return Compliance.model_validate(figures)

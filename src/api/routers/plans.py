@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -28,6 +27,7 @@ from api.schemas.common import CommandAck, Ident
 from api.schemas.enums import PlanStatus
 from api.schemas.views import PlanPage, PlanView
 from domain.documents import plan_document
+from eventstore.utc import utc_today
 
 router = APIRouter(route_class=AuditedRoute, tags=["plans"])
 
@@ -45,7 +45,7 @@ def create_plan(body: CreatePlanRequest, cmd: CreateCmd) -> Response:
     result = cmd.plans.create_plan(
         cmd.by(body),
         client_id=body.client_id,
-        start_date=body.start_date or datetime.now(tz=UTC).date(),
+        start_date=body.start_date or utc_today(),
         presenting_concerns=body.presenting_concerns,
         diagnoses=[d.model_dump() for d in body.diagnoses],
         review_interval_days=body.review_interval_days,
@@ -92,11 +92,8 @@ def get_plan(
     as_of: Instant = None,  # type: ignore[assignment]
 ) -> PlanView:
     refuse_both(version=version, as_of=as_of)
-    if as_of is not None:
-        instant = parse_instant(as_of, "as_of")
-        plan = svc.plans.plan_as_of(plan_id, principal.clinic, instant)
-    else:
-        plan = svc.plans.get_plan(plan_id, principal.clinic, version)
+    instant = parse_instant(as_of, "as_of") if as_of is not None else None
+    plan = svc.plans.read_plan(plan_id, principal.clinic, version, instant)
     response.headers["ETag"] = etag(plan.version)
     return PlanView.model_validate(plan_document(plan))
 

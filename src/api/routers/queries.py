@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -15,6 +14,7 @@ from api.routing import AuditedRoute
 from api.schemas.common import Ident, IsoDate
 from api.schemas.enums import EventType, StaffRole
 from api.schemas.views import AnalystRevisionPage, ReviewQueue, RevisionPage
+from eventstore.utc import utc_today
 
 router = APIRouter(route_class=AuditedRoute, tags=["queries"])
 
@@ -37,7 +37,7 @@ def get_review_queue(
     clinician: Annotated[Ident | None, Query(description="only this clinician's plans")] = None,
 ) -> ReviewQueue:
     wait_for_position(svc, min_position, "review_queue")
-    day = as_of or datetime.now(tz=UTC).date()
+    day = as_of or utc_today()
     policy = svc.plans.policy_for(principal.clinic)
     window = within_days if within_days is not None else policy.due_soon_days
     queue = svc.read_models.review_queue(

@@ -3,7 +3,6 @@ and the person-centred parts of a plan (strengths, barriers, discharge criteria)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -28,14 +27,11 @@ from api.schemas.common import MAX_ID, CommandAck, IsoDate, Name
 from api.schemas.enums import SafetyFlagStatus
 from api.schemas.views import SafetyFlagList
 from domain.plan import SAFETY_PLAN_PARTS
+from eventstore.utc import utc_today
 
 router = APIRouter(route_class=AuditedRoute, tags=["safety and person-centred care"])
 PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 ItemId = Annotated[str, Path(max_length=MAX_ID)]
-
-
-def today() -> datetime:
-    return datetime.now(tz=UTC)
 
 
 @router.post(
@@ -47,7 +43,7 @@ def today() -> datetime:
 def acknowledge_safety_flag(
     plan_id: PlanId, flag_id: ItemId, body: AcknowledgeSafetyFlagRequest, cmd: Cmd
 ) -> Response:
-    now = today().date()
+    now = utc_today()
     result = cmd.plans.acknowledge_safety_flag(
         plan_id,
         cmd.by(body),
@@ -77,7 +73,7 @@ def list_safety_flags(
     min_position: MinPosition = None,
 ) -> SafetyFlagList:
     wait_for_position(svc, min_position, "safety_flags")
-    day = as_of or today().date()
+    day = as_of or utc_today()
     items = svc.read_models.safety_flags(
         principal.clinic, day, status and status.value, clinician, limit
     )
