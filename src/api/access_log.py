@@ -7,7 +7,9 @@ body, a query string or free text.
 
 Tamper evidence: every entry holds `hash` = sha256 of its predecessor's hash
 and its own fields (appends are serialised: an advisory lock on PostgreSQL,
-BEGIN IMMEDIATE on SQLite), so `plans verify --access-log` finds an entry that
+BEGIN IMMEDIATE on SQLite; one writer thread per process group-commits every
+entry queued meanwhile in one transaction, and a caller returns only once its
+entry is committed), so `plans verify --access-log` finds an entry that
 was edited or deleted. On PostgreSQL the service's role does not own the
 table (`plans init` with PLANS_SERVICE_ROLE): it may INSERT and SELECT, and
 cannot UPDATE, DELETE, TRUNCATE, or disable the triggers.
@@ -15,11 +17,14 @@ cannot UPDATE, DELETE, TRUNCATE, or disable the triggers.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import queue
 import sqlite3
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +39,8 @@ TABLE = "access_log"
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key serialising appends (so the chain has one head).
 APPEND_LOCK_KEY = 0x706C616E73AC  # "plans" + access
+# The most entries one group-commit transaction writes.
+MAX_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,11 @@ class AccessLog:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        self._pending: queue.SimpleQueue[tuple[AccessEntry, Sequence[str], Future[None]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._writer: threading.Thread | None = None
+        self._writer_lock = threading.Lock()
         columns = "at, actor, role, clinic, plan_id, action, outcome, hash"
         if backend == "postgres":
             names = _pg_names(datastore.schema)
@@ -182,47 +194,98 @@ class AccessLog:
             return None
         return as_utc(value) if self.backend == "postgres" else utc_text(value)
 
-    def _rows(self, entry: AccessEntry, disclosed: Sequence[str], prev: str) -> list[tuple]:
-        """The entry, then one entry per plan a list disclosed (same request)."""
+    def _rows(self, entries: Sequence[tuple[AccessEntry, Sequence[str]]], prev: str) -> list[tuple]:
+        """Each entry, then one entry per plan a list disclosed (same request), chained."""
         now = utc_now()
         rows = []
-        plan_ids = [entry.plan_id, *[p for p in disclosed if p != entry.plan_id]]
-        for plan_id in plan_ids:
-            link = entry_hash(
-                prev, now, entry.actor, entry.role, entry.clinic, plan_id, entry.action,
-                entry.outcome,
-            )  # fmt: skip
-            rows.append(
-                (
-                    self._instant(now),
-                    entry.actor,
-                    entry.role,
-                    entry.clinic,
-                    plan_id,
-                    entry.action,
+        for entry, disclosed in entries:
+            plan_ids = [entry.plan_id, *[p for p in disclosed if p != entry.plan_id]]
+            for plan_id in plan_ids:
+                link = entry_hash(
+                    prev, now, entry.actor, entry.role, entry.clinic, plan_id, entry.action,
                     entry.outcome,
-                    link,
                 )  # fmt: skip
-            )
-            prev = link
+                rows.append(
+                    (
+                        self._instant(now),
+                        entry.actor,
+                        entry.role,
+                        entry.clinic,
+                        plan_id,
+                        entry.action,
+                        entry.outcome,
+                        link,
+                    )  # fmt: skip
+                )
+                prev = link
         return rows
 
     def append(self, entry: AccessEntry, disclosed: Sequence[str] = ()) -> None:
-        """Write the entry (and one per plan in `disclosed`), chained onto the head."""
+        """Write the entry (and one per plan in `disclosed`), chained onto the
+        head; return once it is committed (raise what the commit raised)."""
+        self._submit(entry, disclosed).result()
+
+    async def append_async(self, entry: AccessEntry, disclosed: Sequence[str] = ()) -> None:
+        """`append` for the event loop: waits for the commit without a worker thread."""
+        await asyncio.wrap_future(self._submit(entry, disclosed))
+
+    def _submit(self, entry: AccessEntry, disclosed: Sequence[str]) -> Future[None]:
+        done: Future[None] = Future()
+        with self._writer_lock:
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_loop, name="access-log-writer", daemon=True
+                )
+                self._writer.start()
+            self._pending.put((entry, tuple(disclosed), done))
+        return done
+
+    def _write_loop(self) -> None:
+        """Group commit: every entry queued while the last batch was being
+        written goes into the next one, in ONE transaction (one head read, one
+        WAL flush), chained in queue order. Concurrent requests then share a
+        commit instead of queuing behind each other's on the append lock."""
+        while True:
+            first = self._pending.get()
+            if first is None:
+                return
+            batch = [first]
+            stop = False
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._pending.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            try:
+                self._write([(entry, disclosed) for entry, disclosed, _ in batch])
+            except BaseException as exc:  # noqa: BLE001 - every waiter gets it
+                for _, _, done in batch:
+                    done.set_exception(exc)
+            else:
+                for _, _, done in batch:
+                    done.set_result(None)
+            if stop:
+                return
+
+    def _write(self, entries: Sequence[tuple[AccessEntry, Sequence[str]]]) -> None:
         if self.backend == "postgres":
             with self.datastore.transaction(commit=True) as curs:
                 curs.execute(self._lock, (APPEND_LOCK_KEY,))
                 curs.execute(self._head)
                 head = curs.fetchall()
                 prev = (head[0]["hash"] if head else None) or GENESIS
-                curs.executemany(self._insert, self._rows(entry, disclosed, prev))
+                curs.executemany(self._insert, self._rows(entries, prev))
             return
         db = self._sqlite()
         db.execute("BEGIN IMMEDIATE")
         try:
             head = db.execute(self._head).fetchone()
             prev = (head[0] if head else None) or GENESIS
-            db.executemany(self._insert, self._rows(entry, disclosed, prev))
+            db.executemany(self._insert, self._rows(entries, prev))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -240,7 +303,14 @@ class AccessLog:
         return db
 
     def close(self) -> None:
-        """Close the SQLite connections appends opened (PostgreSQL's are the pool's)."""
+        """Write what is queued, stop the writer, close the SQLite connection it
+        opened (PostgreSQL's are the pool's)."""
+        with self._writer_lock:
+            writer, self._writer = self._writer, None
+            if writer is not None:
+                self._pending.put(None)
+        if writer is not None:
+            writer.join()
         with self._connections_lock:
             connections, self._connections = self._connections, []
         for db in connections:

@@ -17,8 +17,8 @@ from api import openapi, problem_details
 from api.auth import Verifier
 from api.composition import build_services, start_projection_workers
 from api.deps import Services
-from api.limits import BodyLimitMiddleware
-from api.observability import Metrics, RequestObservability, ServiceCollector, pool_stats
+from api.edge import EdgeMiddleware
+from api.observability import Metrics, ServiceCollector, pool_stats
 from api.routers import (
     access_log,
     audit,
@@ -39,7 +39,6 @@ from api.routers import (
 from api.routers import analytics as analytics_router
 from api.routers import problems as problems_router
 from api.routers.erasures import router as erasures_router
-from api.security_headers import NoStoreMiddleware
 from api.settings import Settings
 from console import install as install_console
 from eventstore.recorders import datastore_of
@@ -122,12 +121,12 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         app.include_router(router)
     # The routes as declared (for logging requests refused before routing, e.g. 413).
     app.state.audited_routes = [route for router in ROUTERS for route in router.routes]
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(NoStoreMiddleware)
     problem_details.install(app)
     install_console(app)
-    # Outermost: every response, problems and 413s included, carries X-Request-ID.
-    app.add_middleware(RequestObservability, metrics=app.state.metrics)
+    # One layer for every answer: request id, no-store, body limit, catch-all, metrics.
+    app.add_middleware(
+        EdgeMiddleware, metrics=app.state.metrics, max_body_bytes=settings.max_body_bytes
+    )
     return app
 
 

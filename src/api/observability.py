@@ -1,10 +1,10 @@
 """Request ids, one structured log line per request, and Prometheus metrics.
 
-`RequestObservability` is a plain ASGI middleware (no per-request task hop):
-it gives every request an id (the caller's `X-Request-ID` when it is a sane
-token, else a new one), echoes it on the response, counts and times the
-request by *route template* (`/plans/{plan_id}`, never a plan id) and writes
-one JSON line to the `api.requests` logger.
+The edge middleware (`api.edge`) gives every request an id (the caller's
+`X-Request-ID` when it is a sane token, else a new one), echoes it on the
+response, counts and times the request here by *route template*
+(`/plans/{plan_id}`, never a plan id) and writes one JSON line to the
+`api.requests` logger.
 
 `/metrics` renders a registry of this app's own (so several apps in one test
 process do not collide) plus a collector that reads, at scrape time, what
@@ -17,24 +17,16 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
-import uuid
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-
-from api.problem_details import route_template
+from starlette.types import Scope
 
 log = logging.getLogger("api.requests")
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 REQUEST_ID_HEADER = b"x-request-id"
 # An incoming id is echoed only when it cannot smuggle anything into a log line.
@@ -73,51 +65,6 @@ def incoming_request_id(scope: Scope) -> str | None:
     return None
 
 
-class RequestObservability:
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = incoming_request_id(scope) or uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
-        status = 500
-        header = (REQUEST_ID_HEADER, request_id.encode("latin-1"))
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-                headers = [h for h in message.get("headers", ()) if h[0] != REQUEST_ID_HEADER]
-                headers.append(header)
-                message["headers"] = headers
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            seconds = time.perf_counter() - started
-            method = scope.get("method", "")
-            route = route_template(scope)
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.latency.labels(method, route).observe(seconds)
-            if log.isEnabledFor(logging.INFO):
-                log.info(
-                    "request",
-                    extra={
-                        "request_id": request_id,
-                        "method": method,
-                        "route": route,
-                        "status": status,
-                        "duration_ms": round(seconds * 1000, 3),
-                    },
-                )
-
-
 class ServiceCollector(Collector):
     """Gauges read at scrape time from the running service's parts."""
 
@@ -138,11 +85,13 @@ class ServiceCollector(Collector):
         yield breaker
 
         lag = GaugeMetricFamily(
-            "plans_projection_lag_events", "Events in the log not yet processed, per read model.",
+            "plans_projection_lag_events",
+            "Events in the log not yet processed, per read model.",
             labels=["read_model"],
         )
         position = GaugeMetricFamily(
-            "plans_projection_position", "Last processed log position, per read model.",
+            "plans_projection_position",
+            "Last processed log position, per read model.",
             labels=["read_model"],
         )
         try:

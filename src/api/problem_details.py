@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from domain import errors
 from projections.base import QueryError
@@ -271,43 +270,6 @@ def route_template(scope: Scope) -> str:
     return getattr(route, "path", None) or "<unmatched>"
 
 
-class CatchAllMiddleware:
-    """Answers anything unexpected with a bare 500 problem; logs only its type."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
-            problem = to_problem(exc)
-            reference = uuid.uuid4().hex[:12]
-            if problem is None:
-                # Type and route only: exception messages may carry client data.
-                log.error(
-                    "unexpected %s on %s %s (reference %s)",
-                    type(exc).__name__,
-                    scope.get("method"),
-                    route_template(scope),
-                    reference,
-                )
-                problem = internal_error(reference)
-            if not started:
-                await problem_response(problem)(scope, receive, send)
-
-
 def install(app: FastAPI) -> None:
     for exc_class in (
         ProblemError,
@@ -318,7 +280,6 @@ def install(app: FastAPI) -> None:
     ):
         app.add_exception_handler(exc_class, handle)  # type: ignore[arg-type]
     app.add_exception_handler(QueryError, handle)  # type: ignore[arg-type]
-    app.add_middleware(CatchAllMiddleware)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -133,11 +133,7 @@ async def record(
         action=action,
         outcome=outcome,
     )
-    access_log = request.app.state.services.access_log
-    if disclosed:
-        await run_in_threadpool(access_log.append, entry, disclosed)
-    else:
-        await run_in_threadpool(access_log.append, entry)
+    await request.app.state.services.access_log.append_async(entry, disclosed or ())
 
 
 async def record_refusal(scope: Scope, outcome: int) -> None:
@@ -172,7 +168,7 @@ async def record_refusal(scope: Scope, outcome: int) -> None:
             outcome=outcome,
         )
         try:
-            await run_in_threadpool(services.access_log.append, entry)
+            await services.access_log.append_async(entry)
         except Exception:  # noqa: BLE001 - the request is refused either way
             log.warning("could not log a refused request (%s)", outcome)
         return

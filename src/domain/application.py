@@ -227,6 +227,7 @@ class PlansApplication(CareCommands, Application[UUID]):
         if as_of is not None:
             return self.plan_as_of(plan_id, clinic, as_of)
         return self.get_plan(plan_id, clinic, version)
+
     def policy_for(self, clinic: str) -> PolicyTerms:
         return self.review_policy(clinic)[0]
 

@@ -163,12 +163,13 @@ def test_a_read_that_cannot_be_logged_is_not_served(api: API, monkeypatch) -> No
     plan_id = api.create_plan()
     access_log = api.client.app.state.services.access_log  # type: ignore[attr-defined]
 
-    def broken(entry: object) -> None:
+    def broken(entries: object) -> None:
         from eventsourcing.persistence import OperationalError
 
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(access_log, "append", broken)
+    # The one write path of every append (the batch writer's transaction).
+    monkeypatch.setattr(access_log, "_write", broken)
     response = api.get(f"/plans/{plan_id}")
     assert_problem(response, 503)
     assert response.headers["retry-after"]
