@@ -43,7 +43,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, data_dir: Path, port: int, *options: str, command_name: str = "serve"
+) -> subprocess.Popen[bytes]:
+    """`plans serve --port PORT` (or another `plans` command, e.g. `project`),
+    with `options` added, on `url`, logging to a file in `data_dir`."""
     env = dict(os.environ)
     for key in list(env):
         if key.startswith("PLANS_"):
@@ -57,15 +61,13 @@ def start_server(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]
         sys.executable,
         "-c",
         "from api.cli import main; main()",
-        "serve",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
+        command_name,
+        *(["--port", str(port), "--log-level", "warning"] if command_name == "serve" else []),
+        *options,
     ]
     # stderr goes to a file, not a pipe: nobody reads a pipe while the server runs, and
     # once its 64 KiB buffer is full the server's next log line blocks its event loop.
-    return popen_logged(command, env, data_dir / f"serve-{port}.log")
+    return popen_logged(command, env, data_dir / f"{command_name}-{port}.log")
 
 
 SERVER_LOGS: dict[int, Path] = {}

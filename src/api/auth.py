@@ -33,6 +33,9 @@ REQUIRED_CLAIMS = ("sub", "role", "clinic", "exp")
 ALGORITHM = "HS256"
 ASYMMETRIC = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "EdDSA"})
 JWKS_REFRESH_SECONDS = 30.0
+# How many verified tokens are remembered, and for how long at most.
+VERIFIED_TOKENS = 10_000
+VERIFIED_SECONDS = 60.0
 # Clock skew allowed when judging a token's lifetime (not its expiry).
 LEEWAY_SECONDS = 30
 # Claims end up in events and the access log: printable, bounded, no control characters.
@@ -108,6 +111,9 @@ class Verifier:
     clinic_claim: str = "clinic"
     _jwks: Any = field(default=None, repr=False)
     _refreshed: float = field(default=float("-inf"), repr=False)
+    # token → (its caller, until when that answer holds): a token verified
+    # once is not decoded and re-signed on every request of its session.
+    _verified: dict[str, tuple[Principal, float]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> Verifier:
@@ -186,7 +192,22 @@ class Verifier:
         return self._jwks
 
     def decode(self, token: str) -> Principal:
-        """The caller named by a token, or 401. Never `alg: none`."""
+        """The caller named by a token, or 401. Never `alg: none`.
+
+        A verified token is remembered until it expires, but for at most
+        VERIFIED_SECONDS (so a key the identity provider withdrew stops
+        working soon); an expired one is decoded again, and refused."""
+        now = time.time()
+        known = self._verified.get(token)
+        if known is not None and now < known[1]:
+            return known[0]
+        principal, expires = self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS:
+            self._verified.clear()
+        self._verified[token] = (principal, min(expires, now + VERIFIED_SECONDS))
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             claims = self._claims(token)
         except jwt.ExpiredSignatureError:
@@ -205,7 +226,7 @@ class Verifier:
             if not isinstance(value, str) or not _CLAIM.match(value):
                 raise unauthorized(f"the token's {name!r} claim is not a valid string")
             values.append(value)
-        return Principal(*values)
+        return Principal(*values), float(claims["exp"])
 
     def _check_lifetime(self, claims: dict[str, Any]) -> None:
         now = int(time.time())
@@ -242,7 +263,7 @@ class Allow:
                 f"the role {principal.role!r} may not do this",
             )
 
-    def __call__(
+    async def __call__(
         self,
         request: Request,
         _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],

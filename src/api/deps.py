@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Header, Path, Query, Request
-from fastapi.responses import JSONResponse
+import orjson
+from fastapi import Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -56,7 +56,7 @@ class Services:
             self.plans.close()
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
 
@@ -64,7 +64,7 @@ def services(request: Request) -> Services:
 Svc = Annotated[Services, Depends(services)]
 
 
-def plan_uuid(
+async def plan_uuid(
     plan_id: Annotated[
         str,
         Path(description="the plan's id", examples=["5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51"]),
@@ -77,6 +77,16 @@ def plan_uuid(
 
 
 PlanId = Annotated[UUID, Depends(plan_uuid)]
+
+
+def json_response(
+    body: BaseModel | dict[str, Any], status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """A JSON answer encoded once: a view model by pydantic's own serializer, a
+    dict by orjson (the route's `response_model` still documents it; FastAPI's
+    second validate-and-encode pass is what this skips)."""
+    content = body.model_dump_json() if isinstance(body, BaseModel) else orjson.dumps(body)
+    return Response(content, status_code, headers, media_type="application/json")
 
 
 def etag(version: int) -> str:
@@ -146,7 +156,7 @@ class Command:
 
     def answer(
         self, result: CommandResult, status_code: int = 200, *, of_plan: bool = True, **fields: Any
-    ) -> JSONResponse:
+    ) -> Response:
         """The command's response: its ids, version and position; ETag; same on replay."""
         if of_plan:
             self.request.state.plan_id = str(result.plan_id)
@@ -156,7 +166,7 @@ class Command:
             headers["Location"] = f"/plans/{result.plan_id}"
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
-        return JSONResponse(body, status_code=status_code, headers=headers)
+        return json_response(body, status_code, headers)
 
 
 IF_MATCH = 'refuse with 412 unless the plan is at this version: "7"'
@@ -171,7 +181,7 @@ def make_command(guard: Allow, *, creates: bool = False) -> Callable[..., Comman
 
     # `guard` is local: given as a default (evaluated now), not inside an annotation
     # (a string under `from __future__ import annotations`, resolved too late).
-    def command(
+    async def command(
         request: Request,
         svc: Svc,
         # Typed `str` with a None default: the schema then says "string" (not

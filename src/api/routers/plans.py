@@ -15,6 +15,7 @@ from api.deps import (
     PlanId,
     Svc,
     etag,
+    json_response,
     parse_instant,
     refuse_both,
     wait_for_position,
@@ -87,15 +88,14 @@ def get_plan(
     plan_id: PlanId,
     svc: Svc,
     principal: PlanReader,
-    response: Response,
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
     as_of: Instant = None,  # type: ignore[assignment]
-) -> PlanView:
+) -> Response:
     refuse_both(version=version, as_of=as_of)
     instant = parse_instant(as_of, "as_of") if as_of is not None else None
     plan = svc.plans.read_plan(plan_id, principal.clinic, version, instant)
-    response.headers["ETag"] = etag(plan.version)
-    return PlanView.model_validate(plan_document(plan))
+    view = PlanView.model_validate(plan_document(plan))
+    return json_response(view, headers={"ETag": etag(plan.version)})
 
 
 @router.post(
