@@ -6,6 +6,8 @@ by repetition), on the same throwaway PostgreSQL database:
 * ours: `plans serve` (subprocess, default settings: one process, the
   projections in process), POST `/plans/{id}/scores` with a bearer token, and
   GET `/plans/{id}`;
+* ours, projections beside it: `plans serve --no-projections` plus one
+  `plans project` process (the other deployment the issue allows);
 * peer: a plain async FastAPI endpoint (bench/peer_http.py, same uvicorn)
   inserting the request body as one row through a psycopg pool, and reading
   one row back by id;
@@ -14,12 +16,16 @@ by repetition), on the same throwaway PostgreSQL database:
 wrk drives 16 connections from 2 threads; a Lua script posts the JSON body,
 spreads the requests over the plans (each wrk thread on plans of its own, so
 no two requests in flight touch the same plan) and prints throughput, p50,
-p99 and the count of non-2xx answers. Without `wrk` on PATH (`apt-get install
+p99 and the count of non-2xx answers. Each run also reads the server
+process's CPU time (utime + stime of the process and its children, from
+/proc) before and after, so the table shows CPU milliseconds per request:
+on a shared 2-core machine that is steadier than requests/s. Without `wrk` on PATH (`apt-get install
 wrk`) the figure says so and is skipped; without `pgbench` only that column is.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -141,6 +147,19 @@ def run_pgbench(url: str, seconds: float) -> dict[str, float] | None:
     return {"tps": float(tps.group(1)), "avg_ms": float(avg.group(1)) if avg else float("nan")}
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its direct children so far."""
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    total = 0
+    for each in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def start_peer(url: str, port: int, data_dir: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PEER_DATABASE_URL=url)
     command = [sys.executable, "-m", "uvicorn", "bench.peer_http:app", "--host", "127.0.0.1",
@@ -198,25 +217,42 @@ def bench_wrk(url: str, *, reps: int, seconds: float, log: Callable[[str], None]
             [f"/rows/{k}" for k in range(1, len(plan_ids) + 1)], "GET", None, None
         ),
     }
+    scripts["split_post"] = scripts["ours_post"]
+    scripts["split_get"] = scripts["ours_get"]
     results: dict[str, list[dict[str, float]]] = {k: [] for k in scripts}
     pgbench: list[dict[str, float]] = []
-    ours_port, peer_port = free_port(), free_port()
-    ours_base, peer_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{peer_port}"
+    ours_port, peer_port, split_port = free_port(), free_port(), free_port()
+    bases = {
+        "ours": f"http://127.0.0.1:{ours_port}",
+        "peer": f"http://127.0.0.1:{peer_port}",
+        "split": f"http://127.0.0.1:{split_port}",
+    }
     ours = start_server(url, settings.data_dir, ours_port)
     peer = start_peer(url, peer_port, settings.data_dir)
+    split = start_server(url, settings.data_dir, split_port, "--no-projections")
+    projector = start_server(url, settings.data_dir, split_port, command_name="project")
+    servers = {"ours": ours, "peer": peer, "split": split}
     try:
-        wait_ok(f"{ours_base}{plan_paths[-1]}", ours, auth)  # projected: GET answers 200
-        wait_ok(f"{peer_base}/rows/1", peer, {})
+        wait_ok(f"{bases['ours']}{plan_paths[-1]}", ours, auth)  # projected: GET answers 200
+        wait_ok(f"{bases['split']}{plan_paths[-1]}", split, auth)
+        wait_ok(f"{bases['peer']}/rows/1", peer, {})
         for key in scripts:  # warm-up, not counted
-            run_wrk(ours_base if key.startswith("ours") else peer_base, scripts[key], 2)
+            run_wrk(bases[key.split("_")[0]], scripts[key], 2)
+        order = ("peer_post", "ours_post", "split_post", "peer_get", "ours_get", "split_get")
         for rep in range(reps):
-            for key in ("peer_post", "ours_post", "peer_get", "ours_get"):
-                base = ours_base if key.startswith("ours") else peer_base
-                results[key].append(run_wrk(base, scripts[key], seconds))
-                r = results[key][-1]
+            for key in order:
+                system = key.split("_")[0]
+                before = cpu_seconds(servers[system].pid)
+                r = run_wrk(bases[system], scripts[key], seconds)
+                r["cpu_ms_per_request"] = (
+                    1000 * (cpu_seconds(servers[system].pid) - before) / max(r["requests"], 1)
+                )
+                results[key].append(r)
                 log(
                     f"wrk {key} rep {rep + 1}/{reps}: {r['rps']:,.0f} req/s, "
-                    f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, non-2xx {r['non2xx']:.0f}"
+                    f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
+                    f"non-2xx {r['non2xx']:.0f}, "
+                    f"server CPU {r['cpu_ms_per_request']:.2f} ms/request"
                 )
             try:
                 found = run_pgbench(url, seconds)
@@ -230,8 +266,8 @@ def bench_wrk(url: str, *, reps: int, seconds: float, log: Callable[[str], None]
             elif rep == 0:
                 log("pgbench: not installed: its column is skipped")
     finally:
-        stop_server(ours)
-        stop_server(peer)
+        for proc in (ours, peer, split, projector):
+            stop_server(proc)
 
     def spread(key: str, field: str) -> Spread:
         s = Spread()
@@ -271,18 +307,55 @@ def bench_wrk(url: str, *, reps: int, seconds: float, log: Callable[[str], None]
         goal="≥ 0.5 × peer, zero non-2xx",
     )
     get.goal_met = (get.ratio or 0) >= 0.5 and non2xx["ours_get"] == 0
+    split_post = Figure(
+        key="wrk_post_scores_projections_beside",
+        title=f"wrk POST scores, {CONNECTIONS} connections, projections in `plans project`",
+        unit="requests/s",
+        ours=spread("split_post", "rps"),
+        baseline=spread("peer_post", "rps"),
+        baseline_name="plain async FastAPI + psycopg pool, one INSERT",
+        goal="≥ 0.5 × peer, zero non-2xx",
+    )
+    split_post.goal_met = (split_post.ratio or 0) >= 0.5 and non2xx["split_post"] == 0
+    split_get = Figure(
+        key="wrk_get_plan_projections_beside",
+        title=f"wrk GET /plans/{{id}}, {CONNECTIONS} connections, projections in `plans project`",
+        unit="requests/s",
+        ours=spread("split_get", "rps"),
+        baseline=spread("peer_get", "rps"),
+        baseline_name="plain async FastAPI + psycopg pool, one SELECT",
+        goal="≥ 0.5 × peer, zero non-2xx",
+    )
+    split_get.goal_met = (split_get.ratio or 0) >= 0.5 and non2xx["split_get"] == 0
+    cpu_figures = [
+        Figure(
+            key=f"wrk_{key}_cpu",
+            title=f"server CPU per request, {label}",
+            unit="ms",
+            ours=spread(key, "cpu_ms_per_request"),
+            baseline=spread(peer_key, "cpu_ms_per_request"),
+            baseline_name="the plain peer's CPU per request",
+            higher_is_better=False,
+        )
+        for key, peer_key, label in (
+            ("ours_post", "peer_post", "POST scores"),
+            ("split_post", "peer_post", "POST scores, projections beside (server only)"),
+            ("ours_get", "peer_get", "GET /plans/{id}"),
+        )
+    ]
     extra = {
         "seconds_per_run": seconds,
         "connections": CONNECTIONS,
         "wrk_threads": THREADS,
         "non2xx": non2xx,
         "runs": results,
-        "server": "plans serve (1 process, projections in process)",
+        "server": "plans serve (1 process, projections in process); split: plans serve "
+        "--no-projections + plans project",
     }
     post.extra = get.extra = extra
     post_p99.extra = {"p50_ms": spread("ours_post", "p50_ms").as_dict(),
                       "peer_p50_ms": spread("peer_post", "p50_ms").as_dict()}  # fmt: skip
-    figures = [post, post_p99, get]
+    figures = [post, post_p99, get, split_post, split_get, *cpu_figures]
     if pgbench:
         db = Spread()
         for r in pgbench:

@@ -110,6 +110,9 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         generate_unique_id_function=openapi.operation_id,
+        # The service's own metrics and request log are api.observability's; FastAPI's
+        # OpenTelemetry layer would only look up unconfigured providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.openapi = lambda: openapi.document(app)  # type: ignore[method-assign]
     settings.secure_files()
