@@ -37,7 +37,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import JWT_SECRET, SCORE_DAY, Figure, Spread, bench_settings, connect
+from bench.common import (
+    JWT_SECRET,
+    SCORE_DAY,
+    Figure,
+    Spread,
+    bench_settings,
+    connect,
+    throwaway_database,
+)
 from bench.http import popen_logged, server_log
 
 CLINIC = "bench-clinic"
@@ -188,6 +196,16 @@ def bench_wrk(url: str, *, reps: int, seconds: float, log: Callable[[str], None]
     if shutil.which("wrk") is None:
         log("wrk: not installed (apt-get install wrk): figure skipped")
         return []
+    # The projections-beside deployment gets a database of its own: a `plans
+    # project` on the same log would take the read models from `plans serve`'s
+    # in-process workers (one holder per read model) and blur both CPU figures.
+    with throwaway_database("plans_bench_split") as split_url:
+        return measure(url, split_url, reps=reps, seconds=seconds, log=log)
+
+
+def measure(
+    url: str, split_url: str, *, reps: int, seconds: float, log: Callable[[str], None]
+) -> list[Figure]:
     from api.auth import mint_token
     from api.composition import build_application
     from bench.append import make_plans
@@ -200,6 +218,12 @@ def bench_wrk(url: str, *, reps: int, seconds: float, log: Callable[[str], None]
         plan_ids = make_plans(app, CONNECTIONS * 25, clinic=CLINIC)
     finally:
         app.close()
+    split_settings = bench_settings(split_url)
+    split_app = build_application(split_settings)
+    try:
+        split_ids = make_plans(split_app, CONNECTIONS * 25, clinic=CLINIC)
+    finally:
+        split_app.close()
     with connect(url) as conn:
         conn.execute(DDL)
         conn.execute(
@@ -217,8 +241,9 @@ def bench_wrk(url: str, *, reps: int, seconds: float, log: Callable[[str], None]
             [f"/rows/{k}" for k in range(1, len(plan_ids) + 1)], "GET", None, None
         ),
     }
-    scripts["split_post"] = scripts["ours_post"]
-    scripts["split_get"] = scripts["ours_get"]
+    split_paths = [f"/plans/{p}" for p in split_ids]
+    scripts["split_post"] = lua_script([f"{p}/scores" for p in split_paths], "POST", BODY, token)
+    scripts["split_get"] = lua_script(split_paths, "GET", None, token)
     results: dict[str, list[dict[str, float]]] = {k: [] for k in scripts}
     pgbench: list[dict[str, float]] = []
     ours_port, peer_port, split_port = free_port(), free_port(), free_port()
@@ -229,12 +254,12 @@ def bench_wrk(url: str, *, reps: int, seconds: float, log: Callable[[str], None]
     }
     ours = start_server(url, settings.data_dir, ours_port)
     peer = start_peer(url, peer_port, settings.data_dir)
-    split = start_server(url, settings.data_dir, split_port, "--no-projections")
-    projector = start_server(url, settings.data_dir, split_port, command_name="project")
+    split = start_server(split_url, split_settings.data_dir, split_port, "--no-projections")
+    projector = start_server(split_url, split_settings.data_dir, split_port, command_name="project")
     servers = {"ours": ours, "peer": peer, "split": split}
     try:
         wait_ok(f"{bases['ours']}{plan_paths[-1]}", ours, auth)  # projected: GET answers 200
-        wait_ok(f"{bases['split']}{plan_paths[-1]}", split, auth)
+        wait_ok(f"{bases['split']}{split_paths[-1]}", split, auth)
         wait_ok(f"{bases['peer']}/rows/1", peer, {})
         for key in scripts:  # warm-up, not counted
             run_wrk(bases[key.split("_")[0]], scripts[key], 2)
