@@ -223,10 +223,12 @@ class PlansApplication(CareCommands, Application[UUID]):
         version: int | None = None,
         as_of: datetime | None = None,
     ) -> Plan:
-        """The plan now, as of `version`, or as of the instant `as_of`."""
-        if as_of is not None:
-            return self.plan_as_of(plan_id, clinic, as_of)
-        return self.get_plan(plan_id, clinic, version)
+        """The plan now, as of `version`, or as of the instant `as_of` (its
+        snapshot, events and time index read over one connection)."""
+        with self.store.reads():
+            if as_of is not None:
+                return self.plan_as_of(plan_id, clinic, as_of)
+            return self.get_plan(plan_id, clinic, version)
 
     def policy_for(self, clinic: str) -> PolicyTerms:
         return self.review_policy(clinic)[0]

@@ -11,6 +11,7 @@ with nothing.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
@@ -27,6 +28,10 @@ class PlanEventStore(ApplicationRecorder, ABC):
     # one connection): there every save stays its own transaction and group
     # commit is off.
     serialises_writers: ClassVar[bool] = False
+
+    def reads(self) -> AbstractContextManager[None]:
+        """A block whose reads may share one connection (a hint; by default none)."""
+        return nullcontext()
 
     @abstractmethod
     def head_hash(self, originator_id: UUID) -> str | None:

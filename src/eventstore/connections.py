@@ -1,11 +1,13 @@
 """The one factory of dedicated PostgreSQL connections (outside the pools):
 schema creation under the advisory lock, the outage probe, the projection
-workers' LISTEN / advisory-lock connections; and `pooled_transaction`, a
-cursor in one transaction on the library's pooled datastore (either backend).
+workers' LISTEN / advisory-lock connections; `pooled_transaction`, a cursor
+in one transaction on the library's pooled datastore (either backend); and
+`SharedReads`, one pooled connection for the several reads of one request.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -55,3 +57,63 @@ def connect(
         connect_timeout=connect_timeout,
         **options,
     )
+
+
+class SharedReads:
+    """Lets the reads of one block share one pooled connection.
+
+    The library checks a connection out of the pool (and pings it first) for
+    every select, so reading one plan (its snapshot, then the events after
+    it, then perhaps its data key) costs a checkout and a ping each. Inside
+    `with shared.reads():` the first select of this thread checks out a
+    connection as ever (inside the library's retries, through the outage
+    breaker), and the next ones reuse it until the block ends. Reads only
+    (the connection is in autocommit): writes keep their own transactions.
+    A failure drops the shared connection, so a retry gets a fresh one.
+    """
+
+    def __init__(self, datastore: Any) -> None:
+        self.datastore = datastore
+        self._local = threading.local()
+        acquire = datastore.get_connection  # the library's (a breaker may wrap this later)
+
+        @contextmanager
+        def get_connection(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            local = self._local
+            if not getattr(local, "sharing", False):
+                with acquire(*args, **kwargs) as conn:
+                    yield conn
+                return
+            if getattr(local, "held", None) is None:
+                manager = acquire(*args, **kwargs)
+                local.conn = manager.__enter__()
+                local.held = manager
+            try:
+                yield local.conn
+            except BaseException as exc:
+                self._release(exc)
+                raise
+
+        datastore.get_connection = get_connection
+
+    def _release(self, exc: BaseException | None = None) -> None:
+        manager, self._local.held, self._local.conn = self._local.held, None, None
+        if manager is not None:
+            if exc is None:
+                manager.__exit__(None, None, None)
+            else:
+                manager.__exit__(type(exc), exc, exc.__traceback__)
+
+    @contextmanager
+    def reads(self) -> Iterator[None]:
+        local = self._local
+        if getattr(local, "sharing", False):  # nested: already shared
+            yield
+            return
+        local.sharing, local.held = True, None
+        try:
+            yield
+        finally:
+            local.sharing = False
+            if local.held is not None:
+                self._release()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -28,6 +29,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
 from domain.store import PlanEventStore
+from eventstore.connections import SharedReads
 from eventstore.utc import utc_now, utc_text
 
 
@@ -67,6 +69,11 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
 
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        # One datastore serves the snapshots too: share its connections once.
+        shared = getattr(datastore, "shared_reads", None)
+        if shared is None:
+            shared = datastore.shared_reads = SharedReads(datastore)
+        self._shared_reads: SharedReads = shared
         self.chain_table_name = f"{events_table_name}_chain"
         schema = Identifier(self.datastore.schema)
         table = Identifier(self.chain_table_name)
@@ -151,6 +158,10 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
             "SELECT notification_id FROM {schema}.{table} "
             "WHERE originator_id = %s AND originator_version = %s"
         ).format(schema=schema, table=Identifier(self.events_table_name))
+
+    def reads(self) -> AbstractContextManager[None]:
+        """One pooled connection (one checkout, one ping) for a block of reads."""
+        return self._shared_reads.reads()
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         """One autocommit statement per save (see the append function above).
