@@ -166,6 +166,8 @@ class PlanErasedError(PlanError):
         super().__init__(f"plan {plan_id} was erased")
         self.plan_id = plan_id
         self.clinic = clinic
+
+
 class FutureDateError(RuleViolationError):
     """A fact (review, score, signature, close) dated after tomorrow (UTC)."""
 

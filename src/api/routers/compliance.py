@@ -27,9 +27,7 @@ PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
     summary="Transfer the plan to another clinician (supervisors)",
 )
 def assign_clinician(plan_id: PlanId, body: AssignClinicianRequest, cmd: PolicyCmd) -> Response:
-    result = cmd.plans.assign_clinician(
-        plan_id, cmd.by(body), body.clinician, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
@@ -40,9 +38,7 @@ def assign_clinician(plan_id: PlanId, body: AssignClinicianRequest, cmd: PolicyC
     summary="Activate a draft whose signatures meet the clinic's current policy",
 )
 def activate_plan(plan_id: PlanId, body: ActivatePlanRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.activate_plan(
-        plan_id, cmd.by(body), body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 

@@ -32,16 +32,7 @@ GoalId = Annotated[str, Path(max_length=MAX_ID)]
     summary="Add a goal",
 )
 def add_goal(plan_id: PlanId, body: AddGoalRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.add_goal(
-        plan_id,
-        cmd.by(body),
-        body.problem_ids,
-        body.statement,
-        body.measure.model_dump(exclude={"loinc"}),
-        body.target_date,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -52,16 +43,7 @@ def add_goal(plan_id: PlanId, body: AddGoalRequest, cmd: Cmd) -> Response:
     summary="Revise a goal (statement, measure, target date)",
 )
 def revise_goal(plan_id: PlanId, goal_id: GoalId, body: ReviseGoalRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.revise_goal(
-        plan_id,
-        cmd.by(body),
-        goal_id,
-        body.reason,
-        statement=body.statement,
-        measure=body.measure.model_dump(exclude={"loinc"}) if body.measure else None,
-        target_date=body.target_date,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command(goal_id))
     return cmd.answer(result)
 
 
@@ -74,14 +56,7 @@ def revise_goal(plan_id: PlanId, goal_id: GoalId, body: ReviseGoalRequest, cmd: 
 def change_goal_status(
     plan_id: PlanId, goal_id: GoalId, body: ChangeGoalStatusRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.change_goal_status(
-        plan_id,
-        cmd.by(body),
-        goal_id,
-        body.status,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command(goal_id))
     return cmd.answer(result)
 
 
@@ -95,13 +70,5 @@ def change_goal_status(
 def add_objective(
     plan_id: PlanId, goal_id: GoalId, body: AddObjectiveRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.add_objective(
-        plan_id,
-        cmd.by(body),
-        goal_id,
-        body.statement,
-        body.target_date,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command(goal_id))
     return cmd.answer(result, 201)

@@ -30,15 +30,7 @@ InterventionId = Annotated[str, Path(max_length=MAX_ID)]
     summary="Add an intervention serving one or more goals",
 )
 def add_intervention(plan_id: PlanId, body: AddInterventionRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.add_intervention(
-        plan_id,
-        cmd.by(body),
-        body.modality,
-        body.goal_ids,
-        body.description,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -54,9 +46,7 @@ def discontinue_intervention(
     body: DiscontinueInterventionRequest,
     cmd: Cmd,
 ) -> Response:
-    result = cmd.plans.discontinue_intervention(
-        plan_id, cmd.by(body), intervention_id, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command(intervention_id))
     return cmd.answer(result)
 
 
@@ -67,13 +57,5 @@ def discontinue_intervention(
     summary="Set how often sessions take place and how long they last",
 )
 def change_frequency(plan_id: PlanId, body: ChangeFrequencyRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.change_frequency(
-        plan_id,
-        cmd.by(body),
-        body.every,
-        body.unit,
-        body.session_minutes,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

@@ -27,7 +27,6 @@ from api.schemas.common import CommandAck, Ident
 from api.schemas.enums import PlanStatus
 from api.schemas.views import PlanPage, PlanView
 from domain.documents import plan_document
-from eventstore.utc import utc_today
 
 router = APIRouter(route_class=AuditedRoute, tags=["plans"])
 
@@ -42,15 +41,7 @@ COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
     summary="Create a plan",
 )
 def create_plan(body: CreatePlanRequest, cmd: CreateCmd) -> Response:
-    result = cmd.plans.create_plan(
-        cmd.by(body),
-        client_id=body.client_id,
-        start_date=body.start_date or utc_today(),
-        presenting_concerns=body.presenting_concerns,
-        diagnoses=[d.model_dump() for d in body.diagnoses],
-        review_interval_days=body.review_interval_days,
-        reason=body.reason,
-    )
+    result = cmd.plans.create_plan(cmd.by(body), body.command())
     return cmd.answer(result, 201, id=str(result.plan_id))
 
 
@@ -105,12 +96,5 @@ def get_plan(
     summary="Close a plan",
 )
 def close_plan(plan_id: PlanId, body: ClosePlanRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.close_plan(
-        plan_id,
-        cmd.by(body),
-        body.closed_on,
-        body.reason,
-        expected_version=cmd.expected_version,
-        reason_code=body.reason_code,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

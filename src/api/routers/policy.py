@@ -11,7 +11,6 @@ from api.problem_details import problem_responses
 from api.routing import AuditedRoute
 from api.schemas.commands import PolicySetResponse, SetPolicyRequest
 from api.schemas.views import PolicyView
-from domain.policy import DEFAULT_POLICY
 
 router = APIRouter(route_class=AuditedRoute, tags=["policy"])
 
@@ -43,13 +42,5 @@ def get_policy(svc: Svc, principal: AnyRole, response: Response) -> PolicyView:
 )
 def set_policy(body: SetPolicyRequest, cmd: PolicyCmd) -> Response:
     clinic = cmd.principal.clinic
-    result = cmd.plans.set_review_policy(
-        cmd.by(body),
-        body.review_interval_days,
-        body.due_soon_days,
-        body.required_signers or DEFAULT_POLICY.required_signers,
-        body.reason,
-        expected_version=cmd.expected_version,
-        initial_plan_days=body.initial_plan_days,
-    )
+    result = cmd.plans.set_review_policy(cmd.by(body), body.command(), cmd.expected_version)
     return cmd.answer(result, of_plan=False, clinic=clinic)

@@ -33,13 +33,7 @@ DiagnosisCode = Annotated[str, Path(max_length=MAX_CODE, examples=["F41.1"])]
     summary="Add a problem",
 )
 def add_problem(plan_id: PlanId, body: AddProblemRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.add_problem(
-        plan_id,
-        cmd.by(body),
-        body.description,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -56,9 +50,7 @@ def resolve_problem(
     body: Annotated[ResolveProblemRequest | None, Body()] = None,
 ) -> Response:
     body = body or ResolveProblemRequest()
-    result = cmd.plans.resolve_problem(
-        plan_id, cmd.by(body), problem_id, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command(problem_id))
     return cmd.answer(result)
 
 
@@ -70,14 +62,7 @@ def resolve_problem(
     summary="Add a diagnosis (ICD-10-CM)",
 )
 def add_diagnosis(plan_id: PlanId, body: AddDiagnosisRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.add_diagnosis(
-        plan_id,
-        cmd.by(body),
-        body.code,
-        body.description,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201, code=body.code)
 
 
@@ -90,7 +75,5 @@ def add_diagnosis(plan_id: PlanId, body: AddDiagnosisRequest, cmd: Cmd) -> Respo
 def remove_diagnosis(
     plan_id: PlanId, code: DiagnosisCode, body: RemoveDiagnosisRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.remove_diagnosis(
-        plan_id, cmd.by(body), code, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command(code))
     return cmd.answer(result)

@@ -19,7 +19,6 @@ from eventstore.utc import utc_today
 router = APIRouter(route_class=AuditedRoute, tags=["queries"])
 
 
-
 @router.get(
     "/review-queue",
     response_model=ReviewQueue,

@@ -22,16 +22,7 @@ PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
     summary="Record a plan review",
 )
 def review_plan(plan_id: PlanId, body: ReviewPlanRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.review_plan(
-        plan_id,
-        cmd.by(body),
-        body.reviewed_on,
-        body.outcome,
-        body.summary,
-        body.next_review_due,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -44,7 +35,5 @@ def review_plan(plan_id: PlanId, body: ReviewPlanRequest, cmd: Cmd) -> Response:
 def change_review_interval(
     plan_id: PlanId, body: ChangeReviewIntervalRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.change_review_interval(
-        plan_id, cmd.by(body), body.days, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

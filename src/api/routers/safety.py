@@ -26,7 +26,6 @@ from api.schemas.commands import (
 from api.schemas.common import MAX_ID, CommandAck, IsoDate, Name
 from api.schemas.enums import SafetyFlagStatus
 from api.schemas.views import SafetyFlagList
-from domain.plan import SAFETY_PLAN_PARTS
 from eventstore.utc import utc_today
 
 router = APIRouter(route_class=AuditedRoute, tags=["safety and person-centred care"])
@@ -43,17 +42,7 @@ ItemId = Annotated[str, Path(max_length=MAX_ID)]
 def acknowledge_safety_flag(
     plan_id: PlanId, flag_id: ItemId, body: AcknowledgeSafetyFlagRequest, cmd: Cmd
 ) -> Response:
-    now = utc_today()
-    result = cmd.plans.acknowledge_safety_flag(
-        plan_id,
-        cmd.by(body),
-        flag_id,
-        body.action,
-        body.reason,
-        body.acknowledged_on or now,
-        now,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command(flag_id))
     return cmd.answer(result, flag_id=flag_id)
 
 
@@ -87,10 +76,7 @@ def list_safety_flags(
     summary="Set the Stanley–Brown safety plan (replaces the previous one)",
 )
 def update_safety_plan(plan_id: PlanId, body: UpdateSafetyPlanRequest, cmd: Cmd) -> Response:
-    parts = {part: getattr(body, part) for part in SAFETY_PLAN_PARTS}
-    result = cmd.plans.update_safety_plan(
-        plan_id, cmd.by(body), parts, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
@@ -103,9 +89,7 @@ def update_safety_plan(plan_id: PlanId, body: UpdateSafetyPlanRequest, cmd: Cmd)
 def enter_score_in_error(
     plan_id: PlanId, score_id: ItemId, body: EnterScoreInErrorRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.mark_score_entered_in_error(
-        plan_id, cmd.by(body), score_id, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command(score_id))
     return cmd.answer(result, score_id=score_id)
 
 
@@ -117,9 +101,7 @@ def enter_score_in_error(
     summary="Record a strength of the client",
 )
 def record_strength(plan_id: PlanId, body: RecordStrengthRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.record_strength(
-        plan_id, cmd.by(body), body.description, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -131,9 +113,7 @@ def record_strength(plan_id: PlanId, body: RecordStrengthRequest, cmd: Cmd) -> R
     summary="Record a barrier to treatment",
 )
 def record_barrier(plan_id: PlanId, body: RecordBarrierRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.record_barrier(
-        plan_id, cmd.by(body), body.description, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -146,7 +126,5 @@ def record_barrier(plan_id: PlanId, body: RecordBarrierRequest, cmd: Cmd) -> Res
 def set_discharge_criteria(
     plan_id: PlanId, body: SetDischargeCriteriaRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.set_discharge_criteria(
-        plan_id, cmd.by(body), body.criteria, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

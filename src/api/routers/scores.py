@@ -29,14 +29,7 @@ PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
     summary="Schedule a standardized measure",
 )
 def schedule_assessment(plan_id: PlanId, body: ScheduleAssessmentRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.schedule_assessment(
-        plan_id,
-        cmd.by(body),
-        body.instrument,
-        body.every_days,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
@@ -48,17 +41,7 @@ def schedule_assessment(plan_id: PlanId, body: ScheduleAssessmentRequest, cmd: C
     summary="Record a score",
 )
 def record_score(plan_id: PlanId, body: RecordScoreRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.record_score(
-        plan_id,
-        cmd.by(body),
-        body.instrument,
-        body.score,
-        body.administered_on,
-        body.goal_id,
-        body.item_scores,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     # Derived from the (validated, recorded) body, so a replay answers the same.
     instrument = INSTRUMENTS[body.instrument]
     screen = safety_screen(instrument.code, body.item_scores)

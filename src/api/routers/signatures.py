@@ -21,13 +21,5 @@ router = APIRouter(route_class=AuditedRoute, tags=["signatures"])
     summary="Sign the plan's current version",
 )
 def sign_plan(plan_id: PlanId, body: SignPlanRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.sign_plan(
-        plan_id,
-        cmd.by(body),
-        body.signer_role,
-        body.signed_on,
-        body.signer_name,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
