@@ -31,6 +31,7 @@ from bench.common import (
     split,
 )
 from bench.peer import PeerApplication, peer_env
+from domain.commands import RecordScore
 
 RAW_TABLE = "raw_events"
 RAW_DDL = (
@@ -90,7 +91,11 @@ def ours_workload(
     def writer(i: int) -> int:
         mine = plan_ids[i::writers]
         for k in range(shares[i]):
-            app.record_score(mine[k % len(mine)], by, "PHQ-9", k % 28, SCORE_DAY)
+            app.handle(
+                mine[k % len(mine)],
+                by,
+                RecordScore(instrument="PHQ-9", score=k % 28, administered_on=SCORE_DAY),
+            )
         return shares[i]
 
     return writer

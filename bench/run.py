@@ -74,8 +74,19 @@ QUICK = Plan(
     wrk_seconds=5.0,
 )
 FIGURES = (
-    "append", "http", "catchup", "queue", "travel", "lag", "bulk", "keys", "console", "fhir",
-    "compliance", "analysts", "wrk",
+    "append",
+    "http",
+    "catchup",
+    "queue",
+    "travel",
+    "lag",
+    "bulk",
+    "keys",
+    "console",
+    "fhir",
+    "compliance",
+    "analysts",
+    "wrk",
 )
 
 
