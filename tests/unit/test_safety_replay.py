@@ -11,7 +11,6 @@ from domain.application import PlansApplication
 from domain.commands import (
     AcknowledgeSafetyFlag,
     ClosePlan,
-    MarkScoreEnteredInError,
     UpdateSafetyPlan,
 )
 from domain.documents import plan_document
@@ -159,5 +158,5 @@ def test_an_old_format_snapshot_loads_with_safety_plan_null_and_empty_lists():
     # and it equals the plan replayed from its events
     assert state(restored) == state(plan)
     # and it takes new commands
-    restored.handle(CLINICIAN, "neg", MarkScoreEnteredInError(score_id="wrong form"))
+    restored.mark_score_entered_in_error(CLINICIAN, "neg", "wrong form")
     assert plan_document(restored)["goals"][0]["progress"]["latest"] == 10
