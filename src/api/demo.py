@@ -241,7 +241,7 @@ def previous_anchor(app: PlansApplication, seed: int) -> date | None:
         plan = app.get_plan(plan_id, clinic.id, version=1)
     except errors.NotFoundError:
         return None
-    return plan.start_date + timedelta(days=age)  # type: ignore[no-any-return]
+    return plan.start_date + timedelta(days=age)
 
 
 def _set_policies(app: PlansApplication, clinic: Clinic, seed: int, summary: DemoSummary) -> None:
@@ -434,7 +434,7 @@ class PlanScript:
                 statement=text,
                 target_date=self.start + timedelta(weeks=rng.choice((4, 6, 8))),
             )
-        self.interventions = []
+        self.interventions: list[str] = []
         for modality in rng.sample(cond.interventions, k=rng.randint(1, 2)):
             self.add_intervention(modality, goal_id, 0)
         self.do(

@@ -20,10 +20,11 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.utils import Environment
 
@@ -84,7 +85,8 @@ class PlansApplication(Application[UUID]):
         # only read or replay) there is no "today" to hold facts to.
         self.today: Callable[[], date | None] = today or (lambda: None)
         interval = int(self.env.get(self.SNAPSHOT_INTERVAL) or 50)
-        self.snapshotting_intervals = {Plan: interval}
+        # Per instance on purpose: the interval is a setting of this application.
+        self.snapshotting_intervals = {Plan: interval}  # type: ignore[misc]
         # An envelope mapper (eventstore.cipher) keeps its data keys beside the events.
         bind_recorder = getattr(self.mapper, "bind_recorder", None)
         if bind_recorder is not None:
@@ -130,7 +132,7 @@ class PlansApplication(Application[UUID]):
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
         # The recorder writes each event's recording time into the time index.
         processing_event.saved_kwargs["recorded_at"] = [
-            e.timestamp for e in processing_event.events
+            cast(Aggregate.Event, e).timestamp for e in processing_event.events
         ]
         committer = self._committer if self.group_commit else None
         if committer is None or not processing_event.events or processing_event.tracking:
@@ -276,6 +278,7 @@ class PlansApplication(Application[UUID]):
 
     def keyed_plan_id(self, clinic: str, command_id: str) -> UUID | None:
         """The plan this clinic created under `command_id`, if any."""
+        key: object
         try:
             key = self.repository.get(create_key_id(clinic, command_id))
         except AggregateNotFoundError:

@@ -53,7 +53,7 @@ def count_revisions(
     groups = svc.read_models.revision_groups(
         principal.clinic, group_by.value, start, end, analyst=principal.role == ANALYST
     )
-    return RevisionGroups(groups=groups)
+    return RevisionGroups.model_validate({"groups": groups})
 
 
 @router.get(

@@ -51,7 +51,7 @@ def get_timeline(
     wait_for_position(svc, min_position, "plan_timeline")
     ensure_visible(svc, plan_id, principal.clinic)
     items = svc.read_models.timeline(plan_id, after_version=after_version, limit=limit)
-    return Timeline(items=items)
+    return Timeline.model_validate({"items": items})
 
 
 @router.get(

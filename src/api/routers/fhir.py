@@ -48,7 +48,7 @@ def get_plan_fhir(
     principal: PlanReader,
     request: Request,
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
-    as_of: Instant = None,
+    as_of: Instant = None,  # type: ignore[assignment]
 ) -> Response:
     refuse_both(version=version, as_of=as_of)
     instant = parse_instant(as_of, "as_of") if as_of is not None else None

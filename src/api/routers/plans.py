@@ -65,7 +65,7 @@ def list_plans(
     items, next_cursor = svc.read_models.list_plans(
         principal.clinic, status and status.value, clinician, client_id, limit, after
     )
-    return PlanPage(items=items, next=next_cursor)
+    return PlanPage.model_validate({"items": items, "next": next_cursor})
 
 
 @router.get(

@@ -24,13 +24,15 @@ router = APIRouter(route_class=AuditedRoute, tags=["policy"])
 def get_policy(svc: Svc, principal: AnyRole, response: Response) -> PolicyView:
     terms, version = svc.plans.review_policy(principal.clinic)
     response.headers["ETag"] = etag(version)
-    return PolicyView(
-        clinic=principal.clinic,
-        review_interval_days=terms.review_interval_days,
-        due_soon_days=terms.due_soon_days,
-        required_signers=list(terms.required_signers),
-        initial_plan_days=terms.initial_plan_days,
-        version=version,
+    return PolicyView.model_validate(
+        {
+            "clinic": principal.clinic,
+            "review_interval_days": terms.review_interval_days,
+            "due_soon_days": terms.due_soon_days,
+            "required_signers": list(terms.required_signers),
+            "initial_plan_days": terms.initial_plan_days,
+            "version": version,
+        }
     )
 
 

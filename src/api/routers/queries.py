@@ -46,7 +46,7 @@ def get_review_queue(
         clinician=clinician,
         initial_plan_days=policy.initial_plan_days,
     )
-    return ReviewQueue(as_of=day.isoformat(), **queue)
+    return ReviewQueue.model_validate({"as_of": day.isoformat(), **queue})
 
 
 @router.get(
@@ -64,7 +64,7 @@ def list_revisions(
     principal: AnyRole,
     from_: Annotated[DayOrInstant, Query(alias="from")] = None,
     to: DayOrInstant = None,
-    type: EventType | None = None,  # type: ignore[valid-type]
+    type: EventType | None = None,
     role: StaffRole | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     after: Annotated[str | None, Query(max_length=500, pattern=r"^[\x21-\x7e]+$")] = None,
@@ -78,8 +78,8 @@ def list_revisions(
         items, next_cursor = svc.read_models.analyst_revisions(
             pseudonyms(svc.settings), principal.clinic, start, end, kind, who, limit, after
         )
-        return AnalystRevisionPage(items=items, next=next_cursor)
+        return AnalystRevisionPage.model_validate({"items": items, "next": next_cursor})
     items, next_cursor = svc.read_models.revisions(
         principal.clinic, start, end, kind, who, limit, after
     )
-    return RevisionPage(items=items, next=next_cursor)
+    return RevisionPage.model_validate({"items": items, "next": next_cursor})

@@ -66,7 +66,7 @@ def list_safety_flags(
     items = svc.read_models.safety_flags(
         principal.clinic, day, status and status.value, clinician, limit
     )
-    return SafetyFlagList(as_of=day.isoformat(), items=items)
+    return SafetyFlagList.model_validate({"as_of": day.isoformat(), "items": items})
 
 
 @router.put(

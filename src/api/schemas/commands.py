@@ -106,11 +106,11 @@ class ClosePlanRequest(RequestModel):
     )
     reason: RequiredText
     closed_on: IsoDate
-    reason_code: CloseReasonCode = "other"
+    reason_code: CloseReasonCode = CloseReason.OTHER
 
     def command(self) -> commands.ClosePlan:
         return commands.ClosePlan(
-            closed_on=self.closed_on, reason=self.reason, reason_code=self.reason_code
+            closed_on=self.closed_on, reason=self.reason, reason_code=str(self.reason_code)
         )
 
 

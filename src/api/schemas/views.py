@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from api.schemas.enums import (
     CloseReason,
@@ -301,7 +302,7 @@ class PlanView(View):
 
 
 # ------------------------------------------------------------ read models
-TIMELINE_EXAMPLE = {
+TIMELINE_EXAMPLE: JsonDict = {
     "version": 4,
     "type": "GoalAdded",
     "recorded_at": "2025-03-03T14:10:00.000000+00:00",
