@@ -74,19 +74,8 @@ QUICK = Plan(
     wrk_seconds=5.0,
 )
 FIGURES = (
-    "append",
-    "http",
-    "catchup",
-    "queue",
-    "travel",
-    "lag",
-    "bulk",
-    "keys",
-    "console",
-    "fhir",
-    "compliance",
-    "analysts",
-    "wrk",
+    "append", "http", "catchup", "queue", "travel", "lag", "bulk", "keys", "console", "fhir",
+    "compliance", "analysts", "wrk",
 )
 
 

@@ -138,13 +138,11 @@ class ServiceCollector(Collector):
         yield breaker
 
         lag = GaugeMetricFamily(
-            "plans_projection_lag_events",
-            "Events in the log not yet processed, per read model.",
+            "plans_projection_lag_events", "Events in the log not yet processed, per read model.",
             labels=["read_model"],
         )
         position = GaugeMetricFamily(
-            "plans_projection_position",
-            "Last processed log position, per read model.",
+            "plans_projection_position", "Last processed log position, per read model.",
             labels=["read_model"],
         )
         try:

@@ -307,7 +307,9 @@ def open_safety_flags(svc: Services, who: Principal, filters: dict[str, Any]) ->
     return [Table("open_safety_flags", "Open safety flags", rows, columns)]
 
 
-def compliance_by_clinician(svc: Services, who: Principal, filters: dict[str, Any]) -> list[Table]:
+def compliance_by_clinician(
+    svc: Services, who: Principal, filters: dict[str, Any]
+) -> list[Table]:
     """`GET /compliance`: the clinic's figures, then one row per clinician."""
     policy = svc.plans.policy_for(who.clinic)
     figures = svc.read_models.compliance(who.clinic, filters["as_of"], policy.initial_plan_days)

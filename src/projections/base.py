@@ -473,15 +473,8 @@ class ReadModelProjection(Projection[Any]):
     def fingerprint(cls) -> str:
         """A digest of this read model's definition: tables, topics and revision."""
         definition = json.dumps(
-            [
-                cls.name,
-                cls.revision,
-                list(cls.suffixes),
-                list(cls.ddl),
-                list(cls.postgres_ddl),
-                sorted(cls.topics),
-                list(cls.append_only),
-            ],  # fmt: skip
+            [cls.name, cls.revision, list(cls.suffixes), list(cls.ddl), list(cls.postgres_ddl),
+             sorted(cls.topics), list(cls.append_only)],  # fmt: skip
         )
         return hashlib.sha256(definition.encode()).hexdigest()[:16]
 
