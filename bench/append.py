@@ -43,6 +43,17 @@ TOPIC = "domain.plan:Plan.ScoreRecorded"
 
 
 # ------------------------------------------------------------------ set-up
+def seed_plans(settings: Any, count: int, clinic: str) -> list[UUID]:
+    """`count` new plans of `clinic` in the store of `settings`, before a server starts."""
+    from api.composition import build_application
+
+    app = build_application(settings)
+    try:
+        return make_plans(app, count, clinic=clinic)
+    finally:
+        app.close()
+
+
 def make_plans(app: Any, count: int, batch: int = 500, clinic: str = "bench-clinic") -> list[UUID]:
     """Create `count` plans quickly: many new aggregates per save (the bulk path)."""
     from domain.plan import Plan

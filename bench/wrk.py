@@ -170,17 +170,12 @@ def bench_wrk(url: str, *, reps: int, seconds: float, log: Callable[[str], None]
         log("wrk: not installed (apt-get install wrk): figure skipped")
         return []
     from api.auth import mint_token
-    from api.composition import build_application
-    from bench.append import make_plans
+    from bench.append import seed_plans
     from bench.http import free_port, start_server, stop_server
     from bench.peer_http import DDL
 
     settings = bench_settings(url)
-    app = build_application(settings)
-    try:
-        plan_ids = make_plans(app, CONNECTIONS * 25, clinic=CLINIC)
-    finally:
-        app.close()
+    plan_ids = seed_plans(settings, CONNECTIONS * 25, clinic=CLINIC)
     with connect(url) as conn:
         conn.execute(DDL)
         conn.execute(
