@@ -490,47 +490,34 @@ class ScoreSeries(View):
     goals: list[GoalScores]
 
 
-class ReviewQueueItem(View):
-    model_config = example(
-        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
-        client_id="client-0042",
-        clinician="dr-okafor",
-        next_review_due="2025-06-01",
-        days_overdue=3,
-    )
+# The plan a review-queue item names: the same three fields on every list.
+QUEUE_PLAN = {
+    "plan_id": "5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+    "client_id": "client-0042",
+    "clinician": "dr-okafor",
+}
+
+
+class QueueItem(View):
     plan_id: str
     client_id: str | None = None
     clinician: str | None = None
+
+
+class ReviewQueueItem(QueueItem):
+    model_config = example(**QUEUE_PLAN, next_review_due="2025-06-01", days_overdue=3)
     next_review_due: DateText | None = None
     days_overdue: int | None = None
 
 
-class InitialPlanOverdueItem(View):
-    model_config = example(
-        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
-        client_id="client-0042",
-        clinician="dr-okafor",
-        start_date="2025-03-03",
-        days_overdue=4,
-    )
-    plan_id: str
-    client_id: str | None = None
-    clinician: str | None = None
+class InitialPlanOverdueItem(QueueItem):
+    model_config = example(**QUEUE_PLAN, start_date="2025-03-03", days_overdue=4)
     start_date: DateText
     days_overdue: int
 
 
-class SignaturesDueItem(View):
-    model_config = example(
-        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
-        client_id="client-0042",
-        clinician="dr-okafor",
-        changed_on="2025-04-10",
-        missing=["client"],
-    )
-    plan_id: str
-    client_id: str | None = None
-    clinician: str | None = None
+class SignaturesDueItem(QueueItem):
+    model_config = example(**QUEUE_PLAN, changed_on="2025-04-10", missing=["client"])
     changed_on: DateText = Field(description="the first change not yet signed again")
     missing: list[SignerRole] = Field(examples=[["client"]])
 
