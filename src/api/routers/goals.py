@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from api.deps import Cmd, PlanId
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     AddGoalRequest,
@@ -20,7 +20,6 @@ from api.schemas.commands import (
 from api.schemas.common import MAX_ID, CommandAck
 
 router = APIRouter(route_class=AuditedRoute, tags=["goals"])
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 GoalId = Annotated[str, Path(max_length=MAX_ID)]
 
 
@@ -28,7 +27,7 @@ GoalId = Annotated[str, Path(max_length=MAX_ID)]
     "/plans/{plan_id}/goals",
     status_code=201,
     response_model=GoalAddedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Add a goal",
 )
 def add_goal(plan_id: PlanId, body: AddGoalRequest, cmd: Cmd) -> Response:
@@ -39,7 +38,7 @@ def add_goal(plan_id: PlanId, body: AddGoalRequest, cmd: Cmd) -> Response:
 @router.patch(
     "/plans/{plan_id}/goals/{goal_id}",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Revise a goal (statement, measure, target date)",
 )
 def revise_goal(plan_id: PlanId, goal_id: GoalId, body: ReviseGoalRequest, cmd: Cmd) -> Response:
@@ -50,7 +49,7 @@ def revise_goal(plan_id: PlanId, goal_id: GoalId, body: ReviseGoalRequest, cmd: 
 @router.post(
     "/plans/{plan_id}/goals/{goal_id}/status",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Change a goal's status",
 )
 def change_goal_status(
@@ -64,7 +63,7 @@ def change_goal_status(
     "/plans/{plan_id}/goals/{goal_id}/objectives",
     status_code=201,
     response_model=ObjectiveAddedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Add an objective to a goal",
 )
 def add_objective(

@@ -20,7 +20,7 @@ from api.deps import (
     wait_for_position,
 )
 from api.openapi import headers
-from api.problem_details import problem_responses
+from api.routers.problem_sets import CLINIC_COMMAND, CLINIC_QUERY, PLAN_COMMAND, PLAN_QUERY
 from api.routing import AuditedRoute
 from api.schemas.commands import ClosePlanRequest, CreatePlanRequest, PlanCreatedResponse
 from api.schemas.common import CommandAck, Ident
@@ -30,14 +30,12 @@ from domain.documents import plan_document
 
 router = APIRouter(route_class=AuditedRoute, tags=["plans"])
 
-COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
-
 
 @router.post(
     "/plans",
     status_code=201,
     response_model=PlanCreatedResponse,
-    responses=problem_responses(401, 403, 412, 413, 422, 503),
+    responses=CLINIC_COMMAND,
     summary="Create a plan",
 )
 def create_plan(body: CreatePlanRequest, cmd: CreateCmd) -> Response:
@@ -48,7 +46,7 @@ def create_plan(body: CreatePlanRequest, cmd: CreateCmd) -> Response:
 @router.get(
     "/plans",
     response_model=PlanPage,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="List the clinic's plans",
 )
 def list_plans(
@@ -71,7 +69,7 @@ def list_plans(
 @router.get(
     "/plans/{plan_id}",
     response_model=PlanView,
-    responses={200: headers("ETag"), **problem_responses(401, 403, 404, 422, 503)},
+    responses={200: headers("ETag"), **PLAN_QUERY},
     summary="Read a plan (current, or as of a version or an instant)",
 )
 def get_plan(
@@ -92,7 +90,7 @@ def get_plan(
 @router.post(
     "/plans/{plan_id}/close",
     response_model=CommandAck,
-    responses=COMMAND_PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Close a plan",
 )
 def close_plan(plan_id: PlanId, body: ClosePlanRequest, cmd: Cmd) -> Response:

@@ -8,6 +8,7 @@ from api.auth import AnyRole
 from api.deps import PolicyCmd, Svc, etag
 from api.openapi import headers
 from api.problem_details import problem_responses
+from api.routers.problem_sets import CLINIC_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import PolicySetResponse, SetPolicyRequest
 from api.schemas.views import PolicyView
@@ -39,7 +40,7 @@ def get_policy(svc: Svc, principal: AnyRole, response: Response) -> PolicyView:
 @router.put(
     "/policy",
     response_model=PolicySetResponse,
-    responses=problem_responses(401, 403, 412, 413, 422, 503),
+    responses=CLINIC_COMMAND,
     summary="Set the clinic's review policy (supervisors)",
 )
 def set_policy(body: SetPolicyRequest, cmd: PolicyCmd) -> Response:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Response
 
 from api.deps import Cmd, PlanId
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     AddDiagnosisRequest,
@@ -20,7 +20,6 @@ from api.schemas.commands import (
 from api.schemas.common import MAX_CODE, MAX_ID, CommandAck
 
 router = APIRouter(route_class=AuditedRoute, tags=["problems and diagnoses"])
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 ProblemId = Annotated[str, Path(max_length=MAX_ID)]
 DiagnosisCode = Annotated[str, Path(max_length=MAX_CODE, examples=["F41.1"])]
 
@@ -29,7 +28,7 @@ DiagnosisCode = Annotated[str, Path(max_length=MAX_CODE, examples=["F41.1"])]
     "/plans/{plan_id}/problems",
     status_code=201,
     response_model=ProblemAddedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Add a problem",
 )
 def add_problem(plan_id: PlanId, body: AddProblemRequest, cmd: Cmd) -> Response:
@@ -40,7 +39,7 @@ def add_problem(plan_id: PlanId, body: AddProblemRequest, cmd: Cmd) -> Response:
 @router.post(
     "/plans/{plan_id}/problems/{problem_id}/resolve",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Resolve a problem",
 )
 def resolve_problem(
@@ -58,7 +57,7 @@ def resolve_problem(
     "/plans/{plan_id}/diagnoses",
     status_code=201,
     response_model=DiagnosisAddedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Add a diagnosis (ICD-10-CM)",
 )
 def add_diagnosis(plan_id: PlanId, body: AddDiagnosisRequest, cmd: Cmd) -> Response:
@@ -69,7 +68,7 @@ def add_diagnosis(plan_id: PlanId, body: AddDiagnosisRequest, cmd: Cmd) -> Respo
 @router.delete(
     "/plans/{plan_id}/diagnoses/{code}",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Remove a diagnosis (the reason is required)",
 )
 def remove_diagnosis(

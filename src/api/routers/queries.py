@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 
 from api.auth import ANALYST, AnyRole, PlanReader
 from api.deps import DayOrInstant, MinPosition, Svc, parse_bound, wait_for_position
-from api.problem_details import problem_responses
 from api.pseudonyms import pseudonyms
+from api.routers.problem_sets import CLINIC_QUERY
 from api.routing import AuditedRoute
 from api.schemas.common import Ident, IsoDate
 from api.schemas.enums import EventType, StaffRole
@@ -22,7 +22,7 @@ router = APIRouter(route_class=AuditedRoute, tags=["queries"])
 @router.get(
     "/review-queue",
     response_model=ReviewQueue,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="Plans overdue for review, and those due soon",
 )
 def get_review_queue(
@@ -52,7 +52,7 @@ def get_review_queue(
 @router.get(
     "/revisions",
     response_model=RevisionPage | AnalystRevisionPage,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="The clinic's cross-plan revision timeline (de-identified for analysts)",
     description=(
         "Analysts get Safe Harbor items (`subject`, `year`, `plan_day`, allowlisted `data`); "

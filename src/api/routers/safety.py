@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api.auth import PlanReader
 from api.deps import Cmd, MinPosition, PlanId, Svc, wait_for_position
-from api.problem_details import problem_responses
+from api.routers.problem_sets import CLINIC_QUERY, PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     AcknowledgeSafetyFlagRequest,
@@ -29,14 +29,13 @@ from api.schemas.views import SafetyFlagList
 from eventstore.utc import utc_today
 
 router = APIRouter(route_class=AuditedRoute, tags=["safety and person-centred care"])
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 ItemId = Annotated[str, Path(max_length=MAX_ID)]
 
 
 @router.post(
     "/plans/{plan_id}/safety-flags/{flag_id}/acknowledge",
     response_model=SafetyFlagAcknowledgedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Acknowledge a safety flag with the follow-up done",
 )
 def acknowledge_safety_flag(
@@ -49,7 +48,7 @@ def acknowledge_safety_flag(
 @router.get(
     "/safety-flags",
     response_model=SafetyFlagList,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="The clinic's safety flags: open ones oldest first, with days open",
 )
 def list_safety_flags(
@@ -72,7 +71,7 @@ def list_safety_flags(
 @router.put(
     "/plans/{plan_id}/safety-plan",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Set the Stanley–Brown safety plan (replaces the previous one)",
 )
 def update_safety_plan(plan_id: PlanId, body: UpdateSafetyPlanRequest, cmd: Cmd) -> Response:
@@ -83,7 +82,7 @@ def update_safety_plan(plan_id: PlanId, body: UpdateSafetyPlanRequest, cmd: Cmd)
 @router.post(
     "/plans/{plan_id}/scores/{score_id}/entered-in-error",
     response_model=ScoreEnteredInErrorResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Mark a score entered in error (it stops counting; the timeline keeps it)",
 )
 def enter_score_in_error(
@@ -97,7 +96,7 @@ def enter_score_in_error(
     "/plans/{plan_id}/strengths",
     status_code=201,
     response_model=StrengthRecordedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Record a strength of the client",
 )
 def record_strength(plan_id: PlanId, body: RecordStrengthRequest, cmd: Cmd) -> Response:
@@ -109,7 +108,7 @@ def record_strength(plan_id: PlanId, body: RecordStrengthRequest, cmd: Cmd) -> R
     "/plans/{plan_id}/barriers",
     status_code=201,
     response_model=BarrierRecordedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Record a barrier to treatment",
 )
 def record_barrier(plan_id: PlanId, body: RecordBarrierRequest, cmd: Cmd) -> Response:
@@ -120,7 +119,7 @@ def record_barrier(plan_id: PlanId, body: RecordBarrierRequest, cmd: Cmd) -> Res
 @router.put(
     "/plans/{plan_id}/discharge-criteria",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Set the discharge criteria (replaces the previous ones)",
 )
 def set_discharge_criteria(
