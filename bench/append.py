@@ -31,6 +31,7 @@ from bench.common import (
     split,
 )
 from bench.peer import PeerApplication, peer_env
+from domain.commands import RecordScore
 
 RAW_TABLE = "raw_events"
 RAW_DDL = (
@@ -42,6 +43,17 @@ TOPIC = "domain.plan:Plan.ScoreRecorded"
 
 
 # ------------------------------------------------------------------ set-up
+def seed_plans(settings: Any, count: int, clinic: str) -> list[UUID]:
+    """`count` new plans of `clinic` in the store of `settings`, before a server starts."""
+    from api.composition import build_application
+
+    app = build_application(settings)
+    try:
+        return make_plans(app, count, clinic=clinic)
+    finally:
+        app.close()
+
+
 def make_plans(app: Any, count: int, batch: int = 500, clinic: str = "bench-clinic") -> list[UUID]:
     """Create `count` plans quickly: many new aggregates per save (the bulk path)."""
     from domain.plan import Plan
@@ -90,7 +102,11 @@ def ours_workload(
     def writer(i: int) -> int:
         mine = plan_ids[i::writers]
         for k in range(shares[i]):
-            app.record_score(mine[k % len(mine)], by, "PHQ-9", k % 28, SCORE_DAY)
+            app.handle(
+                mine[k % len(mine)],
+                by,
+                RecordScore(instrument="PHQ-9", score=k % 28, administered_on=SCORE_DAY),
+            )
         return shares[i]
 
     return writer

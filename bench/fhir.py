@@ -17,12 +17,11 @@ from __future__ import annotations
 import random
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
-from bench.common import SCORE_DAY, Figure, Spread, actor, bench_settings, percentile
+from bench.common import Figure, Spread, actor, bench_settings, percentile
 
 
 def bench_fhir(
@@ -36,7 +35,7 @@ def bench_fhir(
 ) -> list[Figure]:
     from api.demo import CLINICS, load_demo
     from api.runtime import init_schema, open_application
-    from bench.history import build_plan
+    from bench.history import save_long_plan
     from interop.export import HistoryCache, bundle_bytes, export_bulk, plan_history
     from interop.fhir_json import ResourceCache
 
@@ -46,15 +45,8 @@ def bench_fhir(
     by = actor()
     rng = random.Random(18)
     try:
-        plan = build_plan(100, rng, by.clinic, 0)
+        plan = save_long_plan(app, events, rng, by)
         plan_id = plan.id
-        app.save(plan)
-        goal = next(iter(plan.goals))
-        while plan.version < events:
-            for _ in range(min(100, events - plan.version)):
-                day = SCORE_DAY + timedelta(days=plan.version // 10)
-                plan.record_score(by, str(uuid.uuid4()), "GAD-7", rng.randint(0, 21), day, goal)
-            app.save(plan)
         bundle = Figure(
             key="fhir_bundle",
             title=f"FHIR Bundle of a {plan.version}-event plan (warm cache), p99",

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from bench.common import START_DATE
+from bench.common import SCORE_DAY, START_DATE
 
 FREE_TEXT = "Sleeps poorly since the move; worried about work"
 
@@ -61,6 +61,19 @@ def build_plan(
         else:
             plan.record_score(by, str(uuid.uuid4()), "GAD-7", rng.randint(0, 21), day, goal)
         n += 1
+    return plan
+
+
+def save_long_plan(app: Any, events: int, rng: random.Random, by: Any) -> Any:
+    """One saved plan of `events` events: 100 built in memory, then scores, 100 per save."""
+    plan = build_plan(100, rng, by.clinic, 0)
+    app.save(plan)
+    goal = next(iter(plan.goals))
+    while plan.version < events:
+        for _ in range(min(100, events - plan.version)):
+            day = SCORE_DAY + timedelta(days=plan.version // 10)
+            plan.record_score(by, str(uuid.uuid4()), "GAD-7", rng.randint(0, 21), day, goal)
+        app.save(plan)
     return plan
 
 

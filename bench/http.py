@@ -183,15 +183,10 @@ def bench_http(
     log: Callable[[str], None],
 ) -> list[Figure]:
     from api.auth import mint_token
-    from api.composition import build_application
-    from bench.append import create_raw_table, make_plans
+    from bench.append import create_raw_table, seed_plans
 
     settings = bench_settings(url)
-    app = build_application(settings)
-    try:
-        plan_ids = make_plans(app, clients * 25, clinic=CLINIC)
-    finally:
-        app.close()
+    plan_ids = seed_plans(settings, clients * 25, clinic=CLINIC)
     create_raw_table(url)
     token = mint_token(JWT_SECRET, "bench-clinician", "clinician", CLINIC, 240)
     throughput = Figure(

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.common import Figure, Spread, actor, bench_settings, percentile, run_threads
+from domain.commands import ChangeReviewInterval
 
 
 def bench_lag(
@@ -128,7 +129,9 @@ def _one_run(
             if delay > 0:
                 time.sleep(delay)
             days = 30 + (rep + k) % 2
-            result = app.change_review_interval(mine[k % len(mine)], by, days, "bench")
+            result = app.handle(
+                mine[k % len(mine)], by, ChangeReviewInterval(days=days, reason="bench")
+            )
             committed = time.perf_counter()
             with lock:
                 pending.append((result.position, committed))

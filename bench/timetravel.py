@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from bench.common import SCORE_DAY, Figure, Spread, actor, bench_settings, connect, percentile
+from bench.common import Figure, Spread, actor, bench_settings, connect, percentile
 
 
 def bench_timetravel(
     url: str, *, reps: int, events: int, queries: int, log: Callable[[str], None]
 ) -> list[Figure]:
     from api.composition import build_application
-    from bench.history import build_plan
+    from bench.history import save_long_plan
 
     settings = bench_settings(url)
     app = build_application(settings)
@@ -31,15 +30,8 @@ def bench_timetravel(
     rng = random.Random(9)
     try:
         started = time.perf_counter()
-        plan = build_plan(100, rng, by.clinic, 0)
+        plan = save_long_plan(app, events, rng, by)
         plan_id = plan.id
-        app.save(plan)
-        goal = next(iter(plan.goals))
-        while plan.version < events:
-            for _ in range(min(100, events - plan.version)):
-                day = SCORE_DAY + timedelta(days=plan.version // 10)
-                plan.record_score(by, str(uuid.uuid4()), "GAD-7", rng.randint(0, 21), day, goal)
-            app.save(plan)
         instants = []
         for version, at, _ in app.recorder.chain_links(plan_id):
             instants.append((version, at))

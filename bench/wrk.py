@@ -207,23 +207,14 @@ def measure(
     url: str, split_url: str, *, reps: int, seconds: float, log: Callable[[str], None]
 ) -> list[Figure]:
     from api.auth import mint_token
-    from api.composition import build_application
-    from bench.append import make_plans
+    from bench.append import seed_plans
     from bench.http import free_port, start_server, stop_server
     from bench.peer_http import DDL
 
     settings = bench_settings(url)
-    app = build_application(settings)
-    try:
-        plan_ids = make_plans(app, CONNECTIONS * 25, clinic=CLINIC)
-    finally:
-        app.close()
+    plan_ids = seed_plans(settings, CONNECTIONS * 25, clinic=CLINIC)
     split_settings = bench_settings(split_url)
-    split_app = build_application(split_settings)
-    try:
-        split_ids = make_plans(split_app, CONNECTIONS * 25, clinic=CLINIC)
-    finally:
-        split_app.close()
+    split_ids = seed_plans(split_settings, CONNECTIONS * 25, clinic=CLINIC)
     with connect(url) as conn:
         conn.execute(DDL)
         conn.execute(

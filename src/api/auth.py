@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import jwt
 from fastapi import Depends, Request
@@ -183,8 +183,9 @@ class Verifier:
 
     def _key_client(self) -> Any:
         if self._jwks is None:
+            # Only called for a token the identity provider signed: jwks_url is set.
             self._jwks = jwt.PyJWKClient(
-                self.jwks_url,
+                cast(str, self.jwks_url),
                 cache_keys=True,
                 lifespan=300,
                 timeout=5,  # type: ignore[arg-type]

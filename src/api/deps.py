@@ -25,6 +25,7 @@ from api.schemas.common import EARLIEST, LATEST, plausible_date
 from api.settings import Settings
 from domain import errors
 from domain.application import CommandResult, PlansApplication
+from domain.commands import PlanCommand
 from domain.plan import Actor
 from projections.migrations import UpgradeRebuild
 from projections.readmodels import ReadModels
@@ -153,6 +154,10 @@ class Command:
             command_id,
             request_hash,
         )
+
+    def handle(self, plan_id: UUID, body: BaseModel, command: PlanCommand) -> CommandResult:
+        """Carry out `command` on the plan for the caller, under If-Match and Idempotency-Key."""
+        return self.plans.handle(plan_id, self.by(body), command, self.expected_version)
 
     def answer(
         self, result: CommandResult, status_code: int = 200, *, of_plan: bool = True, **fields: Any

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from psycopg import sql
@@ -80,7 +80,8 @@ def read_link_code(code: str, secret: str) -> LinkClaims:
         ttl, int
     ):
         raise InvalidLinkError("this sign-in link is not valid or has expired")
-    return LinkClaims(values[0], values[1], values[2], max(1, min(ttl, 60 * 24)), values[3])
+    subject, role, clinic, jti = cast(list[str], values)  # each checked a string above
+    return LinkClaims(subject, role, clinic, max(1, min(ttl, 60 * 24)), jti)
 
 
 def create_link_table(settings: Settings) -> None:

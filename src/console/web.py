@@ -12,11 +12,11 @@ routers do; there is no SQL here.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 from uuid import UUID
 
@@ -79,11 +79,14 @@ def page(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return mark
 
 
+R = TypeVar("R", bound=Response)
+
+
 class Forbidden(Exception):
     pass
 
 
-def secured(request: Request, response: Response) -> Response:
+def secured(request: Request, response: R) -> R:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     session.finish(request, response)
@@ -109,7 +112,7 @@ def error_page(request: Request, status: int, title: str, detail: str) -> HTMLRe
 class ConsoleRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        roles = getattr(self.endpoint, "console_roles", None)
+        roles: Collection[str] | None = getattr(self.endpoint, "console_roles", None)
         action = f"{next(iter(sorted(self.methods or {'GET'})))} {self.path}"
 
         async def open_page(request: Request) -> Response:
@@ -122,12 +125,12 @@ class ConsoleRoute(APIRoute):
         async def guarded(request: Request) -> Response:
             principal = session.principal(request)
             if principal is None:
-                response = RedirectResponse(f"{PREFIX}/sign-in", status_code=303)
+                response: Response = RedirectResponse(f"{PREFIX}/sign-in", status_code=303)
                 session.clear_session(request, response)
                 return secured(request, response)
             request.state.principal = principal
             try:
-                if principal.role not in roles:
+                if principal.role not in (roles or ()):  # guarded only serves pages with roles
                     raise Forbidden
                 response = await handler(request)
             except Forbidden:
@@ -397,7 +400,7 @@ def signature_state(svc: Services, document: dict[str, Any]) -> list[dict[str, A
             {
                 "role": role,
                 "signed_on": latest.get("signed_on") if latest else None,
-                "current": bool(latest) and not latest.get("changed_since", False),
+                "current": bool(latest and not latest.get("changed_since", False)),
             }
         )
     return rows

@@ -1,4 +1,4 @@
-"""The application service: one method per command, load → decide → save.
+"""The application service: `handle(plan_id, by, command)` loads, decides, saves.
 
 It owns optimistic concurrency (If-Match → `expected_version`; without one, a
 concurrent-write clash is retried), idempotency (a command id already recorded
@@ -20,15 +20,16 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 from eventsourcing.utils import Environment
 
 from domain import errors
-from domain.care_commands import CareCommands
+from domain.commands import CreatePlan, PlanCommand, SetReviewPolicy
 from domain.group_commit import GroupCommitter, PlanCache, snapshot_saved_aggregates
 from domain.keys import CreateKey, create_key_id
 from domain.plan import Actor, Plan
@@ -61,7 +62,7 @@ class CommandResult:
     replayed: bool = False
 
 
-class PlansApplication(CareCommands, Application[UUID]):
+class PlansApplication(Application[UUID]):
     name = "plans"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Plan: 50}
     SNAPSHOT_INTERVAL = "SNAPSHOT_INTERVAL"
@@ -84,7 +85,8 @@ class PlansApplication(CareCommands, Application[UUID]):
         # only read or replay) there is no "today" to hold facts to.
         self.today: Callable[[], date | None] = today or (lambda: None)
         interval = int(self.env.get(self.SNAPSHOT_INTERVAL) or 50)
-        self.snapshotting_intervals = {Plan: interval}
+        # Per instance on purpose: the interval is a setting of this application.
+        self.snapshotting_intervals = {Plan: interval}  # type: ignore[misc]
         # An envelope mapper (eventstore.cipher) keeps its data keys beside the events.
         bind_recorder = getattr(self.mapper, "bind_recorder", None)
         if bind_recorder is not None:
@@ -130,7 +132,7 @@ class PlansApplication(CareCommands, Application[UUID]):
     def _record(self, processing_event: ProcessingEvent[UUID]) -> Any:
         # The recorder writes each event's recording time into the time index.
         processing_event.saved_kwargs["recorded_at"] = [
-            e.timestamp for e in processing_event.events
+            cast(Aggregate.Event, e).timestamp for e in processing_event.events
         ]
         committer = self._committer if self.group_commit else None
         if committer is None or not processing_event.events or processing_event.tracking:
@@ -242,16 +244,7 @@ class PlansApplication(CareCommands, Application[UUID]):
         return policy.terms, policy.version
 
     # --------------------------------------------------------------- commands
-    def create_plan(
-        self,
-        by: Actor,
-        client_id: str,
-        start_date: date,
-        presenting_concerns: Sequence[str] = (),
-        diagnoses: Sequence[dict[str, Any]] = (),
-        review_interval_days: int | None = None,
-        reason: str | None = None,
-    ) -> CommandResult:
+    def create_plan(self, by: Actor, command: CreatePlan) -> CommandResult:
         # Every plan gets a random id (never one another clinic could compute).
         # Under an idempotency key, a key record saved with the plan maps the
         # clinic's key to it, so a retried or raced create finds the first plan.
@@ -264,13 +257,13 @@ class PlansApplication(CareCommands, Application[UUID]):
         plan = Plan.create(
             plan_id=plan_id,
             by=by,
-            client_id=client_id,
-            start_date=start_date,
-            review_interval_days=review_interval_days,
+            client_id=command.client_id,
+            start_date=command.start_date,
+            review_interval_days=command.review_interval_days,
             policy_interval_days=policy.review_interval_days,
-            presenting_concerns=presenting_concerns,
-            diagnoses=diagnoses,
-            reason=reason,
+            presenting_concerns=command.presenting_concerns,
+            diagnoses=[dict(d) for d in command.diagnoses],
+            reason=command.reason,
         )
         key = CreateKey.record(plan_id, by) if by.command_id else None
         try:
@@ -287,6 +280,7 @@ class PlansApplication(CareCommands, Application[UUID]):
 
     def keyed_plan_id(self, clinic: str, command_id: str) -> UUID | None:
         """The plan this clinic created under `command_id`, if any."""
+        key: object
         try:
             key = self.repository.get(create_key_id(clinic, command_id))
         except AggregateNotFoundError:
@@ -314,6 +308,23 @@ class PlansApplication(CareCommands, Application[UUID]):
         if outcome is None:  # pragma: no cover - a keyed plan always remembers its key
             return None
         return CommandResult(plan_id, 1, self._position_of(plan_id, 1), {}, replayed=True)
+
+    def handle(
+        self,
+        plan_id: UUID,
+        by: Actor,
+        command: PlanCommand,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        """Carry out one command on the plan: `command.decide` says what it does."""
+        ctx = _PlanContext(self, plan_id, by.clinic)
+        return self.execute(
+            plan_id,
+            by,
+            lambda plan: command.decide(plan, by, ctx),
+            expected_version,
+            command.result(),
+        )
 
     def execute(
         self,
@@ -386,14 +397,7 @@ class PlansApplication(CareCommands, Application[UUID]):
         raise errors.PlanError("too many concurrent changes to this plan; try again")
 
     def set_review_policy(
-        self,
-        by: Actor,
-        review_interval_days: int,
-        due_soon_days: int,
-        required_signers: Sequence[str] = DEFAULT_POLICY.required_signers,
-        reason: str | None = None,
-        expected_version: int | None = None,
-        initial_plan_days: int = DEFAULT_POLICY.initial_plan_days,
+        self, by: Actor, command: SetReviewPolicy, expected_version: int | None = None
     ) -> CommandResult:
         for attempt in range(MAX_ATTEMPTS):
             try:
@@ -413,7 +417,12 @@ class PlansApplication(CareCommands, Application[UUID]):
             if expected_version is not None and current != expected_version:
                 raise errors.StaleVersionError(expected_version, current)
             policy.set_terms(
-                by, review_interval_days, due_soon_days, required_signers, reason, initial_plan_days
+                by,
+                command.review_interval_days,
+                command.due_soon_days,
+                command.required_signers,
+                command.reason,
+                command.initial_plan_days,
             )
             try:
                 recordings = self.save(policy)
@@ -425,346 +434,23 @@ class PlansApplication(CareCommands, Application[UUID]):
             return CommandResult(policy.id, policy.version, recordings[-1].notification.id)
         raise errors.PlanError("too many concurrent policy changes; try again")
 
-    # Each command below is one line of intent; `execute` does the rest.
-    def add_problem(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        description: str,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        problem_id = str(uuid4())
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.add_problem(by, problem_id, description, reason),
-            expected_version,
-            {"problem_id": problem_id},
-        )
 
-    def resolve_problem(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        problem_id: str,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self.execute(
-            plan_id, by, lambda p: p.resolve_problem(by, problem_id, reason), expected_version
-        )
+class _PlanContext:
+    """What a command may ask beyond its plan; the policy is read at most once."""
 
-    def add_diagnosis(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        code: str,
-        description: str | None = None,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.add_diagnosis(by, code, description, reason),
-            expected_version,
-            {"code": code},
-        )
+    def __init__(self, app: PlansApplication, plan_id: UUID, clinic: str) -> None:
+        self._app = app
+        self._plan_id = plan_id
+        self._clinic = clinic
+        self._policy: PolicyTerms | None = None
 
-    def remove_diagnosis(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        code: str,
-        reason: str | None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self.execute(
-            plan_id, by, lambda p: p.remove_diagnosis(by, code, reason), expected_version
-        )
+    def today(self) -> date | None:
+        return self._app.today()
 
-    def add_goal(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        problem_ids: Sequence[str],
-        statement: str,
-        measure: dict[str, Any],
-        target_date: date,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        goal_id = str(uuid4())
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.add_goal(by, goal_id, problem_ids, statement, measure, target_date, reason),
-            expected_version,
-            {"goal_id": goal_id},
-        )
+    def policy(self) -> PolicyTerms:
+        if self._policy is None:
+            self._policy = self._app.policy_for(self._clinic)
+        return self._policy
 
-    def revise_goal(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        goal_id: str,
-        reason: str | None,
-        statement: str | None = None,
-        measure: dict[str, Any] | None = None,
-        target_date: date | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.revise_goal(by, goal_id, reason, statement, measure, target_date),
-            expected_version,
-        )
-
-    def change_goal_status(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        goal_id: str,
-        status: str,
-        reason: str | None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.change_goal_status(by, goal_id, status, reason),
-            expected_version,
-        )
-
-    def add_objective(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        goal_id: str,
-        statement: str,
-        target_date: date | None = None,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        objective_id = str(uuid4())
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.add_objective(by, goal_id, objective_id, statement, target_date, reason),
-            expected_version,
-            {"objective_id": objective_id},
-        )
-
-    def add_intervention(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        modality: str,
-        goal_ids: Sequence[str],
-        description: str | None = None,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        intervention_id = str(uuid4())
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.add_intervention(
-                by, intervention_id, modality, goal_ids, description, reason
-            ),
-            expected_version,
-            {"intervention_id": intervention_id},
-        )
-
-    def discontinue_intervention(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        intervention_id: str,
-        reason: str | None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.discontinue_intervention(by, intervention_id, reason),
-            expected_version,
-        )
-
-    def change_frequency(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        every: int,
-        unit: str,
-        session_minutes: int,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.change_frequency(by, every, unit, session_minutes, reason),
-            expected_version,
-        )
-
-    def schedule_assessment(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        instrument: str,
-        every_days: int,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.schedule_assessment(by, instrument, every_days, reason),
-            expected_version,
-        )
-
-    def record_score(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        instrument: str,
-        score: int,
-        administered_on: date,
-        goal_id: str | None = None,
-        item_scores: Sequence[int] | None = None,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        score_id = str(uuid4())
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.record_score(
-                by,
-                score_id,
-                instrument,
-                score,
-                administered_on,
-                goal_id,
-                item_scores,
-                reason,
-                today=self.today(),
-            ),
-            expected_version,
-            {"score_id": score_id},
-        )
-
-    def review_plan(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        reviewed_on: date,
-        outcome: str,
-        summary: str | None = None,
-        next_review_due: date | None = None,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        interval = self.policy_for(by.clinic).review_interval_days
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.review_plan(
-                by,
-                reviewed_on,
-                outcome,
-                interval,
-                summary,
-                next_review_due,
-                reason,
-                today=self.today(),
-            ),
-            expected_version,
-        )
-
-    def change_review_interval(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        days: int,
-        reason: str | None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        ceiling = self.policy_for(by.clinic).review_interval_days
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.change_review_interval(by, days, reason, ceiling),
-            expected_version,
-        )
-
-    def sign_plan(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        signer_role: str,
-        signed_on: date,
-        signer_name: str | None = None,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        required = self.policy_for(by.clinic).required_signers
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.sign(
-                by,
-                signer_role,
-                signed_on,
-                required,
-                self.head_hash(plan_id),
-                signer_name,
-                reason,
-                today=self.today(),
-            ),
-            expected_version,
-        )
-
-    def close_plan(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        closed_on: date,
-        reason: str | None,
-        expected_version: int | None = None,
-        reason_code: str = "other",
-    ) -> CommandResult:
-        return self.execute(
-            plan_id,
-            by,
-            lambda p: p.close(by, closed_on, reason, reason_code, today=self.today()),
-            expected_version,
-        )
-
-    def activate_plan(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        reason: str | None = None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        """Activate a draft whose signatures meet the clinic's current policy."""
-        required = self.policy_for(by.clinic).required_signers
-        return self.execute(
-            plan_id, by, lambda p: p.activate(by, required, reason), expected_version
-        )
-
-    def assign_clinician(
-        self,
-        plan_id: UUID,
-        by: Actor,
-        clinician: str,
-        reason: str | None,
-        expected_version: int | None = None,
-    ) -> CommandResult:
-        return self.execute(
-            plan_id, by, lambda p: p.assign_clinician(by, clinician, reason), expected_version
-        )
+    def head_hash(self) -> str:
+        return self._app.head_hash(self._plan_id)

@@ -90,6 +90,31 @@ def recorded_outcome(
     return outcome
 
 
+class AttributedEvent(Aggregate.Event):
+    """An event of a command: who (in which clinic) did it, why, under which key."""
+
+    actor: str
+    role: str
+    clinic: str
+    reason: str | None
+    command_id: str | None
+    request_hash: str | None
+
+    # The field the command answers with (e.g. "goal_id"), replayed on a retry.
+    result_field: ClassVar[str | None] = None
+
+    def remember(self, commands: dict[str, dict[str, Any]]) -> None:
+        """Keep the command's outcome under its key: a retry answers the same."""
+        if not self.command_id:
+            return
+        field = self.result_field
+        commands[self.command_id] = {
+            "request_hash": self.request_hash,
+            "version": self.originator_version,
+            "result": {field: getattr(self, field)} if field else {},
+        }
+
+
 def instrument(code: str, field: str) -> Instrument:
     try:
         return INSTRUMENTS[code]
@@ -192,15 +217,7 @@ class Plan(Aggregate):
         state.setdefault("discharge_criteria", None)
         state.setdefault("close_reason_code", "other" if state.get("status") == "closed" else None)
 
-    class Event(Aggregate.Event):
-        actor: str
-        role: str
-        clinic: str
-        reason: str | None
-        command_id: str | None
-        request_hash: str | None
-
-        result_field: ClassVar[str | None] = None
+    class Event(AttributedEvent):
         # True on events that change what the client and clinician signed
         # (problems, diagnoses, goals, objectives, interventions, frequency...):
         # after activation they make the signatures not current. New content
@@ -213,7 +230,7 @@ class Plan(Aggregate):
                 plan.note_content_change(self.timestamp.date())
             if not isinstance(self, Plan.PlanSigned | Plan.PlanActivated | Plan.ClinicianAssigned):
                 plan.content_version = self.originator_version
-            plan.remember_command(self, self.originator_version)
+            self.remember(plan.commands)
 
         def change(self, plan: Plan) -> None:  # pragma: no cover - overridden
             raise NotImplementedError
@@ -330,18 +347,6 @@ class Plan(Aggregate):
         )
 
     # ------------------------------------------------------------- bookkeeping
-    def remember_command(self, event: Plan.Event, version: int) -> None:
-        if not event.command_id:
-            return
-        result = {}
-        if event.result_field:
-            result[event.result_field] = getattr(event, event.result_field)
-        self.commands[event.command_id] = {
-            "request_hash": event.request_hash,
-            "version": version,
-            "result": result,
-        }
-
     def outcome_of(self, command_id: str | None, request_hash: str | None) -> dict[str, Any] | None:
         return recorded_outcome(self.commands, command_id, request_hash)
 

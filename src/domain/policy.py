@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain import errors
-from domain.plan import SIGNER_ROLES, Actor, check_interval, recorded_outcome
+from domain.plan import SIGNER_ROLES, Actor, AttributedEvent, check_interval, recorded_outcome
 
 POLICY_NAMESPACE = uuid5(NAMESPACE_URL, "urn:plans:review-policy")
 
@@ -62,13 +62,7 @@ def check_terms(
 
 
 class ReviewPolicy(Aggregate):
-    class ReviewPolicySet(Aggregate.Event):
-        actor: str
-        role: str
-        clinic: str
-        reason: str | None
-        command_id: str | None
-        request_hash: str | None
+    class ReviewPolicySet(AttributedEvent):
         review_interval_days: int
         due_soon_days: int
         required_signers: list[str]
@@ -87,12 +81,7 @@ class ReviewPolicy(Aggregate):
                 tuple(self.required_signers),
                 self.initial_plan_days,
             )
-            if self.command_id:
-                policy.commands[self.command_id] = {
-                    "request_hash": self.request_hash,
-                    "version": self.originator_version,
-                    "result": {},
-                }
+            self.remember(policy.commands)
 
     class Registered(Aggregate.Created):
         clinic: str

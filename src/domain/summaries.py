@@ -48,34 +48,6 @@ def _measure(m: dict[str, Any]) -> str:
     return f"{m['instrument']} {m['baseline']} → {m['target']}"
 
 
-@summary(Plan.PlanCreated)
-def _plan_created(d: dict[str, Any]) -> str:
-    return (
-        f"Plan created for client {d['client_id']}, starting {d['start_date'].isoformat()}, "
-        f"reviewed every {d['review_interval_days']} days"
-    )
-
-
-@summary(Plan.ProblemAdded)
-def _problem_added(d: dict[str, Any]) -> str:
-    return f"Problem '{short(d['description'])}' added"
-
-
-@summary(Plan.ProblemResolved)
-def _problem_resolved(d: dict[str, Any]) -> str:
-    return f"Problem {d['problem_id'][:8]} resolved"
-
-
-@summary(Plan.DiagnosisAdded)
-def _diagnosis_added(d: dict[str, Any]) -> str:
-    return f"Diagnosis {d['code']} added"
-
-
-@summary(Plan.DiagnosisRemoved)
-def _diagnosis_removed(d: dict[str, Any]) -> str:
-    return f"Diagnosis {d['code']} removed"
-
-
 @summary(Plan.GoalAdded)
 def _goal_added(d: dict[str, Any]) -> str:
     return (
@@ -96,11 +68,6 @@ def _goal_revised(d: dict[str, Any]) -> str:
     return f"Goal {d['goal_id'][:8]} revised: {', '.join(parts)}"
 
 
-@summary(Plan.GoalStatusChanged)
-def _goal_status_changed(d: dict[str, Any]) -> str:
-    return f"Goal {d['goal_id'][:8]} status {d['previous_status']} → {d['status']}"
-
-
 @summary(Plan.ObjectiveAdded)
 def _objective_added(d: dict[str, Any]) -> str:
     return f"Objective '{short(d['statement'])}' added to goal {d['goal_id'][:8]}"
@@ -111,20 +78,10 @@ def _intervention_added(d: dict[str, Any]) -> str:
     return f"Intervention {d['modality']} added for {len(d['goal_ids'])} goal(s)"
 
 
-@summary(Plan.InterventionDiscontinued)
-def _intervention_discontinued(d: dict[str, Any]) -> str:
-    return f"Intervention {d['intervention_id'][:8]} discontinued"
-
-
 @summary(Plan.FrequencyChanged)
 def _frequency_changed(d: dict[str, Any]) -> str:
     unit = d["unit"] + ("s" if d["every"] != 1 else "")
     return f"Sessions every {d['every']} {unit}, {d['session_minutes']} minutes each"
-
-
-@summary(Plan.AssessmentScheduled)
-def _assessment_scheduled(d: dict[str, Any]) -> str:
-    return f"{d['instrument']} scheduled every {d['every_days']} days"
 
 
 @summary(Plan.ScoreRecorded)
@@ -138,22 +95,6 @@ def _score_recorded(d: dict[str, Any]) -> str:
     return (
         f"{d['instrument']} {d['score']} ({d['severity']}) recorded for "
         f"{d['administered_on'].isoformat()}{flag}"
-    )
-
-
-@summary(Plan.PlanReviewed)
-def _plan_reviewed(d: dict[str, Any]) -> str:
-    return (
-        f"Plan reviewed on {d['reviewed_on'].isoformat()} ({d['outcome']}); next review due "
-        f"{d['next_review_due'].isoformat()}"
-    )
-
-
-@summary(Plan.ReviewIntervalChanged)
-def _review_interval_changed(d: dict[str, Any]) -> str:
-    return (
-        f"Review interval set to {d['days']} days; next review due "
-        f"{d['next_review_due'].isoformat()}"
     )
 
 
@@ -184,33 +125,10 @@ def _plan_activated(d: dict[str, Any]) -> str:
     )
 
 
-@summary(Plan.ClinicianAssigned)
-def _clinician_assigned(d: dict[str, Any]) -> str:
-    return f"Plan transferred from {d['previous_clinician']} to {d['clinician']}"
-
-
-@summary(Plan.SafetyFlagAcknowledged)
-def _safety_flag_acknowledged(d: dict[str, Any]) -> str:
-    return (
-        f"Safety flag {d['flag_id'][:8]} raised on {d['raised_on'].isoformat()} by score "
-        f"{d['score_id'][:8]} acknowledged on {d['acknowledged_on'].isoformat()}: {d['action']}"
-    )
-
-
 @summary(Plan.SafetyPlanUpdated)
 def _safety_plan_updated(d: dict[str, Any]) -> str:
     filled = [part.replace("_", " ") for part in SAFETY_PLAN_PARTS if d[part]]
     return f"Safety plan updated: {', '.join(filled)}"
-
-
-@summary(Plan.StrengthRecorded)
-def _strength_recorded(d: dict[str, Any]) -> str:
-    return f"Strength '{short(d['description'])}' recorded"
-
-
-@summary(Plan.BarrierRecorded)
-def _barrier_recorded(d: dict[str, Any]) -> str:
-    return f"Barrier '{short(d['description'])}' recorded"
 
 
 @summary(Plan.DischargeCriteriaSet)
@@ -218,9 +136,47 @@ def _discharge_criteria_set(d: dict[str, Any]) -> str:
     return f"Discharge criteria set ({len(d['criteria'])})"
 
 
-@summary(Plan.ScoreEnteredInError)
-def _score_entered_in_error(d: dict[str, Any]) -> str:
-    return (
-        f"{d['instrument']} score {d['score_id'][:8]} of {d['administered_on'].isoformat()} "
-        "marked entered in error"
-    )
+def sentence(template: str) -> Summary:
+    """A sentence that only fills in the event's fields (`{id:.8}` shortens an id;
+    a date reads as its ISO form)."""
+    return lambda d: template.format_map(d)
+
+
+def described(template: str) -> Summary:
+    """A sentence quoting the event's description, shortened."""
+    return lambda d: template.format(short(d["description"]))
+
+
+SUMMARIES.update(
+    {
+        Plan.PlanCreated: sentence(
+            "Plan created for client {client_id}, starting {start_date}, "
+            "reviewed every {review_interval_days} days"
+        ),
+        Plan.ProblemAdded: described("Problem '{}' added"),
+        Plan.ProblemResolved: sentence("Problem {problem_id:.8} resolved"),
+        Plan.DiagnosisAdded: sentence("Diagnosis {code} added"),
+        Plan.DiagnosisRemoved: sentence("Diagnosis {code} removed"),
+        Plan.GoalStatusChanged: sentence("Goal {goal_id:.8} status {previous_status} → {status}"),
+        Plan.InterventionDiscontinued: sentence("Intervention {intervention_id:.8} discontinued"),
+        Plan.AssessmentScheduled: sentence("{instrument} scheduled every {every_days} days"),
+        Plan.PlanReviewed: sentence(
+            "Plan reviewed on {reviewed_on} ({outcome}); next review due {next_review_due}"
+        ),
+        Plan.ReviewIntervalChanged: sentence(
+            "Review interval set to {days} days; next review due {next_review_due}"
+        ),
+        Plan.ClinicianAssigned: sentence(
+            "Plan transferred from {previous_clinician} to {clinician}"
+        ),
+        Plan.SafetyFlagAcknowledged: sentence(
+            "Safety flag {flag_id:.8} raised on {raised_on} by score {score_id:.8} "
+            "acknowledged on {acknowledged_on}: {action}"
+        ),
+        Plan.StrengthRecorded: described("Strength '{}' recorded"),
+        Plan.BarrierRecorded: described("Barrier '{}' recorded"),
+        Plan.ScoreEnteredInError: sentence(
+            "{instrument} score {score_id:.8} of {administered_on} marked entered in error"
+        ),
+    }
+)

@@ -23,6 +23,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.utils import Environment
+
+from domain.application import PlansApplication
 from eventstore.utc import utc_now
 from projections.catalog import MODELS
 from projections.store import REGISTRY_TABLE, Store, construct_factory
@@ -30,8 +34,6 @@ from projections.store import REGISTRY_TABLE, Store, construct_factory
 log = logging.getLogger("projections")
 
 MIGRATIONS_TABLE = "schema_migrations"
-# The library names the events table after the application on PostgreSQL only.
-EVENTS_TABLE = {"postgres": "plans_events", "sqlite": "stored_events"}
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,10 @@ def prepare_schema(env: Mapping[str, str], create: Callable[[Store], None]) -> l
     stamped; an older one gets its missing migrations first (so `create`
     finds the tables in the shape it expects). The versions applied.
     """
+    events = events_table(env)
     store = Store(construct_factory(env, POSTGRES_POOL_SIZE="1", POSTGRES_MAX_OVERFLOW="2"))
     try:
-        new = is_new_store(store)
+        new = is_new_store(store, events)
         ran = [] if new else migrate(store)
         create(store)
         if new:
@@ -102,9 +105,20 @@ def applied(store: Store) -> set[int]:
     return {int(r["version"]) for r in store.fetchall(f"SELECT version FROM {table}")}
 
 
-def is_new_store(store: Store) -> bool:
+def events_table(env: Mapping[str, str]) -> str:
+    """The events table's name, as the application's recorder calls it (it differs
+    per backend: the library names it after the application on PostgreSQL only)."""
+    merged = {**env, "CREATE_TABLE": "n"}
+    factory = InfrastructureFactory.construct(Environment(PlansApplication.name, merged))
+    try:
+        return str(factory.application_recorder().events_table_name)  # type: ignore[attr-defined]
+    finally:
+        factory.close()
+
+
+def is_new_store(store: Store, events: str) -> bool:
     """No events table yet: nothing was ever created here."""
-    return not has_table(store, EVENTS_TABLE[store.dialect.backend])
+    return not has_table(store, events)
 
 
 def migrate(store: Store, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:

@@ -217,8 +217,12 @@ def test_dashboard_shows_open_safety_flags_and_compliance_to_a_supervisor(api: A
     api.ok(
         "POST",
         f"/plans/{plan_id}/scores",
-        {"instrument": "PHQ-9", "score": 12, "administered_on": "2024-01-09",
-         "item_scores": [2, 2, 1, 1, 1, 2, 1, 1, 1]},  # fmt: skip
+        {
+            "instrument": "PHQ-9",
+            "score": 12,
+            "administered_on": "2024-01-09",
+            "item_scores": [2, 2, 1, 1, 1, 2, 1, 1, 1],
+        },  # fmt: skip
         201,
     )
     sign_in(api, "supervisor")

@@ -14,6 +14,23 @@ from api.runtime import init_schema, open_application
 from api.settings import Settings
 from domain import errors
 from domain.application import PlansApplication
+from domain.commands import (
+    AddGoal,
+    AddIntervention,
+    AddObjective,
+    AddProblem,
+    ChangeFrequency,
+    ChangeGoalStatus,
+    ChangeReviewInterval,
+    ClosePlan,
+    CreatePlan,
+    RecordScore,
+    ResolveProblem,
+    ReviewPlan,
+    ScheduleAssessment,
+    SetReviewPolicy,
+    SignPlan,
+)
 from domain.documents import plan_document
 from domain.plan import Actor
 from eventstore.recorders import canonical_record, chain_hash
@@ -48,7 +65,9 @@ def fold(events):
 
 
 def new_plan(app: PlansApplication, **kwargs) -> UUID:
-    return app.create_plan(CLINICIAN, "client-int-1", START, **kwargs).plan_id
+    return app.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-int-1", start_date=START, **kwargs)
+    ).plan_id
 
 
 # ------------------------------------------------------------------ lifecycle
@@ -56,46 +75,86 @@ def test_full_plan_lifecycle(app: PlansApplication):
     # given a new plan
     created = app.create_plan(
         CLINICIAN,
-        "client-int-1",
-        START,
-        presenting_concerns=["low mood", "poor sleep"],
-        diagnoses=[{"code": "F33.1", "description": "MDD, recurrent, moderate"}],
-        reason="intake",
+        CreatePlan(
+            client_id="client-int-1",
+            start_date=START,
+            presenting_concerns=["low mood", "poor sleep"],
+            diagnoses=[{"code": "F33.1", "description": "MDD, recurrent, moderate"}],
+            reason="intake",
+        ),
     )
     plan_id = created.plan_id
     assert (created.version, created.replayed) == (1, False)
     # when the clinician builds it, the client and clinician sign, it is reviewed and closed
     results = [created]
-    problem = app.add_problem(plan_id, CLINICIAN, "Low mood most days")
+    problem = app.handle(plan_id, CLINICIAN, AddProblem(description="Low mood most days"))
     results.append(problem)
-    goal = app.add_goal(
+    goal = app.handle(
         plan_id,
         CLINICIAN,
-        [problem.result["problem_id"]],
-        "Reduce PHQ-9 by half within 3 months",
-        {"instrument": "PHQ-9", "baseline": 18, "target": 9},
-        day(90),
+        AddGoal(
+            problem_ids=[problem.result["problem_id"]],
+            statement="Reduce PHQ-9 by half within 3 months",
+            measure={"instrument": "PHQ-9", "baseline": 18, "target": 9},
+            target_date=day(90),
+        ),
     )
     goal_id = goal.result["goal_id"]
     results += [
         goal,
-        app.add_objective(plan_id, CLINICIAN, goal_id, "Walk 3x a week", day(30)),
-        app.add_intervention(plan_id, CLINICIAN, "behavioral activation", [goal_id]),
-        app.change_frequency(plan_id, CLINICIAN, 1, "week", 50),
-        app.schedule_assessment(plan_id, CLINICIAN, "PHQ-9", 14),
-        app.record_score(
-            plan_id, CLINICIAN, "PHQ-9", 17, day(1), goal_id, [2, 2, 2, 2, 2, 2, 2, 3, 0]
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            AddObjective(goal_id=goal_id, statement="Walk 3x a week", target_date=day(30)),
         ),
-        app.sign_plan(plan_id, CLINICIAN, "clinician", day(2), "Dr Int"),
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            AddIntervention(modality="behavioral activation", goal_ids=[goal_id]),
+        ),
+        app.handle(plan_id, CLINICIAN, ChangeFrequency(every=1, unit="week", session_minutes=50)),
+        app.handle(plan_id, CLINICIAN, ScheduleAssessment(instrument="PHQ-9", every_days=14)),
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            RecordScore(
+                instrument="PHQ-9",
+                score=17,
+                administered_on=day(1),
+                goal_id=goal_id,
+                item_scores=[2, 2, 2, 2, 2, 2, 2, 3, 0],
+            ),
+        ),
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            SignPlan(signer_role="clinician", signed_on=day(2), signer_name="Dr Int"),
+        ),
     ]
     head_before_client = app.head_hash(plan_id)
     results += [
-        app.sign_plan(plan_id, CLINICIAN, "client", day(2), "Client"),
-        app.record_score(plan_id, CLINICIAN, "PHQ-9", 8, day(45), goal_id),
-        app.review_plan(plan_id, CLINICIAN, day(46), "continue", "improving"),
-        app.change_review_interval(plan_id, CLINICIAN, 30, "stepping down"),
-        app.change_goal_status(plan_id, CLINICIAN, goal_id, "achieved", "PHQ-9 under target"),
-        app.close_plan(plan_id, CLINICIAN, day(60), "goals met"),
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            SignPlan(signer_role="client", signed_on=day(2), signer_name="Client"),
+        ),
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            RecordScore(instrument="PHQ-9", score=8, administered_on=day(45), goal_id=goal_id),
+        ),
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            ReviewPlan(reviewed_on=day(46), outcome="continue", summary="improving"),
+        ),
+        app.handle(plan_id, CLINICIAN, ChangeReviewInterval(days=30, reason="stepping down")),
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            ChangeGoalStatus(goal_id=goal_id, status="achieved", reason="PHQ-9 under target"),
+        ),
+        app.handle(plan_id, CLINICIAN, ClosePlan(closed_on=day(60), reason="goals met")),
     ]
     # then every command got the next version and a later position
     assert [r.version for r in results] == list(range(1, 16))
@@ -128,42 +187,70 @@ def test_full_plan_lifecycle(app: PlansApplication):
     assert all(s["changed_since"] for s in signatures)
     # and a closed plan refuses changes, storing nothing
     with pytest.raises(errors.PlanClosedError):
-        app.add_problem(plan_id, CLINICIAN, "Another")
+        app.handle(plan_id, CLINICIAN, AddProblem(description="Another"))
     assert versions(app, plan_id) == list(range(1, 16))
 
 
 def test_refused_commands_store_nothing(app: PlansApplication):
     plan_id = new_plan(app)
-    problem_id = app.add_problem(plan_id, CLINICIAN, "Low mood").result["problem_id"]
+    problem_id = app.handle(plan_id, CLINICIAN, AddProblem(description="Low mood")).result[
+        "problem_id"
+    ]
     position = app.recorder.max_notification_id()
     phq9 = {"instrument": "PHQ-9", "baseline": 9, "target": 4}
     gad7_flat = {"instrument": "GAD-7", "baseline": 9, "target": 9}
     with pytest.raises(errors.GoldenThreadError):
-        app.add_goal(plan_id, CLINICIAN, ["nope"], "x", phq9, day(9))
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            AddGoal(problem_ids=["nope"], statement="x", measure=phq9, target_date=day(9)),
+        )
     with pytest.raises(errors.TargetNotImprovementError):
-        app.add_goal(plan_id, CLINICIAN, [problem_id], "x", gad7_flat, day(9))
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            AddGoal(problem_ids=[problem_id], statement="x", measure=gad7_flat, target_date=day(9)),
+        )
     with pytest.raises(errors.DateBeforeStartError):
-        app.add_goal(plan_id, CLINICIAN, [problem_id], "x", phq9, day(-1))
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            AddGoal(problem_ids=[problem_id], statement="x", measure=phq9, target_date=day(-1)),
+        )
     with pytest.raises(errors.ScoreOutOfRangeError):
-        app.record_score(plan_id, CLINICIAN, "PHQ-2", 7, day(1))
+        app.handle(
+            plan_id, CLINICIAN, RecordScore(instrument="PHQ-2", score=7, administered_on=day(1))
+        )
     with pytest.raises(errors.UnknownInstrumentError):
-        app.record_score(plan_id, CLINICIAN, "HAM-D", 1, day(1))
+        app.handle(
+            plan_id, CLINICIAN, RecordScore(instrument="HAM-D", score=1, administered_on=day(1))
+        )
     with pytest.raises(errors.ItemScoresError):
-        app.record_score(plan_id, CLINICIAN, "PHQ-2", 3, day(1), item_scores=[1, 1])
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            RecordScore(instrument="PHQ-2", score=3, administered_on=day(1), item_scores=[1, 1]),
+        )
     with pytest.raises(errors.DateBeforeStartError):
-        app.review_plan(plan_id, CLINICIAN, day(-1), "continue")
+        app.handle(plan_id, CLINICIAN, ReviewPlan(reviewed_on=day(-1), outcome="continue"))
     with pytest.raises(errors.NextReviewTooLateError):
-        app.review_plan(plan_id, CLINICIAN, day(1), "continue", next_review_due=day(92))
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            ReviewPlan(reviewed_on=day(1), outcome="continue", next_review_due=day(92)),
+        )
     with pytest.raises(errors.InvalidFrequencyError):
-        app.change_frequency(plan_id, CLINICIAN, 1, "year", 50)
+        app.handle(plan_id, CLINICIAN, ChangeFrequency(every=1, unit="year", session_minutes=50))
     with pytest.raises(errors.InvalidIntervalError):
-        app.change_review_interval(plan_id, CLINICIAN, 366, "too long")
+        app.handle(plan_id, CLINICIAN, ChangeReviewInterval(days=366, reason="too long"))
     with pytest.raises(errors.MissingReasonError):
-        app.close_plan(plan_id, CLINICIAN, day(3), "")
+        app.handle(plan_id, CLINICIAN, ClosePlan(closed_on=day(3), reason=""))
     with pytest.raises(errors.ProblemNotFoundError):
-        app.resolve_problem(plan_id, CLINICIAN, "nope", "x")
+        app.handle(plan_id, CLINICIAN, ResolveProblem(problem_id="nope", reason="x"))
     with pytest.raises(errors.GoalNotFoundError):
-        app.change_goal_status(plan_id, CLINICIAN, "nope", "achieved", "x")
+        app.handle(
+            plan_id, CLINICIAN, ChangeGoalStatus(goal_id="nope", status="achieved", reason="x")
+        )
     assert versions(app, plan_id) == [1, 2]
     assert app.recorder.max_notification_id() == position
 
@@ -174,7 +261,7 @@ def test_another_clinic_cannot_see_or_change_the_plan(app: PlansApplication):
     with pytest.raises(errors.PlanNotFoundError):
         app.get_plan(plan_id, "other-clinic")
     with pytest.raises(errors.PlanNotFoundError):
-        app.add_problem(plan_id, stranger, "x")
+        app.handle(plan_id, stranger, AddProblem(description="x"))
     with pytest.raises(errors.PlanNotFoundError):
         app.plan_as_of(plan_id, "other-clinic", app.get_plan(plan_id, CLINIC).modified_on)
     assert versions(app, plan_id) == [1]
@@ -184,11 +271,16 @@ def test_another_clinic_cannot_see_or_change_the_plan(app: PlansApplication):
 def test_stale_expected_version_is_refused_with_nothing_stored(app: PlansApplication):
     # given a plan that moved on to version 2
     plan_id = new_plan(app)
-    app.add_problem(plan_id, CLINICIAN, "Low mood", expected_version=1)
+    app.handle(plan_id, CLINICIAN, AddProblem(description="Low mood"), expected_version=1)
     position = app.recorder.max_notification_id()
     # when a writer still at version 1 changes it
     with pytest.raises(errors.StaleVersionError) as raised:
-        app.change_frequency(plan_id, CLINICIAN, 1, "week", 50, expected_version=1)
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            ChangeFrequency(every=1, unit="week", session_minutes=50),
+            expected_version=1,
+        )
     # then it is refused and nothing is stored
     assert (raised.value.expected, raised.value.actual) == (1, 2)
     assert versions(app, plan_id) == [1, 2]
@@ -208,7 +300,11 @@ def test_concurrent_writers_all_succeed_with_contiguous_versions(app: PlansAppli
         try:
             barrier.wait()
             for i in range(each):
-                results.append(app.add_problem(plan_id, CLINICIAN, f"writer {n} problem {i}"))
+                results.append(
+                    app.handle(
+                        plan_id, CLINICIAN, AddProblem(description=f"writer {n} problem {i}")
+                    )
+                )
         except Exception as e:  # noqa: BLE001 - reported below
             failures.append(e)
 
@@ -229,13 +325,19 @@ def test_concurrent_writers_all_succeed_with_contiguous_versions(app: PlansAppli
 # ---------------------------------------------------------------- idempotency
 def test_idempotent_replay_returns_the_first_result_and_position(app: PlansApplication):
     # given a plan created and a goal added under idempotency keys
-    created = app.create_plan(keyed("create-k"), "client-int-1", START)
-    problem = app.add_problem(created.plan_id, keyed("problem-k"), "Low mood")
-    app.add_problem(created.plan_id, CLINICIAN, "Poor sleep")
+    created = app.create_plan(
+        keyed("create-k"), CreatePlan(client_id="client-int-1", start_date=START)
+    )
+    problem = app.handle(created.plan_id, keyed("problem-k"), AddProblem(description="Low mood"))
+    app.handle(created.plan_id, CLINICIAN, AddProblem(description="Poor sleep"))
     position = app.recorder.max_notification_id()
     # when both are retried with the same keys and requests
-    created_again = app.create_plan(keyed("create-k"), "client-int-1", START)
-    problem_again = app.add_problem(created.plan_id, keyed("problem-k"), "Low mood")
+    created_again = app.create_plan(
+        keyed("create-k"), CreatePlan(client_id="client-int-1", start_date=START)
+    )
+    problem_again = app.handle(
+        created.plan_id, keyed("problem-k"), AddProblem(description="Low mood")
+    )
     # then each answers its first outcome: same id, version, position and result
     assert created_again.replayed and problem_again.replayed
     assert (created_again.plan_id, created_again.version, created_again.position) == (
@@ -253,18 +355,22 @@ def test_idempotent_replay_returns_the_first_result_and_position(app: PlansAppli
     assert versions(app, created.plan_id) == [1, 2, 3]
     # and the same key with another request is refused
     with pytest.raises(errors.IdempotencyKeyReusedError):
-        app.add_problem(created.plan_id, keyed("problem-k", "other"), "Something else")
+        app.handle(
+            created.plan_id, keyed("problem-k", "other"), AddProblem(description="Something else")
+        )
     with pytest.raises(errors.IdempotencyKeyReusedError):
-        app.create_plan(keyed("create-k", "other"), "client-int-2", START)
+        app.create_plan(
+            keyed("create-k", "other"), CreatePlan(client_id="client-int-2", start_date=START)
+        )
     assert app.recorder.max_notification_id() == position
 
 
 def test_idempotency_survives_a_restart(app: PlansApplication, settings: Settings):
     plan_id = new_plan(app)
-    first = app.add_problem(plan_id, keyed("k-restart"), "Low mood")
+    first = app.handle(plan_id, keyed("k-restart"), AddProblem(description="Low mood"))
     reopened = open_application(settings)
     try:
-        again = reopened.add_problem(plan_id, keyed("k-restart"), "Low mood")
+        again = reopened.handle(plan_id, keyed("k-restart"), AddProblem(description="Low mood"))
     finally:
         reopened.close()
     assert again.replayed
@@ -278,14 +384,19 @@ def test_idempotency_survives_a_restart(app: PlansApplication, settings: Setting
 
 def test_review_policy_through_the_store(app: PlansApplication):
     plan_id = new_plan(app)
-    result = app.set_review_policy(SUPERVISOR, 30, 7, ["clinician"], reason="audit")
+    result = app.set_review_policy(
+        SUPERVISOR,
+        SetReviewPolicy(
+            review_interval_days=30, due_soon_days=7, required_signers=["clinician"], reason="audit"
+        ),
+    )
     assert result.version == 2 and result.position is not None
     assert app.policy_for(CLINIC).review_interval_days == 30
     # the plan's due date does not move; its next review takes the new interval
     assert app.get_plan(plan_id, CLINIC).review["next_review_due"] == day(90)
-    app.review_plan(plan_id, CLINICIAN, day(10), "continue")
+    app.handle(plan_id, CLINICIAN, ReviewPlan(reviewed_on=day(10), outcome="continue"))
     assert app.get_plan(plan_id, CLINIC).review["next_review_due"] == day(40)
-    app.sign_plan(plan_id, CLINICIAN, "clinician", day(11))
+    app.handle(plan_id, CLINICIAN, SignPlan(signer_role="clinician", signed_on=day(11)))
     assert app.get_plan(plan_id, CLINIC).status == "active"
 
 
@@ -293,8 +404,8 @@ def test_review_policy_through_the_store(app: PlansApplication):
 def test_plan_as_of_an_instant(app: PlansApplication):
     # given a plan with three versions
     plan_id = new_plan(app)
-    app.add_problem(plan_id, CLINICIAN, "Low mood")
-    app.add_problem(plan_id, CLINICIAN, "Poor sleep")
+    app.handle(plan_id, CLINICIAN, AddProblem(description="Low mood"))
+    app.handle(plan_id, CLINICIAN, AddProblem(description="Poor sleep"))
     times = [app.get_plan(plan_id, CLINIC, version=v).modified_on for v in (1, 2, 3)]
     assert times == sorted(times)
     # when read between the second and third event, then it is version 2
@@ -313,7 +424,7 @@ def test_plan_as_of_an_instant(app: PlansApplication):
 
 def test_instants_with_another_offset_mean_the_same_moment(app: PlansApplication):
     plan_id = new_plan(app)
-    app.add_problem(plan_id, CLINICIAN, "Low mood")
+    app.handle(plan_id, CLINICIAN, AddProblem(description="Low mood"))
     first = app.get_plan(plan_id, CLINIC, version=1).modified_on
     second = app.get_plan(plan_id, CLINIC, version=2).modified_on
     between = (first + (second - first) / 2).astimezone(timezone(timedelta(hours=-5)))
@@ -324,7 +435,7 @@ def test_versions_across_snapshot_boundaries(app: PlansApplication):
     # given a plan with 25 versions (snapshots every 10)
     plan_id = new_plan(app)
     for i in range(24):
-        app.add_problem(plan_id, CLINICIAN, f"problem {i}")
+        app.handle(plan_id, CLINICIAN, AddProblem(description=f"problem {i}"))
     assert [s.originator_version for s in app.snapshots.get(plan_id)] == [10, 20]
     stored = list(app.events.get(plan_id))
     # when each version is read, then it equals the replay of its events alone
@@ -356,19 +467,28 @@ def test_encrypted_store_round_trips(encrypted_app: PlansApplication):
     app = encrypted_app
     # given a plan written to an encrypted store
     plan_id = app.create_plan(
-        CLINICIAN, "client-secret-4711", START, presenting_concerns=["panic attacks"]
+        CLINICIAN,
+        CreatePlan(
+            client_id="client-secret-4711", start_date=START, presenting_concerns=["panic attacks"]
+        ),
     ).plan_id
-    problem_id = app.add_problem(plan_id, CLINICIAN, "Panic attacks weekly").result["problem_id"]
-    app.add_goal(
+    problem_id = app.handle(
+        plan_id, CLINICIAN, AddProblem(description="Panic attacks weekly")
+    ).result["problem_id"]
+    app.handle(
         plan_id,
         CLINICIAN,
-        [problem_id],
-        "Fewer panic attacks",
-        {"instrument": "BAI", "baseline": 30, "target": 10},
-        day(60),
+        AddGoal(
+            problem_ids=[problem_id],
+            statement="Fewer panic attacks",
+            measure={"instrument": "BAI", "baseline": 30, "target": 10},
+            target_date=day(60),
+        ),
     )
     for i in range(10):
-        app.record_score(plan_id, CLINICIAN, "BAI", 28 - i, day(i))
+        app.handle(
+            plan_id, CLINICIAN, RecordScore(instrument="BAI", score=28 - i, administered_on=day(i))
+        )
     # then the stored bytes hold no client data
     for stored in app.recorder.select_events(plan_id):
         assert b"client-secret-4711" not in stored.state
@@ -390,7 +510,7 @@ def test_encrypted_store_round_trips(encrypted_app: PlansApplication):
 def test_every_event_is_chained_and_the_chain_recomputes_from_the_store(app: PlansApplication):
     plan_id = new_plan(app)
     for i in range(12):
-        app.add_problem(plan_id, CLINICIAN, f"problem {i}")
+        app.handle(plan_id, CLINICIAN, AddProblem(description=f"problem {i}"))
     stored = list(app.recorder.select_events(plan_id))
     links = app.recorder.chain_links(plan_id)
     assert [v for v, _, _ in links] == [e.originator_version for e in stored] == list(range(1, 14))

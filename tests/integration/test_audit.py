@@ -20,6 +20,28 @@ from api.runtime import init_schema, open_application
 from api.settings import Settings
 from domain import errors
 from domain.application import CommandResult, PlansApplication
+from domain.commands import (
+    AcknowledgeSafetyFlag,
+    AddDiagnosis,
+    AddGoal,
+    AddIntervention,
+    AddObjective,
+    AddProblem,
+    ChangeFrequency,
+    ChangeGoalStatus,
+    ChangeReviewInterval,
+    ClosePlan,
+    CreatePlan,
+    DiscontinueIntervention,
+    RecordScore,
+    RemoveDiagnosis,
+    ResolveProblem,
+    ReviewPlan,
+    ReviseGoal,
+    ScheduleAssessment,
+    SetReviewPolicy,
+    SignPlan,
+)
 from domain.documents import plan_document
 from domain.plan import Actor
 from eventstore import history
@@ -44,14 +66,16 @@ def ops(diff: dict[str, Any]) -> list[tuple[str, str]]:
 def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
     created = app.create_plan(
         CLINICIAN,
-        "client-7",
-        START,
-        ["low mood"],
-        [{"code": "F32.1", "description": "Major depressive disorder, moderate"}],
+        CreatePlan(
+            client_id="client-7",
+            start_date=START,
+            presenting_concerns=["low mood"],
+            diagnoses=[{"code": "F32.1", "description": "Major depressive disorder, moderate"}],
+        ),
     )
     plan_id = created.plan_id
 
-    r = app.add_problem(plan_id, CLINICIAN, "Low mood most days")
+    r = app.handle(plan_id, CLINICIAN, AddProblem(description="Low mood most days"))
     problem_id = r.result["problem_id"]
     d = step_diff(app, r)
     assert d["changes"] == [
@@ -72,7 +96,16 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
     assert event["role"] == "clinician" and event["summary"].startswith("Problem")
     assert event["data"]["problem_id"] == problem_id and event["recorded_at"]
 
-    r = app.add_goal(plan_id, CLINICIAN, [problem_id], "Feel better", PHQ9, date(2024, 6, 1))
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        AddGoal(
+            problem_ids=[problem_id],
+            statement="Feel better",
+            measure=PHQ9,
+            target_date=date(2024, 6, 1),
+        ),
+    )
     goal_id = r.result["goal_id"]
     d = step_diff(app, r)
     assert ops(d) == [("add", f"/goals/{goal_id}")]
@@ -81,17 +114,31 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
     assert new_goal["measure"]["baseline"] == 18
 
     # A second goal is one add, not a cascade of replaces over positions.
-    r = app.add_goal(plan_id, CLINICIAN, [problem_id], "Sleep", PHQ9, date(2024, 7, 1))
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        AddGoal(
+            problem_ids=[problem_id], statement="Sleep", measure=PHQ9, target_date=date(2024, 7, 1)
+        ),
+    )
     other_goal = r.result["goal_id"]
     assert ops(step_diff(app, r)) == [("add", f"/goals/{other_goal}")]
 
-    r = app.add_objective(plan_id, CLINICIAN, goal_id, "Walk daily", date(2024, 3, 1))
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        AddObjective(goal_id=goal_id, statement="Walk daily", target_date=date(2024, 3, 1)),
+    )
     objective_id = r.result["objective_id"]
     d = step_diff(app, r)
     assert ops(d) == [("add", f"/goals/{goal_id}/objectives/{objective_id}")]
     assert d["changes"][0]["new"]["statement"] == "Walk daily"
 
-    r = app.revise_goal(plan_id, CLINICIAN, goal_id, "slower", target_date=date(2024, 8, 1))
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        ReviseGoal(goal_id=goal_id, reason="slower", target_date=date(2024, 8, 1)),
+    )
     assert step_diff(app, r)["changes"] == [
         {
             "path": f"/goals/{goal_id}/target_date",
@@ -100,23 +147,33 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
             "new": "2024-08-01",
         }
     ]
-    r = app.revise_goal(plan_id, CLINICIAN, goal_id, "stricter", measure={**PHQ9, "target": 5})
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        ReviseGoal(goal_id=goal_id, reason="stricter", measure={**PHQ9, "target": 5}),
+    )
     assert step_diff(app, r)["changes"] == [
         {"path": f"/goals/{goal_id}/measure/target", "op": "replace", "old": 9, "new": 5}
     ]
 
-    r = app.change_goal_status(plan_id, CLINICIAN, other_goal, "on-hold", "pause")
+    r = app.handle(
+        plan_id, CLINICIAN, ChangeGoalStatus(goal_id=other_goal, status="on-hold", reason="pause")
+    )
     assert step_diff(app, r)["changes"] == [
         {"path": f"/goals/{other_goal}/status", "op": "replace", "old": "active", "new": "on-hold"}
     ]
 
-    r = app.add_intervention(plan_id, CLINICIAN, "CBT", [goal_id], "weekly CBT")
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        AddIntervention(modality="CBT", goal_ids=[goal_id], description="weekly CBT"),
+    )
     intervention_id = r.result["intervention_id"]
     d = step_diff(app, r)
     assert ops(d) == [("add", f"/interventions/{intervention_id}")]
     assert d["changes"][0]["new"]["modality"] == "CBT"
 
-    r = app.change_frequency(plan_id, CLINICIAN, 1, "week", 50)
+    r = app.handle(plan_id, CLINICIAN, ChangeFrequency(every=1, unit="week", session_minutes=50))
     assert step_diff(app, r)["changes"] == [
         {
             "path": "/frequency",
@@ -125,22 +182,32 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
             "new": {"every": 1, "unit": "week", "session_minutes": 50},
         }
     ]
-    r = app.change_frequency(plan_id, CLINICIAN, 2, "week", 50)
+    r = app.handle(plan_id, CLINICIAN, ChangeFrequency(every=2, unit="week", session_minutes=50))
     assert step_diff(app, r)["changes"] == [
         {"path": "/frequency/every", "op": "replace", "old": 1, "new": 2}
     ]
 
-    r = app.schedule_assessment(plan_id, CLINICIAN, "PHQ-9", 28)
+    r = app.handle(plan_id, CLINICIAN, ScheduleAssessment(instrument="PHQ-9", every_days=28))
     d = step_diff(app, r)
     assert ops(d) == [("add", "/assessments/0")]
     assert d["changes"][0]["new"]["every_days"] == 28
 
-    r = app.record_score(plan_id, CLINICIAN, "PHQ-9", 14, date(2024, 2, 1), goal_id)
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        RecordScore(
+            instrument="PHQ-9", score=14, administered_on=date(2024, 2, 1), goal_id=goal_id
+        ),
+    )
     d = step_diff(app, r)
     assert ops(d) == [("replace", f"/goals/{goal_id}/progress")]
     assert d["changes"][0]["old"] is None and d["changes"][0]["new"]["latest"] == 14
     # The other PHQ-9 goal counts unlinked scores only: it did not move.
-    r = app.record_score(plan_id, CLINICIAN, "PHQ-9", 4, date(2024, 3, 1), goal_id)
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        RecordScore(instrument="PHQ-9", score=4, administered_on=date(2024, 3, 1), goal_id=goal_id),
+    )
     changes = {c["path"]: c for c in step_diff(app, r)["changes"]}
     assert changes[f"/goals/{goal_id}/progress/latest"]["old"] == 14
     assert changes[f"/goals/{goal_id}/progress/latest"]["new"] == 4
@@ -151,20 +218,32 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
         "new": True,
     }
     assert all(p.startswith(f"/goals/{goal_id}/progress/") for p in changes)
-    r = app.record_score(
-        plan_id, CLINICIAN, "PHQ-9", 5, date(2024, 3, 2), goal_id, [0, 1, 1, 1, 0, 0, 1, 0, 1]
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        RecordScore(
+            instrument="PHQ-9",
+            score=5,
+            administered_on=date(2024, 3, 2),
+            goal_id=goal_id,
+            item_scores=[0, 1, 1, 1, 0, 0, 1, 0, 1],
+        ),
     )
     d = step_diff(app, r)
     assert ("add", "/safety_flags/0") in ops(d)
 
-    r = app.review_plan(plan_id, CLINICIAN, date(2024, 3, 5), "continue", "going well")
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        ReviewPlan(reviewed_on=date(2024, 3, 5), outcome="continue", summary="going well"),
+    )
     d = step_diff(app, r)
     assert {c["path"]: (c["old"], c["new"]) for c in d["changes"]} == {
         "/review/last_reviewed_on": (None, "2024-03-05"),
         "/review/next_review_due": ("2024-04-07", "2024-06-03"),
     }
 
-    r = app.change_review_interval(plan_id, CLINICIAN, 60, "monthly is too often")
+    r = app.handle(plan_id, CLINICIAN, ChangeReviewInterval(days=60, reason="monthly is too often"))
     d = step_diff(app, r)
     assert {c["path"]: (c["old"], c["new"]) for c in d["changes"]} == {
         "/review/interval_days": (90, 60),
@@ -172,7 +251,9 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
         "/review/next_review_due": ("2024-06-03", "2024-05-04"),
     }
 
-    r = app.add_diagnosis(plan_id, CLINICIAN, "F41.1", "Generalized anxiety disorder")
+    r = app.handle(
+        plan_id, CLINICIAN, AddDiagnosis(code="F41.1", description="Generalized anxiety disorder")
+    )
     assert step_diff(app, r)["changes"] == [
         {
             "path": "/diagnoses/F41.1",
@@ -181,7 +262,7 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
             "new": {"id": "F41.1", "code": "F41.1", "description": "Generalized anxiety disorder"},
         }
     ]
-    r = app.remove_diagnosis(plan_id, CLINICIAN, "F32.1", "ruled out")
+    r = app.handle(plan_id, CLINICIAN, RemoveDiagnosis(code="F32.1", reason="ruled out"))
     assert step_diff(app, r)["changes"] == [
         {
             "path": "/diagnoses/F32.1",
@@ -195,7 +276,11 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
         }
     ]
 
-    r = app.sign_plan(plan_id, CLINICIAN, "clinician", date(2024, 3, 6), "Dr Ada")
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        SignPlan(signer_role="clinician", signed_on=date(2024, 3, 6), signer_name="Dr Ada"),
+    )
     signed_version = r.version - 1
     d = step_diff(app, r)
     assert ops(d) == [("add", f"/signatures/clinician@{signed_version}")]
@@ -203,22 +288,26 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
     assert signature["version"] == signed_version and signature["signer_name"] == "Dr Ada"
     assert "changed_since" not in signature and "diff" not in signature
     # The client signs the same content (a signature is no content change): the plan activates.
-    r = app.sign_plan(plan_id, CLIENT, "client", date(2024, 3, 6))
+    r = app.handle(plan_id, CLIENT, SignPlan(signer_role="client", signed_on=date(2024, 3, 6)))
     assert sorted(ops(step_diff(app, r))) == [
         ("add", f"/signatures/client@{signed_version + 1}"),
         ("replace", "/signatures_current"),
         ("replace", "/status"),
     ]
 
-    r = app.add_problem(plan_id, CLINICIAN, "Worry")
+    r = app.handle(plan_id, CLINICIAN, AddProblem(description="Worry"))
     worry = r.result["problem_id"]
-    r = app.resolve_problem(plan_id, CLINICIAN, worry, "settled")
+    r = app.handle(plan_id, CLINICIAN, ResolveProblem(problem_id=worry, reason="settled"))
     assert {c["path"]: (c["old"], c["new"]) for c in step_diff(app, r)["changes"]} == {
         f"/problems/{worry}/status": ("active", "resolved"),
         f"/problems/{worry}/resolved_reason": (None, "settled"),
     }
 
-    r = app.discontinue_intervention(plan_id, CLINICIAN, intervention_id, "finished course")
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        DiscontinueIntervention(intervention_id=intervention_id, reason="finished course"),
+    )
     assert step_diff(app, r)["changes"] == [
         {
             "path": f"/interventions/{intervention_id}/status",
@@ -230,14 +319,18 @@ def test_diff_of_each_kind_of_change(app: PlansApplication) -> None:
 
     # An open safety flag is followed up before discharge (contract v2).
     (flag,) = app.get_plan(plan_id, CLINICIAN.clinic).safety_flags
-    r = app.acknowledge_safety_flag(
-        plan_id, CLINICIAN, flag, "risk-assessed", "C-SSRS", date(2024, 3, 3)
+    r = app.handle(
+        plan_id,
+        CLINICIAN,
+        AcknowledgeSafetyFlag(
+            flag_id=flag, action="risk-assessed", reason="C-SSRS", acknowledged_on=date(2024, 3, 3)
+        ),
     )
     changes = {c["path"]: (c["old"], c["new"]) for c in step_diff(app, r)["changes"]}
     assert changes["/safety_flags/0/status"] == ("open", "acknowledged")
     assert changes["/safety_flags/0/action"] == (None, "risk-assessed")
 
-    r = app.close_plan(plan_id, CLINICIAN, date(2024, 9, 1), "discharged")
+    r = app.handle(plan_id, CLINICIAN, ClosePlan(closed_on=date(2024, 9, 1), reason="discharged"))
     assert {c["path"]: (c["old"], c["new"]) for c in step_diff(app, r)["changes"]} == {
         "/status": ("active", "closed"),
         "/closed_on": (None, "2024-09-01"),
@@ -343,7 +436,7 @@ def test_cut_off_tail_is_caught_by_a_newer_snapshot(
 
 
 def test_verify_all_finds_every_plan_but_not_policies(app: PlansApplication) -> None:
-    app.set_review_policy(SUPERVISOR, 60, 7)
+    app.set_review_policy(SUPERVISOR, SetReviewPolicy(review_interval_days=60, due_soon_days=7))
     plans = [small_plan(app, scores=i) for i in range(3)]
     seen: list[tuple[int, int]] = []
     report = verify_all(app, progress=lambda done, total: seen.append((done, total)))
@@ -443,7 +536,9 @@ def test_timeline_export_verifies_offline(
 # ---------------------------------------------------------------- signatures
 def test_signature_pins_the_chain_head_of_the_signed_version(app: PlansApplication) -> None:
     plan_id = small_plan(app, scores=1)  # 4 versions
-    signed = app.sign_plan(plan_id, CLINICIAN, "clinician", date(2024, 2, 1))
+    signed = app.handle(
+        plan_id, CLINICIAN, SignPlan(signer_role="clinician", signed_on=date(2024, 2, 1))
+    )
     links = {v: h.hex() for v, _, h in app.recorder.chain_links(plan_id)}  # type: ignore[attr-defined]
     (signature,) = plan_document(app.get_plan(plan_id, CLINIC))["signatures"]
     assert signature["version"] == 4 == signed.version - 1
@@ -451,13 +546,13 @@ def test_signature_pins_the_chain_head_of_the_signed_version(app: PlansApplicati
     assert signature["changed_since"] is False
 
     # Another signature is not a content change.
-    app.sign_plan(plan_id, CLIENT, "client", date(2024, 2, 1))
+    app.handle(plan_id, CLIENT, SignPlan(signer_role="client", signed_on=date(2024, 2, 1)))
     first, second = plan_document(app.get_plan(plan_id, CLINIC))["signatures"]
     assert first["changed_since"] is False and second["changed_since"] is False
     assert second["version"] == 5
 
     # A content change flips both; the diff from the signed version shows it.
-    changed = app.add_problem(plan_id, CLINICIAN, "Sleep")
+    changed = app.handle(plan_id, CLINICIAN, AddProblem(description="Sleep"))
     doc = plan_document(app.get_plan(plan_id, CLINIC))
     assert [s["changed_since"] for s in doc["signatures"]] == [True, True]
     diff = diff_plans(app, plan_id, CLINIC, signature["version"], changed.version)

@@ -17,6 +17,14 @@ from api.runtime import init_schema, open_application
 from api.settings import Settings
 from domain import errors
 from domain.application import PlansApplication
+from domain.commands import (
+    AddGoal,
+    AddObjective,
+    AddProblem,
+    ChangeFrequency,
+    CreatePlan,
+    RecordScore,
+)
 from domain.documents import plan_document
 from domain.plan import Plan
 from eventstore import history
@@ -25,22 +33,47 @@ from eventstore.history import diff_plans, timeline_export, verify_plan
 
 def long_plan(app: PlansApplication, events: int) -> UUID:
     """A plan of `events` events of several kinds, through the application service."""
-    plan_id = app.create_plan(CLINICIAN, "client-9", START, ["worry"]).plan_id
-    problem_id = app.add_problem(plan_id, CLINICIAN, "Worry").result["problem_id"]
-    goal_id = app.add_goal(
-        plan_id, CLINICIAN, [problem_id], "Worry less", PHQ9, START + timedelta(days=365)
+    plan_id = app.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-9", start_date=START, presenting_concerns=["worry"])
+    ).plan_id
+    problem_id = app.handle(plan_id, CLINICIAN, AddProblem(description="Worry")).result[
+        "problem_id"
+    ]
+    goal_id = app.handle(
+        plan_id,
+        CLINICIAN,
+        AddGoal(
+            problem_ids=[problem_id],
+            statement="Worry less",
+            measure=PHQ9,
+            target_date=START + timedelta(days=365),
+        ),
     ).result["goal_id"]
     version = 3
     while version < events:
         day = START + timedelta(days=version)
         if version % 7 == 0:
-            result = app.change_frequency(plan_id, CLINICIAN, version % 4 + 1, "week", 50)
+            result = app.handle(
+                plan_id,
+                CLINICIAN,
+                ChangeFrequency(every=version % 4 + 1, unit="week", session_minutes=50),
+            )
         elif version % 11 == 0:
-            result = app.add_objective(plan_id, CLINICIAN, goal_id, f"Step {version}", day)
+            result = app.handle(
+                plan_id,
+                CLINICIAN,
+                AddObjective(goal_id=goal_id, statement=f"Step {version}", target_date=day),
+            )
         elif version % 13 == 0:
-            result = app.add_problem(plan_id, CLINICIAN, f"Problem {version}")
+            result = app.handle(plan_id, CLINICIAN, AddProblem(description=f"Problem {version}"))
         else:
-            result = app.record_score(plan_id, CLINICIAN, "PHQ-9", version % 28, day, goal_id)
+            result = app.handle(
+                plan_id,
+                CLINICIAN,
+                RecordScore(
+                    instrument="PHQ-9", score=version % 28, administered_on=day, goal_id=goal_id
+                ),
+            )
         version = result.version
     return plan_id
 
@@ -140,7 +173,7 @@ def test_verifying_while_events_are_written_raises_no_false_alarm(app: PlansAppl
     def write() -> None:
         try:
             for i in range(60):
-                app.add_problem(plan_id, CLINICIAN, f"Problem {i}")
+                app.handle(plan_id, CLINICIAN, AddProblem(description=f"Problem {i}"))
         finally:
             done.set()
 
@@ -182,7 +215,9 @@ def test_chain_stays_verifiable_across_an_upcast(
     app: PlansApplication, request: pytest.FixtureRequest
 ) -> None:
     plan_id = small_plan(app, scores=2)  # version 2 is a ProblemAdded at class_version 1
-    second = app.add_problem(plan_id, CLINICIAN, "Sleep").result["problem_id"]  # version 6
+    second = app.handle(plan_id, CLINICIAN, AddProblem(description="Sleep")).result[
+        "problem_id"
+    ]  # version 6
     before = stored_states(app, plan_id)
     head = verify_plan(app, plan_id)["head_hash"]
     assert b"class_version" not in before[2]
@@ -206,7 +241,7 @@ def test_chain_stays_verifiable_across_an_upcast(
     }
 
     # New events are stored at class_version 2 and chain on as before.
-    third = app.add_problem(plan_id, CLINICIAN, "Appetite")
+    third = app.handle(plan_id, CLINICIAN, AddProblem(description="Appetite"))
     assert b'"class_version":2' in stored_states(app, plan_id)[third.version]
     report = verify_plan(app, plan_id)
     assert report["valid"] is True and report["events_checked"] == 7
@@ -220,7 +255,9 @@ def test_upcast_applies_to_events_replayed_after_a_snapshot(
     app: PlansApplication, request: pytest.FixtureRequest
 ) -> None:
     plan_id = small_plan(app, scores=8)  # 11 versions, snapshot at 10
-    extra = app.add_problem(plan_id, CLINICIAN, "Sleep")  # version 12, after the snapshot
+    extra = app.handle(
+        plan_id, CLINICIAN, AddProblem(description="Sleep")
+    )  # version 12, after the snapshot
     assert extra.version == 12
 
     upcast = request.getfixturevalue("evolved_problem_added")

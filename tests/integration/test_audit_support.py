@@ -12,6 +12,7 @@ import psycopg
 
 from api.settings import Settings
 from domain.application import PlansApplication
+from domain.commands import AddGoal, AddProblem, CreatePlan, RecordScore
 from domain.plan import Actor
 
 CLINIC = "north"
@@ -22,13 +23,34 @@ PHQ9 = {"instrument": "PHQ-9", "baseline": 18, "target": 9}
 
 def small_plan(app: PlansApplication, scores: int = 5) -> UUID:
     """A plan with 3 + `scores` events: created, problem, goal, then scores."""
-    plan_id = app.create_plan(CLINICIAN, "client-7", START, ["low mood"]).plan_id
-    problem_id = app.add_problem(plan_id, CLINICIAN, "Low mood").result["problem_id"]
-    goal_id = app.add_goal(
-        plan_id, CLINICIAN, [problem_id], "Feel better", PHQ9, date(2024, 6, 1)
+    plan_id = app.create_plan(
+        CLINICIAN,
+        CreatePlan(client_id="client-7", start_date=START, presenting_concerns=["low mood"]),
+    ).plan_id
+    problem_id = app.handle(plan_id, CLINICIAN, AddProblem(description="Low mood")).result[
+        "problem_id"
+    ]
+    goal_id = app.handle(
+        plan_id,
+        CLINICIAN,
+        AddGoal(
+            problem_ids=[problem_id],
+            statement="Feel better",
+            measure=PHQ9,
+            target_date=date(2024, 6, 1),
+        ),
     ).result["goal_id"]
     for i in range(scores):
-        app.record_score(plan_id, CLINICIAN, "PHQ-9", 20 - i, date(2024, 1, 15 + i), goal_id)
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            RecordScore(
+                instrument="PHQ-9",
+                score=20 - i,
+                administered_on=date(2024, 1, 15 + i),
+                goal_id=goal_id,
+            ),
+        )
     return plan_id
 
 

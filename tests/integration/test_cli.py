@@ -31,6 +31,7 @@ from api.cli import cli
 from api.demo import CLINICS
 from api.runtime import open_application
 from api.settings import Settings
+from domain.commands import CreatePlan
 
 SUBCOMMANDS = ["serve", "project", "rebuild", "token", "demo", "verify", "init"]
 SECRET = "cli-test-secret-with-enough-entropy-0123456789"
@@ -52,7 +53,9 @@ def clean_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def run(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:  # noqa: E501
+def run(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:  # noqa: E501
     return subprocess.run(
         plans_command() + args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
     )
@@ -366,7 +369,10 @@ def test_project_one_read_model_per_process(
     app = open_application(settings)
     read_models = ReadModels(settings.library_env(), app)
     try:
-        app.create_plan(Actor("dr-a", "clinician", "riverside"), "client-1", date(2025, 1, 6))
+        app.create_plan(
+            Actor("dr-a", "clinician", "riverside"),
+            CreatePlan(client_id="client-1", start_date=date(2025, 1, 6)),
+        )
         head = int(app.recorder.max_notification_id() or 0)
         projector = subprocess.Popen(
             [*plans_command(), "project", "--read-model", "plans"],

@@ -18,6 +18,7 @@ from api.app import create_app
 from api.auth import mint_token
 from api.runtime import init_schema, open_application
 from api.settings import Settings
+from domain.commands import CreatePlan
 from projections.catalog import MODELS
 from projections.migrations import (
     MIGRATIONS,
@@ -73,7 +74,9 @@ def test_upgrading_a_store_of_the_previous_schema(settings: Settings) -> None:
         client = "client-upgrade"
         from domain.plan import Actor
 
-        app.create_plan(Actor("dr-a", "clinician", "riverside"), client, start_date=_day())
+        app.create_plan(
+            Actor("dr-a", "clinician", "riverside"), CreatePlan(client_id=client, start_date=_day())
+        )
     finally:
         app.close()
 

@@ -23,6 +23,18 @@ from test_projections_support import FREE_TEXT, dump_all, head, populate
 
 from api.settings import Settings
 from domain.application import PlansApplication
+from domain.commands import (
+    AddGoal,
+    AddProblem,
+    ChangeGoalStatus,
+    ChangeReviewInterval,
+    ClosePlan,
+    CreatePlan,
+    RecordScore,
+    ReviewPlan,
+    SetReviewPolicy,
+    SignPlan,
+)
 from domain.documents import plan_document
 from domain.plan import Actor
 from projections import readmodels as readmodels_module
@@ -73,9 +85,14 @@ def all_rows(value: Any) -> Any:
 
 def test_read_models_equal_a_fresh_rebuild(app, env, rm, workers) -> None:
     ids = populate(app, plans=12, rounds=14, chunk=5)
-    app.set_review_policy(Actor("sup", "supervisor", "clinic-0"), 60, 10)  # ignored by all
-    plan = app.create_plan(CLINICIAN, "client-q", date(2025, 3, 1))
-    app.sign_plan(plan.plan_id, CLINICIAN, "clinician", date(2025, 3, 2))
+    app.set_review_policy(
+        Actor("sup", "supervisor", "clinic-0"),
+        SetReviewPolicy(review_interval_days=60, due_soon_days=10),
+    )  # ignored by all
+    plan = app.create_plan(CLINICIAN, CreatePlan(client_id="client-q", start_date=date(2025, 3, 1)))
+    app.handle(
+        plan.plan_id, CLINICIAN, SignPlan(signer_role="clinician", signed_on=date(2025, 3, 2))
+    )
     caught_up(rm, app)
     live = dump_all(rm)
     generations = {name: rm.generation(name) for name in MODELS}
@@ -97,7 +114,7 @@ def test_read_models_equal_a_fresh_rebuild(app, env, rm, workers) -> None:
             store.fetchall(f"SELECT 1 FROM {old.tables['t']}")
     finally:
         store.close()
-    more = app.add_problem(plan.plan_id, CLINICIAN, "after the rebuild")
+    more = app.handle(plan.plan_id, CLINICIAN, AddProblem(description="after the rebuild"))
     assert rm.wait_for(more.position, 10)
     assert rm.current_plan(plan.plan_id)["version"] == 3
     status = rm.status()
@@ -143,7 +160,9 @@ def test_processing_an_event_twice_changes_nothing(app, env, rm, workers) -> Non
     finally:
         store.close()
     # The followers carry on as if nothing happened.
-    later = app.create_plan(CLINICIAN, "client-later", date(2025, 1, 1))
+    later = app.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-later", start_date=date(2025, 1, 1))
+    )
     assert rm.wait_for(later.position, 10)
 
 
@@ -157,17 +176,38 @@ def readmodels_dump(store: Store, view: Any) -> dict[str, list[Any]]:
 
 def test_queries(app, rm, workers) -> None:
     populate(app, plans=9, rounds=10, chunk=9, clinics=1)
-    plan = app.create_plan(CLINICIAN, "client-q", date(2025, 1, 1), review_interval_days=30)
-    p = app.add_problem(plan.plan_id, CLINICIAN, "worry").result["problem_id"]
+    plan = app.create_plan(
+        CLINICIAN,
+        CreatePlan(client_id="client-q", start_date=date(2025, 1, 1), review_interval_days=30),
+    )
+    p = app.handle(plan.plan_id, CLINICIAN, AddProblem(description="worry")).result["problem_id"]
     measure = {"instrument": "GAD-7", "baseline": 16, "target": 6}
-    goal = app.add_goal(plan.plan_id, CLINICIAN, [p], "calmer", measure, date(2025, 6, 1))
+    goal = app.handle(
+        plan.plan_id,
+        CLINICIAN,
+        AddGoal(problem_ids=[p], statement="calmer", measure=measure, target_date=date(2025, 6, 1)),
+    )
     goal_id = goal.result["goal_id"]
     for day, score in ((10, 14), (40, 8), (40, 7), (70, 4)):
-        app.record_score(
-            plan.plan_id, CLINICIAN, "GAD-7", score, date(2025, 1, 1) + timedelta(days=day)
+        app.handle(
+            plan.plan_id,
+            CLINICIAN,
+            RecordScore(
+                instrument="GAD-7",
+                score=score,
+                administered_on=date(2025, 1, 1) + timedelta(days=day),
+            ),
         )
-    app.record_score(plan.plan_id, CLINICIAN, "PHQ-9", 12, date(2025, 2, 1))
-    last = app.change_goal_status(plan.plan_id, CLINICIAN, goal_id, "on-hold", "paused")
+    app.handle(
+        plan.plan_id,
+        CLINICIAN,
+        RecordScore(instrument="PHQ-9", score=12, administered_on=date(2025, 2, 1)),
+    )
+    last = app.handle(
+        plan.plan_id,
+        CLINICIAN,
+        ChangeGoalStatus(goal_id=goal_id, status="on-hold", reason="paused"),
+    )
     assert rm.wait_for(last.position, 10)
 
     # scores agree with the document's goal progress
@@ -230,22 +270,30 @@ def test_review_queue_for_any_date(app, rm, workers) -> None:
     due = {}
 
     def create(client: str, begin: date, interval: int, by: Actor = CLINICIAN) -> UUID:
-        result = app.create_plan(by, client, begin, review_interval_days=interval)
+        result = app.create_plan(
+            by, CreatePlan(client_id=client, start_date=begin, review_interval_days=interval)
+        )
         due[result.plan_id] = begin + timedelta(days=interval)
         return result.plan_id
 
     a = create("a", start, 30)  # due 01-31
     b = create("b", start + timedelta(days=9), 30)  # due 02-09
     c = create("c", start, 60)  # reviewed: due 03-01
-    app.review_plan(c, CLINICIAN, date(2025, 1, 20), "continue", next_review_due=date(2025, 3, 1))
+    app.handle(
+        c,
+        CLINICIAN,
+        ReviewPlan(
+            reviewed_on=date(2025, 1, 20), outcome="continue", next_review_due=date(2025, 3, 1)
+        ),
+    )
     due[c] = date(2025, 3, 1)
     d = create("d", start, 19)  # due 01-20, but closed: never listed
-    app.close_plan(d, CLINICIAN, date(2025, 1, 15), "discharged")
+    app.handle(d, CLINICIAN, ClosePlan(closed_on=date(2025, 1, 15), reason="discharged"))
     e = create("e", start, 30)  # active (signed by both): listed like drafts
-    app.sign_plan(e, CLINICIAN, "clinician", start)
-    app.sign_plan(e, CLINICIAN, "client", start)
+    app.handle(e, CLINICIAN, SignPlan(signer_role="clinician", signed_on=start))
+    app.handle(e, CLINICIAN, SignPlan(signer_role="client", signed_on=start))
     f = create("f", start, 40)  # interval changed: due 02-25
-    app.change_review_interval(f, CLINICIAN, 55, "slower")
+    app.handle(f, CLINICIAN, ChangeReviewInterval(days=55, reason="slower"))
     due[f] = start + timedelta(days=55)
     other = create("other", start, 10, OTHER)
     del due[other]  # another clinic's plan: never in this clinic's queue
@@ -354,8 +402,10 @@ def test_rebuild_while_commands_keep_arriving(app, env, rm, workers) -> None:
         n = 0
         while not stop.is_set():
             n += 1
-            result = app.create_plan(CLINICIAN, f"client-w{n}", date(2025, 1, 1))
-            written.append(app.add_problem(result.plan_id, CLINICIAN, "p"))
+            result = app.create_plan(
+                CLINICIAN, CreatePlan(client_id=f"client-w{n}", start_date=date(2025, 1, 1))
+            )
+            written.append(app.handle(result.plan_id, CLINICIAN, AddProblem(description="p")))
 
     def query() -> None:
         while not stop.is_set():
@@ -397,7 +447,9 @@ def test_rebuild_while_commands_keep_arriving(app, env, rm, workers) -> None:
 
 
 def test_wait_for_and_status(app, env, rm) -> None:
-    result = app.create_plan(CLINICIAN, "client-s", date(2025, 1, 1))
+    result = app.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-s", start_date=date(2025, 1, 1))
+    )
     assert rm.wait_for(result.position, 0.2) is False  # nobody follows yet
     status = rm.status()
     assert status["plans"]["lag"] == 1 and status["plans"]["stalled"] is False
@@ -422,9 +474,11 @@ def test_wait_for_and_status(app, env, rm) -> None:
 def test_a_failed_batch_leaves_no_aggregate_ahead_of_the_rows(app, env, rm) -> None:
     from projections.base import GenerationProcessor, NotificationSource
 
-    created = app.create_plan(CLINICIAN, "client-f", date(2025, 1, 1))
+    created = app.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-f", start_date=date(2025, 1, 1))
+    )
     for n in range(3):
-        app.add_problem(created.plan_id, CLINICIAN, f"problem {n}")
+        app.handle(created.plan_id, CLINICIAN, AddProblem(description=f"problem {n}"))
     store = Store(construct_factory(env))
     try:
         generation = rm.generation("plans")

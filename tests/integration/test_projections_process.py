@@ -23,6 +23,7 @@ from eventsourcing.persistence import Tracking
 from test_projections_support import dump_all, head, populate
 
 from api.settings import Settings
+from domain.commands import CreatePlan
 from domain.plan import Actor
 from projections.base import LockLostError
 from projections.catalog import MODELS, open_view
@@ -149,7 +150,9 @@ def test_projector_killed_mid_catch_up_resumes_exactly_once(settings, app, tmp_p
         # Whatever was committed stays; the rest is processed by the next process.
         second = Projector(settings, tmp_path / "second.log")
         try:
-            more = app.create_plan(CLINICIAN, "client-late", date(2025, 1, 1))
+            more = app.create_plan(
+                CLINICIAN, CreatePlan(client_id="client-late", start_date=date(2025, 1, 1))
+            )
             assert rm.wait_for(more.position, 60), rm.status()
             assert all(p >= positions[n] for n, p in rm.positions().items())
             equal_to_fresh_rebuild(settings, app, rm)
@@ -174,7 +177,9 @@ def test_two_projectors_never_process_the_same_read_model(settings, app, tmp_pat
         n = 0
         while not stop.is_set():
             n += 1
-            app.create_plan(CLINICIAN, f"client-{n}", date(2025, 1, 1))
+            app.create_plan(
+                CLINICIAN, CreatePlan(client_id=f"client-{n}", start_date=date(2025, 1, 1))
+            )
             time.sleep(0.01)
 
     writer = threading.Thread(target=write)
@@ -224,7 +229,9 @@ def test_a_batch_commits_only_while_its_process_holds_the_lock(settings, app) ->
         fence = lock_fence(ADVISORY_NAMESPACE, key, holder.info.backend_pid)
         view = open_view(store, "plans", 1, fence)
         projection = MODELS["plans"](view, app)
-        result = app.create_plan(CLINICIAN, "client-f", date(2025, 1, 1))
+        result = app.create_plan(
+            CLINICIAN, CreatePlan(client_id="client-f", start_date=date(2025, 1, 1))
+        )
         (note,) = app.recorder.select_notifications(start=result.position, limit=1)
         event = app.mapper.to_domain_event(note)
         with pytest.raises(LockLostError):
@@ -246,7 +253,9 @@ def test_follower_survives_lost_connections(settings, app) -> None:
     rm = ReadModels(env, app)
     try:
         with ProjectionWorkers(env, app, names=["plans"]):
-            first = app.create_plan(CLINICIAN, "client-1", date(2025, 1, 1))
+            first = app.create_plan(
+                CLINICIAN, CreatePlan(client_id="client-1", start_date=date(2025, 1, 1))
+            )
             assert rm.wait_for(first.position, 10, names=["plans"])
             with psycopg.connect(str(settings.database_url), autocommit=True) as conn:
                 killed = conn.execute(
@@ -254,7 +263,9 @@ def test_follower_survives_lost_connections(settings, app) -> None:
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 ).fetchone()[0]
             assert killed >= 3  # the lock/LISTEN session, pools of followers, app, queries
-            second = app.create_plan(CLINICIAN, "client-2", date(2025, 1, 1))
+            second = app.create_plan(
+                CLINICIAN, CreatePlan(client_id="client-2", start_date=date(2025, 1, 1))
+            )
             assert rm.wait_for(second.position, 30, names=["plans"])
             assert rm.current_plan(second.plan_id)["client_id"] == "client-2"
     finally:

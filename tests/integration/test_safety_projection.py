@@ -9,6 +9,7 @@ from typing import Any
 from test_projections import caught_up, env, rm, workers  # noqa: F401 - fixtures
 
 from domain.application import PlansApplication
+from domain.commands import AcknowledgeSafetyFlag, CreatePlan, MarkScoreEnteredInError, RecordScore
 from domain.plan import Actor, flag_id_for
 from projections.runner import rebuild
 
@@ -19,8 +20,12 @@ POSITIVE = [2, 2, 2, 2, 2, 2, 2, 1, 1]
 
 
 def flagged(app: PlansApplication, by: Actor, client: str, on: date) -> tuple[Any, str]:
-    plan_id = app.create_plan(by, client, date(2025, 1, 1)).plan_id
-    score = app.record_score(plan_id, by, "PHQ-9", 16, on, item_scores=POSITIVE)
+    plan_id = app.create_plan(by, CreatePlan(client_id=client, start_date=date(2025, 1, 1))).plan_id
+    score = app.handle(
+        plan_id,
+        by,
+        RecordScore(instrument="PHQ-9", score=16, administered_on=on, item_scores=POSITIVE),
+    )
     return plan_id, flag_id_for(score.result["score_id"])
 
 
@@ -31,9 +36,23 @@ def test_safety_flags_follow_their_plans_and_survive_a_rebuild(app, env, rm, wor
     third, f3 = flagged(app, CLINICIAN, "client-3", date(2025, 1, 20))
     flagged(app, OTHER, "client-9", date(2025, 1, 5))
     # when one is acknowledged late and one plan's score is corrected
-    app.acknowledge_safety_flag(third, SUPERVISOR, f3, "referred", "crisis team", date(2025, 2, 4))
-    wrong = app.record_score(second, CLINICIAN, "PHQ-9", 27, date(2025, 2, 11))
-    app.mark_score_entered_in_error(second, CLINICIAN, wrong.result["score_id"], "wrong client")
+    app.handle(
+        third,
+        SUPERVISOR,
+        AcknowledgeSafetyFlag(
+            flag_id=f3, action="referred", reason="crisis team", acknowledged_on=date(2025, 2, 4)
+        ),
+    )
+    wrong = app.handle(
+        second,
+        CLINICIAN,
+        RecordScore(instrument="PHQ-9", score=27, administered_on=date(2025, 2, 11)),
+    )
+    app.handle(
+        second,
+        CLINICIAN,
+        MarkScoreEnteredInError(score_id=wrong.result["score_id"], reason="wrong client"),
+    )
     caught_up(rm, app)
     # then the open list is the clinic's, oldest first, with days open on the day asked
     open_flags = rm.safety_flags("clinic-s", date(2025, 2, 15), "open")

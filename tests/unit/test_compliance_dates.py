@@ -17,6 +17,7 @@ from domain_support import (
 )
 
 from domain import errors
+from domain.commands import ChangeReviewInterval, CreatePlan, ReviewPlan, SetReviewPolicy
 from domain.plan import Plan
 
 TODAY = day(100)
@@ -62,12 +63,14 @@ def test_the_application_holds_facts_to_its_clock() -> None:
     # given an application whose clock says day 100
     app = new_app()
     app.today = lambda: TODAY
-    plan_id = app.create_plan(CLINICIAN, "client-1", day(0)).plan_id
+    plan_id = app.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-1", start_date=day(0))
+    ).plan_id
     # when a review is dated day 102, then it is refused
     with pytest.raises(errors.FutureDateError):
-        app.review_plan(plan_id, CLINICIAN, LATE, "continue")
+        app.handle(plan_id, CLINICIAN, ReviewPlan(reviewed_on=LATE, outcome="continue"))
     # and a review on day 100 is recorded
-    app.review_plan(plan_id, CLINICIAN, TODAY, "continue")
+    app.handle(plan_id, CLINICIAN, ReviewPlan(reviewed_on=TODAY, outcome="continue"))
     assert app.get_plan(plan_id, CLINIC).review["last_reviewed_on"] == TODAY
 
 
@@ -102,10 +105,12 @@ def test_a_changed_interval_longer_than_the_policy_is_refused() -> None:
 def test_a_policy_shortened_below_a_plans_own_interval_caps_it_at_the_next_review() -> None:
     # given a plan with its own 60-day interval
     app = new_app()
-    plan_id = app.create_plan(CLINICIAN, "client-1", day(0), review_interval_days=60).plan_id
+    plan_id = app.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-1", start_date=day(0), review_interval_days=60)
+    ).plan_id
     # when the clinic's policy drops to 30 days and the plan is reviewed on day 20
-    app.set_review_policy(SUPERVISOR, 30, 7)
-    app.review_plan(plan_id, CLINICIAN, day(20), "continue")
+    app.set_review_policy(SUPERVISOR, SetReviewPolicy(review_interval_days=30, due_soon_days=7))
+    app.handle(plan_id, CLINICIAN, ReviewPlan(reviewed_on=day(20), outcome="continue"))
     plan: Plan = app.get_plan(plan_id, CLINIC)
     # then the next review is due within the policy's 30 days
     assert plan.review["next_review_due"] == day(50)
@@ -113,4 +118,4 @@ def test_a_policy_shortened_below_a_plans_own_interval_caps_it_at_the_next_revie
     assert app.get_plan(plan_id, CLINIC, version=1).review["next_review_due"] == day(60)
     # and PUT review-interval above the new policy is refused
     with pytest.raises(errors.IntervalAbovePolicyError):
-        app.change_review_interval(plan_id, CLINICIAN, 45, "stable")
+        app.handle(plan_id, CLINICIAN, ChangeReviewInterval(days=45, reason="stable"))

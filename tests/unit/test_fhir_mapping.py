@@ -12,6 +12,16 @@ from domain_support import CLINIC, CLINICIAN, START, day, measure, new_app
 
 from api.demo import load_demo
 from domain.application import PlansApplication
+from domain.commands import (
+    AcknowledgeSafetyFlag,
+    AddGoal,
+    AddProblem,
+    ChangeGoalStatus,
+    CreatePlan,
+    MarkScoreEnteredInError,
+    RecordScore,
+    SignPlan,
+)
 from domain.instruments import INSTRUMENTS
 from domain.plan import GOAL_STATUSES, Plan
 from fhir_support import ICD10_CM, LOINC, check_bundle, of_type
@@ -54,21 +64,43 @@ def json_of(bundle: Any) -> str:
 def every_instrument_plan(app: PlansApplication) -> UUID:
     """A plan measured by every instrument, with goals in every status."""
     plan_id = app.create_plan(
-        CLINICIAN, "client-9", START, diagnoses=[{"code": "F41.1", "description": "GAD"}]
+        CLINICIAN,
+        CreatePlan(
+            client_id="client-9",
+            start_date=START,
+            diagnoses=[{"code": "F41.1", "description": "GAD"}],
+        ),
     ).plan_id
-    problem = app.add_problem(plan_id, CLINICIAN, "Worry").result["problem_id"]
+    problem = app.handle(plan_id, CLINICIAN, AddProblem(description="Worry")).result["problem_id"]
     baselines = {"PHQ-9": (18, 9), "GAD-7": (16, 8), "PHQ-2": (5, 2), "BAI": (30, 15)}
     baselines["PCL-5"] = (50, 30)
     goals = {}
     for code, (baseline, target) in baselines.items():
-        added = app.add_goal(
-            plan_id, CLINICIAN, [problem], f"Lower {code}", measure(code, baseline, target), day(90)
+        added = app.handle(
+            plan_id,
+            CLINICIAN,
+            AddGoal(
+                problem_ids=[problem],
+                statement=f"Lower {code}",
+                measure=measure(code, baseline, target),
+                target_date=day(90),
+            ),
         )
         goals[code] = added.result["goal_id"]
-        app.record_score(plan_id, CLINICIAN, code, baseline - 1, day(10), goals[code])
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            RecordScore(
+                instrument=code, score=baseline - 1, administered_on=day(10), goal_id=goals[code]
+            ),
+        )
     statuses = [s for s in GOAL_STATUSES if s != "active"]
     for code, status in zip(["GAD-7", "PHQ-2", "BAI", "PCL-5"], statuses, strict=True):
-        app.change_goal_status(plan_id, CLINICIAN, goals[code], status, "review")
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            ChangeGoalStatus(goal_id=goals[code], status=status, reason="review"),
+        )
     return plan_id
 
 
@@ -168,10 +200,16 @@ def test_the_mapping_tables_use_only_fhir_codes() -> None:
 
 
 def test_safety_flags_and_signatures(demo: PlansApplication) -> None:
-    plan_id = demo.create_plan(CLINICIAN, "client-7", START).plan_id
+    plan_id = demo.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-7", start_date=START)
+    ).plan_id
     items = [1, 1, 1, 1, 1, 1, 1, 1, 1]
-    demo.record_score(plan_id, CLINICIAN, "PHQ-9", 9, day(3), item_scores=items)
-    demo.sign_plan(plan_id, CLINICIAN, "clinician", day(4))
+    demo.handle(
+        plan_id,
+        CLINICIAN,
+        RecordScore(instrument="PHQ-9", score=9, administered_on=day(3), item_scores=items),
+    )
+    demo.handle(plan_id, CLINICIAN, SignPlan(signer_role="clinician", signed_on=day(4)))
     resources = check_bundle(json_of(bundle_of(demo, plan_id, CLINIC)))
     [flag] = of_type(resources, "Flag")
     assert flag["status"] == "active" and flag["period"]["start"] == day(3).isoformat()
@@ -195,11 +233,13 @@ def test_the_fast_json_is_the_bundle_with_or_without_the_cache(demo: PlansApplic
 
 
 def test_the_history_cache_reads_only_new_versions(demo: PlansApplication) -> None:
-    plan_id = demo.create_plan(CLINICIAN, "client-8", START).plan_id
+    plan_id = demo.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-8", start_date=START)
+    ).plan_id
     histories = HistoryCache(demo)
     assert histories.history(plan_id, 1) == plan_history(demo, plan_id, 1)
-    demo.add_problem(plan_id, CLINICIAN, "Low mood")
-    demo.add_problem(plan_id, CLINICIAN, "Poor sleep")
+    demo.handle(plan_id, CLINICIAN, AddProblem(description="Low mood"))
+    demo.handle(plan_id, CLINICIAN, AddProblem(description="Poor sleep"))
     assert histories.history(plan_id, 3) == plan_history(demo, plan_id, 3)
     assert [i["version"] for i in histories.history(plan_id, 2)] == [1, 2]
     assert plan_history(demo, plan_id, 3, after=2) == plan_history(demo, plan_id, 3)[2:]
@@ -208,21 +248,40 @@ def test_the_history_cache_reads_only_new_versions(demo: PlansApplication) -> No
 def test_flags_with_a_follow_up_of_their_own(demo: PlansApplication) -> None:
     """When the plan keeps safety flags with a status (open / acknowledged), the
     Flag follows it; a flag of a score entered in error is gone with the score."""
-    plan_id = demo.create_plan(CLINICIAN, "client-6", START).plan_id
+    plan_id = demo.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-6", start_date=START)
+    ).plan_id
     items = [1, 1, 1, 1, 1, 1, 1, 1, 1]
-    first = demo.record_score(plan_id, CLINICIAN, "PHQ-9", 9, day(3), item_scores=items)
-    second = demo.record_score(plan_id, CLINICIAN, "PHQ-9", 9, day(5), item_scores=items)
+    first = demo.handle(
+        plan_id,
+        CLINICIAN,
+        RecordScore(instrument="PHQ-9", score=9, administered_on=day(3), item_scores=items),
+    )
+    second = demo.handle(
+        plan_id,
+        CLINICIAN,
+        RecordScore(instrument="PHQ-9", score=9, administered_on=day(5), item_scores=items),
+    )
     ids = [first.result["score_id"], second.result["score_id"]]
     plan = demo.get_plan(plan_id, CLINIC)
     flag_ids = {f["score_id"]: f["id"] for f in plan.safety_flags.values()}
-    demo.acknowledge_safety_flag(
-        plan_id, CLINICIAN, flag_ids[ids[0]], "risk-assessed", "C-SSRS done", day(3)
+    demo.handle(
+        plan_id,
+        CLINICIAN,
+        AcknowledgeSafetyFlag(
+            flag_id=flag_ids[ids[0]],
+            action="risk-assessed",
+            reason="C-SSRS done",
+            acknowledged_on=day(3),
+        ),
     )
     plan = demo.get_plan(plan_id, CLINIC)
     history = plan_history(demo, plan_id, plan.version)
     flags = of_type(check_bundle(json_of(fhir.plan_bundle(plan, history))), "Flag")
     assert sorted(f["status"] for f in flags) == ["active", "inactive"]
-    demo.mark_score_entered_in_error(plan_id, CLINICIAN, ids[1], "another client's form")
+    demo.handle(
+        plan_id, CLINICIAN, MarkScoreEnteredInError(score_id=ids[1], reason="another client's form")
+    )
     plan = demo.get_plan(plan_id, CLINIC)
     history = plan_history(demo, plan_id, plan.version)
     [flag] = of_type(check_bundle(json_of(fhir.plan_bundle(plan, history))), "Flag")

@@ -6,6 +6,7 @@ import pytest
 from domain_support import CLINICIAN, START, SUPERVISOR, day, new_app, stored_versions
 
 from domain import errors
+from domain.commands import CreatePlan, SetReviewPolicy, SignPlan
 from domain.policy import DEFAULT_POLICY, PolicyTerms, ReviewPolicy, check_terms, policy_id
 
 
@@ -67,8 +68,13 @@ def test_duplicate_signers_are_kept_once():
 
 def test_policy_history_is_versioned():
     app = new_app()
-    first = app.set_review_policy(SUPERVISOR, 30, 7)
-    second = app.set_review_policy(SUPERVISOR, 60, 10, ["clinician"])
+    first = app.set_review_policy(
+        SUPERVISOR, SetReviewPolicy(review_interval_days=30, due_soon_days=7)
+    )
+    second = app.set_review_policy(
+        SUPERVISOR,
+        SetReviewPolicy(review_interval_days=60, due_soon_days=10, required_signers=["clinician"]),
+    )
     assert (first.version, second.version) == (2, 3)
     assert first.plan_id == second.plan_id == policy_id("clinic-a")
     assert app.policy_for("clinic-a") == PolicyTerms(60, 10, ("clinician",))
@@ -77,17 +83,22 @@ def test_policy_history_is_versioned():
 
 def test_refused_policy_change_stores_nothing():
     app = new_app()
-    app.set_review_policy(SUPERVISOR, 30, 7)
+    app.set_review_policy(SUPERVISOR, SetReviewPolicy(review_interval_days=30, due_soon_days=7))
     with pytest.raises(errors.InvalidPolicyError):
-        app.set_review_policy(SUPERVISOR, 30, 100)
+        app.set_review_policy(
+            SUPERVISOR, SetReviewPolicy(review_interval_days=30, due_soon_days=100)
+        )
     assert stored_versions(app, policy_id("clinic-a")) == [1, 2]
 
 
 def test_signers_required_by_policy_decide_when_a_plan_becomes_active():
     # given a clinic whose policy needs only the clinician's signature
     app = new_app()
-    app.set_review_policy(SUPERVISOR, 90, 14, ["clinician"])
-    plan_id = app.create_plan(CLINICIAN, "client-1", START).plan_id
+    app.set_review_policy(
+        SUPERVISOR,
+        SetReviewPolicy(review_interval_days=90, due_soon_days=14, required_signers=["clinician"]),
+    )
+    plan_id = app.create_plan(CLINICIAN, CreatePlan(client_id="client-1", start_date=START)).plan_id
     # when the clinician signs, then the plan is active
-    app.sign_plan(plan_id, CLINICIAN, "clinician", day(1))
+    app.handle(plan_id, CLINICIAN, SignPlan(signer_role="clinician", signed_on=day(1)))
     assert app.get_plan(plan_id, "clinic-a").status == "active"

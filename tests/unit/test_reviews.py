@@ -15,6 +15,7 @@ from domain_support import (
 )
 
 from domain import errors
+from domain.commands import ChangeReviewInterval, CreatePlan, ReviewPlan, SetReviewPolicy
 
 
 # ------------------------------------------------------------ initial due
@@ -167,29 +168,39 @@ def test_interval_change_needs_a_reason():
 def test_policy_plan_takes_new_interval_at_next_review_and_due_does_not_move():
     # given a plan created under the default 90-day policy
     app = new_app()
-    plan_id = app.create_plan(CLINICIAN, "client-1", START).plan_id
+    plan_id = app.create_plan(CLINICIAN, CreatePlan(client_id="client-1", start_date=START)).plan_id
     assert app.get_plan(plan_id, CLINIC).review["next_review_due"] == day(90)
     # when the clinic moves to a 30-day policy
-    app.set_review_policy(SUPERVISOR, 30, 7, reason="audit finding")
+    app.set_review_policy(
+        SUPERVISOR,
+        SetReviewPolicy(review_interval_days=30, due_soon_days=7, reason="audit finding"),
+    )
     # then the plan's current due date does not move
     plan = app.get_plan(plan_id, CLINIC)
     assert plan.review["next_review_due"] == day(90)
     assert plan.review["interval_days"] == 90
     # and at its next review it takes the 30-day interval
-    app.review_plan(plan_id, CLINICIAN, day(20), "continue")
+    app.handle(plan_id, CLINICIAN, ReviewPlan(reviewed_on=day(20), outcome="continue"))
     plan = app.get_plan(plan_id, CLINIC)
     assert plan.review["interval_days"] == 30
     assert plan.review["next_review_due"] == day(50)
     assert plan.review["follows_policy"] is True
     # and a due date later than the new policy allows is refused
     with pytest.raises(errors.NextReviewTooLateError):
-        app.review_plan(plan_id, CLINICIAN, day(30), "continue", next_review_due=day(61))
+        app.handle(
+            plan_id,
+            CLINICIAN,
+            ReviewPlan(reviewed_on=day(30), outcome="continue", next_review_due=day(61)),
+        )
 
 
 def test_plan_created_under_a_policy_takes_its_interval():
     app = new_app()
-    app.set_review_policy(SUPERVISOR, 60, 10)
-    plan = app.get_plan(app.create_plan(CLINICIAN, "client-1", START).plan_id, CLINIC)
+    app.set_review_policy(SUPERVISOR, SetReviewPolicy(review_interval_days=60, due_soon_days=10))
+    plan = app.get_plan(
+        app.create_plan(CLINICIAN, CreatePlan(client_id="client-1", start_date=START)).plan_id,
+        CLINIC,
+    )
     assert plan.review["interval_days"] == 60
     assert plan.review["next_review_due"] == day(60)
 
@@ -197,14 +208,16 @@ def test_plan_created_under_a_policy_takes_its_interval():
 def test_plan_with_its_own_interval_keeps_it_when_the_policy_changes():
     # given one plan with its own 45-day interval and one set by PUT review-interval
     app = new_app()
-    own = app.create_plan(CLINICIAN, "client-1", START, review_interval_days=45).plan_id
-    changed = app.create_plan(CLINICIAN, "client-2", START).plan_id
-    app.change_review_interval(changed, CLINICIAN, 60, "clinical judgement")
+    own = app.create_plan(
+        CLINICIAN, CreatePlan(client_id="client-1", start_date=START, review_interval_days=45)
+    ).plan_id
+    changed = app.create_plan(CLINICIAN, CreatePlan(client_id="client-2", start_date=START)).plan_id
+    app.handle(changed, CLINICIAN, ChangeReviewInterval(days=60, reason="clinical judgement"))
     # when the policy changes to 100 days and both are reviewed
     # (a shorter policy is a ceiling: tests/unit/test_compliance_policy_ceiling.py)
-    app.set_review_policy(SUPERVISOR, 100, 7)
-    app.review_plan(own, CLINICIAN, day(10), "continue")
-    app.review_plan(changed, CLINICIAN, day(10), "continue")
+    app.set_review_policy(SUPERVISOR, SetReviewPolicy(review_interval_days=100, due_soon_days=7))
+    app.handle(own, CLINICIAN, ReviewPlan(reviewed_on=day(10), outcome="continue"))
+    app.handle(changed, CLINICIAN, ReviewPlan(reviewed_on=day(10), outcome="continue"))
     # then each keeps its own interval
     assert app.get_plan(own, CLINIC).review["next_review_due"] == day(55)
     assert app.get_plan(changed, CLINIC).review["next_review_due"] == day(70)
@@ -214,6 +227,6 @@ def test_plan_with_its_own_interval_keeps_it_when_the_policy_changes():
 def test_policy_of_another_clinic_does_not_apply():
     app = new_app()
     other = type(SUPERVISOR)("boss-b", "supervisor", "clinic-b")
-    app.set_review_policy(other, 10, 2)
+    app.set_review_policy(other, SetReviewPolicy(review_interval_days=10, due_soon_days=2))
     assert app.policy_for(CLINIC).review_interval_days == 90
     assert app.policy_for("clinic-b").review_interval_days == 10

@@ -8,6 +8,11 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import StoredEvent
 
 from domain.application import PlansApplication
+from domain.commands import (
+    AcknowledgeSafetyFlag,
+    ClosePlan,
+    UpdateSafetyPlan,
+)
 from domain.documents import plan_document
 from domain.plan import Plan, flag_id_for
 
@@ -81,9 +86,20 @@ def test_old_score_events_without_item_scores_are_not_assessed_unless_flagged():
 def test_an_old_plan_accepts_the_new_commands():
     app, plan_id = recorded_before_v2()
     by = CLINICIAN
-    app.acknowledge_safety_flag(plan_id, by, flag_id_for("pos"), "risk-assessed", "done", day(4))
-    app.update_safety_plan(plan_id, by, {"warning_signs": ["not sleeping"]})
-    app.close_plan(plan_id, by, day(9), "discharged", reason_code="completed")
+    app.handle(
+        plan_id,
+        by,
+        AcknowledgeSafetyFlag(
+            flag_id=flag_id_for("pos"),
+            action="risk-assessed",
+            reason="done",
+            acknowledged_on=day(4),
+        ),
+    )
+    app.handle(plan_id, by, UpdateSafetyPlan(parts={"warning_signs": ["not sleeping"]}))
+    app.handle(
+        plan_id, by, ClosePlan(closed_on=day(9), reason="discharged", reason_code="completed")
+    )
     document = plan_document(app.get_plan(plan_id, CLINIC))
     assert document["safety_flags"][0]["status"] == "acknowledged"
     assert document["close_reason_code"] == "completed"

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import LogReader
 from api.deps import DayOrInstant, Svc, parse_bound
-from api.problem_details import problem_responses
+from api.routers.problem_sets import CLINIC_QUERY
 from api.routing import AuditedRoute
 from api.schemas.views import AccessLogPage
 
@@ -19,7 +19,7 @@ router = APIRouter(route_class=AuditedRoute, tags=["access log"])
 @router.get(
     "/access-log",
     response_model=AccessLogPage,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="Who read or changed the clinic's plans, oldest first",
 )
 def list_access_log(

@@ -14,8 +14,8 @@ from fastapi.responses import StreamingResponse
 
 from api.auth import ANALYST, AUDITOR, SUPERVISOR, Allow, Principal
 from api.deps import DayOrInstant, MinPosition, Svc, parse_bound, wait_for_position
-from api.problem_details import problem_responses
 from api.pseudonyms import pseudonyms
+from api.routers.problem_sets import CLINIC_QUERY
 from api.routing import AuditedRoute
 from api.schemas.enums import Instrument, RevisionGrouping
 from api.schemas.views import Outcomes, RevisionGroups
@@ -30,7 +30,7 @@ Analyst = Annotated[Principal, Depends(Allow(ANALYST))]
 @router.get(
     "/analytics/revisions",
     response_model=RevisionGroups,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="Revision counts by type, month or role, small cells suppressed",
     description=(
         "Counts from 1 to 10 are `null` with `suppressed: true`. For analysts `month` is the "
@@ -53,13 +53,13 @@ def count_revisions(
     groups = svc.read_models.revision_groups(
         principal.clinic, group_by.value, start, end, analyst=principal.role == ANALYST
     )
-    return RevisionGroups(groups=groups)
+    return RevisionGroups.model_validate({"groups": groups})
 
 
 @router.get(
     "/analytics/outcomes",
     response_model=Outcomes,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="Response and remission rates over the clinic's goals on one instrument",
     description=(
         "Over goals with at least two scores. Fewer than 11 goals: `goals`, the rates are "
@@ -84,7 +84,7 @@ def get_outcomes(
             "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
             "description": "a Parquet file",
         },
-        **problem_responses(401, 403, 422, 503),
+        **CLINIC_QUERY,
     },
     summary="The analyst's de-identified revisions as a Parquet file (streamed)",
 )

@@ -19,7 +19,7 @@ from api.deps import (
     invalid,
     wait_for_position,
 )
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_QUERY
 from api.routing import AuditedRoute
 from api.schemas.views import PlanDiff, Timeline, Verification
 from domain import errors
@@ -33,7 +33,7 @@ Version = Annotated[int, Query(ge=0, le=2**31)]
 @router.get(
     "/plans/{plan_id}/timeline",
     response_model=Timeline,
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=PLAN_QUERY,
     summary="The plan's history, one item per event",
 )
 def get_timeline(
@@ -51,7 +51,7 @@ def get_timeline(
     wait_for_position(svc, min_position, "plan_timeline")
     ensure_visible(svc, plan_id, principal.clinic)
     items = svc.read_models.timeline(plan_id, after_version=after_version, limit=limit)
-    return Timeline(items=items)
+    return Timeline.model_validate({"items": items})
 
 
 @router.get(
@@ -68,7 +68,7 @@ def get_timeline(
                 }
             },
         },
-        **problem_responses(401, 403, 404, 422, 503),
+        **PLAN_QUERY,
     },
     summary="Export the plan's history as JSON Lines, with chain hashes",
 )
@@ -88,7 +88,7 @@ def export(svc: Services, plan_id: UUID, clinic: str) -> Response:
 @router.get(
     "/plans/{plan_id}/diff",
     response_model=PlanDiff,
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=PLAN_QUERY,
     summary="What changed between two versions",
 )
 def get_diff(
@@ -117,7 +117,7 @@ def get_diff(
 @router.get(
     "/plans/{plan_id}/verify",
     response_model=Verification,
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=PLAN_QUERY,
     summary="Recompute the plan's hash chain from the stored events",
 )
 def verify_plan(plan_id: PlanId, svc: Svc, principal: PlanReader) -> Verification:

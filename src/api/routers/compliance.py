@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.auth import AUDITOR, SUPERVISOR, Allow, Principal
 from api.deps import Cmd, MinPosition, PlanId, PolicyCmd, Svc, wait_for_position
-from api.problem_details import problem_responses
+from api.routers.problem_sets import CLINIC_QUERY, PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.common import CommandAck, IsoDate
 from api.schemas.compliance import ActivatePlanRequest, AssignClinicianRequest, Compliance
@@ -17,39 +17,34 @@ from eventstore.utc import utc_today
 router = APIRouter(route_class=AuditedRoute, tags=["compliance"])
 COMPLIANCE_READERS = Allow(SUPERVISOR, AUDITOR)
 ComplianceReader = Annotated[Principal, Depends(COMPLIANCE_READERS)]
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 
 
 @router.put(
     "/plans/{plan_id}/clinician",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Transfer the plan to another clinician (supervisors)",
 )
 def assign_clinician(plan_id: PlanId, body: AssignClinicianRequest, cmd: PolicyCmd) -> Response:
-    result = cmd.plans.assign_clinician(
-        plan_id, cmd.by(body), body.clinician, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
 @router.post(
     "/plans/{plan_id}/activate",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Activate a draft whose signatures meet the clinic's current policy",
 )
 def activate_plan(plan_id: PlanId, body: ActivatePlanRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.activate_plan(
-        plan_id, cmd.by(body), body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
 @router.get(
     "/compliance",
     response_model=Compliance,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="Review compliance figures of the clinic, in total and per clinician",
 )
 def get_compliance(

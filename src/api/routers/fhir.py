@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.auth import PlanReader
 from api.deps import Instant, PlanId, Svc, etag, parse_instant, refuse_both
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_QUERY
 from api.routing import AuditedRoute
 from interop.export import HistoryCache, bundle_bytes
 from interop.fhir_json import ResourceCache
@@ -37,7 +37,7 @@ def histories(request: Request) -> HistoryCache:
             "Observation, Flag and Provenance resources",
             "content": {FHIR_JSON: {"schema": {"type": "object"}}},
         },
-        **problem_responses(401, 403, 404, 422, 503),
+        **PLAN_QUERY,
     },
     response_class=Response,
     summary="The plan as a FHIR R4 Bundle (current, or as of a version or an instant)",
@@ -48,7 +48,7 @@ def get_plan_fhir(
     principal: PlanReader,
     request: Request,
     version: Annotated[int | None, Query(ge=1, le=2**31)] = None,
-    as_of: Instant = None,
+    as_of: Instant = None,  # type: ignore[assignment]
 ) -> Response:
     refuse_both(version=version, as_of=as_of)
     instant = parse_instant(as_of, "as_of") if as_of is not None else None

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from api.deps import Cmd, PlanId
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     AddGoalRequest,
@@ -20,7 +20,6 @@ from api.schemas.commands import (
 from api.schemas.common import MAX_ID, CommandAck
 
 router = APIRouter(route_class=AuditedRoute, tags=["goals"])
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 GoalId = Annotated[str, Path(max_length=MAX_ID)]
 
 
@@ -28,60 +27,35 @@ GoalId = Annotated[str, Path(max_length=MAX_ID)]
     "/plans/{plan_id}/goals",
     status_code=201,
     response_model=GoalAddedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Add a goal",
 )
 def add_goal(plan_id: PlanId, body: AddGoalRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.add_goal(
-        plan_id,
-        cmd.by(body),
-        body.problem_ids,
-        body.statement,
-        body.measure.model_dump(exclude={"loinc"}),
-        body.target_date,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
 @router.patch(
     "/plans/{plan_id}/goals/{goal_id}",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Revise a goal (statement, measure, target date)",
 )
 def revise_goal(plan_id: PlanId, goal_id: GoalId, body: ReviseGoalRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.revise_goal(
-        plan_id,
-        cmd.by(body),
-        goal_id,
-        body.reason,
-        statement=body.statement,
-        measure=body.measure.model_dump(exclude={"loinc"}) if body.measure else None,
-        target_date=body.target_date,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command(goal_id))
     return cmd.answer(result)
 
 
 @router.post(
     "/plans/{plan_id}/goals/{goal_id}/status",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Change a goal's status",
 )
 def change_goal_status(
     plan_id: PlanId, goal_id: GoalId, body: ChangeGoalStatusRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.change_goal_status(
-        plan_id,
-        cmd.by(body),
-        goal_id,
-        body.status,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command(goal_id))
     return cmd.answer(result)
 
 
@@ -89,19 +63,11 @@ def change_goal_status(
     "/plans/{plan_id}/goals/{goal_id}/objectives",
     status_code=201,
     response_model=ObjectiveAddedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Add an objective to a goal",
 )
 def add_objective(
     plan_id: PlanId, goal_id: GoalId, body: AddObjectiveRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.add_objective(
-        plan_id,
-        cmd.by(body),
-        goal_id,
-        body.statement,
-        body.target_date,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command(goal_id))
     return cmd.answer(result, 201)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from api.deps import Cmd, PlanId
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     AddInterventionRequest,
@@ -18,7 +18,6 @@ from api.schemas.commands import (
 from api.schemas.common import MAX_ID, CommandAck
 
 router = APIRouter(route_class=AuditedRoute, tags=["interventions"])
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 InterventionId = Annotated[str, Path(max_length=MAX_ID)]
 
 
@@ -26,26 +25,18 @@ InterventionId = Annotated[str, Path(max_length=MAX_ID)]
     "/plans/{plan_id}/interventions",
     status_code=201,
     response_model=InterventionAddedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Add an intervention serving one or more goals",
 )
 def add_intervention(plan_id: PlanId, body: AddInterventionRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.add_intervention(
-        plan_id,
-        cmd.by(body),
-        body.modality,
-        body.goal_ids,
-        body.description,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
 @router.post(
     "/plans/{plan_id}/interventions/{intervention_id}/discontinue",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Discontinue an intervention",
 )
 def discontinue_intervention(
@@ -54,26 +45,16 @@ def discontinue_intervention(
     body: DiscontinueInterventionRequest,
     cmd: Cmd,
 ) -> Response:
-    result = cmd.plans.discontinue_intervention(
-        plan_id, cmd.by(body), intervention_id, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command(intervention_id))
     return cmd.answer(result)
 
 
 @router.put(
     "/plans/{plan_id}/frequency",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Set how often sessions take place and how long they last",
 )
 def change_frequency(plan_id: PlanId, body: ChangeFrequencyRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.change_frequency(
-        plan_id,
-        cmd.by(body),
-        body.every,
-        body.unit,
-        body.session_minutes,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

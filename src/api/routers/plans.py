@@ -21,44 +21,33 @@ from api.deps import (
     wait_for_position,
 )
 from api.openapi import headers
-from api.problem_details import problem_responses
+from api.routers.problem_sets import CLINIC_COMMAND, CLINIC_QUERY, PLAN_COMMAND, PLAN_QUERY
 from api.routing import AuditedRoute
 from api.schemas.commands import ClosePlanRequest, CreatePlanRequest, PlanCreatedResponse
 from api.schemas.common import CommandAck, Ident
 from api.schemas.enums import PlanStatus
 from api.schemas.views import PlanPage, PlanView
 from domain.documents import plan_document
-from eventstore.utc import utc_today
 
 router = APIRouter(route_class=AuditedRoute, tags=["plans"])
-
-COMMAND_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 
 
 @router.post(
     "/plans",
     status_code=201,
     response_model=PlanCreatedResponse,
-    responses=problem_responses(401, 403, 412, 413, 422, 503),
+    responses=CLINIC_COMMAND,
     summary="Create a plan",
 )
 def create_plan(body: CreatePlanRequest, cmd: CreateCmd) -> Response:
-    result = cmd.plans.create_plan(
-        cmd.by(body),
-        client_id=body.client_id,
-        start_date=body.start_date or utc_today(),
-        presenting_concerns=body.presenting_concerns,
-        diagnoses=[d.model_dump() for d in body.diagnoses],
-        review_interval_days=body.review_interval_days,
-        reason=body.reason,
-    )
+    result = cmd.plans.create_plan(cmd.by(body), body.command())
     return cmd.answer(result, 201, id=str(result.plan_id))
 
 
 @router.get(
     "/plans",
     response_model=PlanPage,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="List the clinic's plans",
 )
 def list_plans(
@@ -75,13 +64,13 @@ def list_plans(
     items, next_cursor = svc.read_models.list_plans(
         principal.clinic, status and status.value, clinician, client_id, limit, after
     )
-    return PlanPage(items=items, next=next_cursor)
+    return PlanPage.model_validate({"items": items, "next": next_cursor})
 
 
 @router.get(
     "/plans/{plan_id}",
     response_model=PlanView,
-    responses={200: headers("ETag"), **problem_responses(401, 403, 404, 422, 503)},
+    responses={200: headers("ETag"), **PLAN_QUERY},
     summary="Read a plan (current, or as of a version or an instant)",
 )
 def get_plan(
@@ -101,16 +90,9 @@ def get_plan(
 @router.post(
     "/plans/{plan_id}/close",
     response_model=CommandAck,
-    responses=COMMAND_PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Close a plan",
 )
 def close_plan(plan_id: PlanId, body: ClosePlanRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.close_plan(
-        plan_id,
-        cmd.by(body),
-        body.closed_on,
-        body.reason,
-        expected_version=cmd.expected_version,
-        reason_code=body.reason_code,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

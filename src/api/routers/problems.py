@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Response
 
 from api.deps import Cmd, PlanId
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     AddDiagnosisRequest,
@@ -20,7 +20,6 @@ from api.schemas.commands import (
 from api.schemas.common import MAX_CODE, MAX_ID, CommandAck
 
 router = APIRouter(route_class=AuditedRoute, tags=["problems and diagnoses"])
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 ProblemId = Annotated[str, Path(max_length=MAX_ID)]
 DiagnosisCode = Annotated[str, Path(max_length=MAX_CODE, examples=["F41.1"])]
 
@@ -29,24 +28,18 @@ DiagnosisCode = Annotated[str, Path(max_length=MAX_CODE, examples=["F41.1"])]
     "/plans/{plan_id}/problems",
     status_code=201,
     response_model=ProblemAddedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Add a problem",
 )
 def add_problem(plan_id: PlanId, body: AddProblemRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.add_problem(
-        plan_id,
-        cmd.by(body),
-        body.description,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
 @router.post(
     "/plans/{plan_id}/problems/{problem_id}/resolve",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Resolve a problem",
 )
 def resolve_problem(
@@ -56,9 +49,7 @@ def resolve_problem(
     body: Annotated[ResolveProblemRequest | None, Body()] = None,
 ) -> Response:
     body = body or ResolveProblemRequest()
-    result = cmd.plans.resolve_problem(
-        plan_id, cmd.by(body), problem_id, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command(problem_id))
     return cmd.answer(result)
 
 
@@ -66,31 +57,22 @@ def resolve_problem(
     "/plans/{plan_id}/diagnoses",
     status_code=201,
     response_model=DiagnosisAddedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Add a diagnosis (ICD-10-CM)",
 )
 def add_diagnosis(plan_id: PlanId, body: AddDiagnosisRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.add_diagnosis(
-        plan_id,
-        cmd.by(body),
-        body.code,
-        body.description,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201, code=body.code)
 
 
 @router.delete(
     "/plans/{plan_id}/diagnoses/{code}",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Remove a diagnosis (the reason is required)",
 )
 def remove_diagnosis(
     plan_id: PlanId, code: DiagnosisCode, body: RemoveDiagnosisRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.remove_diagnosis(
-        plan_id, cmd.by(body), code, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command(code))
     return cmd.answer(result)

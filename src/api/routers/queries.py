@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 
 from api.auth import ANALYST, AnyRole, PlanReader
 from api.deps import DayOrInstant, MinPosition, Svc, parse_bound, wait_for_position
-from api.problem_details import problem_responses
 from api.pseudonyms import pseudonyms
+from api.routers.problem_sets import CLINIC_QUERY
 from api.routing import AuditedRoute
 from api.schemas.common import Ident, IsoDate
 from api.schemas.enums import EventType, StaffRole
@@ -22,7 +22,7 @@ router = APIRouter(route_class=AuditedRoute, tags=["queries"])
 @router.get(
     "/review-queue",
     response_model=ReviewQueue,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="Plans overdue for review, and those due soon",
 )
 def get_review_queue(
@@ -46,13 +46,13 @@ def get_review_queue(
         clinician=clinician,
         initial_plan_days=policy.initial_plan_days,
     )
-    return ReviewQueue(as_of=day.isoformat(), **queue)
+    return ReviewQueue.model_validate({"as_of": day.isoformat(), **queue})
 
 
 @router.get(
     "/revisions",
     response_model=RevisionPage | AnalystRevisionPage,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="The clinic's cross-plan revision timeline (de-identified for analysts)",
     description=(
         "Analysts get Safe Harbor items (`subject`, `year`, `plan_day`, allowlisted `data`); "
@@ -64,7 +64,7 @@ def list_revisions(
     principal: AnyRole,
     from_: Annotated[DayOrInstant, Query(alias="from")] = None,
     to: DayOrInstant = None,
-    type: EventType | None = None,  # type: ignore[valid-type]
+    type: EventType | None = None,
     role: StaffRole | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     after: Annotated[str | None, Query(max_length=500, pattern=r"^[\x21-\x7e]+$")] = None,
@@ -78,8 +78,8 @@ def list_revisions(
         items, next_cursor = svc.read_models.analyst_revisions(
             pseudonyms(svc.settings), principal.clinic, start, end, kind, who, limit, after
         )
-        return AnalystRevisionPage(items=items, next=next_cursor)
+        return AnalystRevisionPage.model_validate({"items": items, "next": next_cursor})
     items, next_cursor = svc.read_models.revisions(
         principal.clinic, start, end, kind, who, limit, after
     )
-    return RevisionPage(items=items, next=next_cursor)
+    return RevisionPage.model_validate({"items": items, "next": next_cursor})

@@ -5,46 +5,34 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.deps import Cmd, PlanId
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import ChangeReviewIntervalRequest, ReviewPlanRequest
 from api.schemas.common import CommandAck
 
 router = APIRouter(route_class=AuditedRoute, tags=["reviews"])
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 
 
 @router.post(
     "/plans/{plan_id}/reviews",
     status_code=201,
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Record a plan review",
 )
 def review_plan(plan_id: PlanId, body: ReviewPlanRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.review_plan(
-        plan_id,
-        cmd.by(body),
-        body.reviewed_on,
-        body.outcome,
-        body.summary,
-        body.next_review_due,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
 @router.put(
     "/plans/{plan_id}/review-interval",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Give the plan its own review interval",
 )
 def change_review_interval(
     plan_id: PlanId, body: ChangeReviewIntervalRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.change_review_interval(
-        plan_id, cmd.by(body), body.days, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

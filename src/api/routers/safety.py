@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api.auth import PlanReader
 from api.deps import Cmd, MinPosition, PlanId, Svc, wait_for_position
-from api.problem_details import problem_responses
+from api.routers.problem_sets import CLINIC_QUERY, PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     AcknowledgeSafetyFlagRequest,
@@ -26,41 +26,29 @@ from api.schemas.commands import (
 from api.schemas.common import MAX_ID, CommandAck, IsoDate, Name
 from api.schemas.enums import SafetyFlagStatus
 from api.schemas.views import SafetyFlagList
-from domain.plan import SAFETY_PLAN_PARTS
 from eventstore.utc import utc_today
 
 router = APIRouter(route_class=AuditedRoute, tags=["safety and person-centred care"])
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 ItemId = Annotated[str, Path(max_length=MAX_ID)]
 
 
 @router.post(
     "/plans/{plan_id}/safety-flags/{flag_id}/acknowledge",
     response_model=SafetyFlagAcknowledgedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Acknowledge a safety flag with the follow-up done",
 )
 def acknowledge_safety_flag(
     plan_id: PlanId, flag_id: ItemId, body: AcknowledgeSafetyFlagRequest, cmd: Cmd
 ) -> Response:
-    now = utc_today()
-    result = cmd.plans.acknowledge_safety_flag(
-        plan_id,
-        cmd.by(body),
-        flag_id,
-        body.action,
-        body.reason,
-        body.acknowledged_on or now,
-        now,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command(flag_id))
     return cmd.answer(result, flag_id=flag_id)
 
 
 @router.get(
     "/safety-flags",
     response_model=SafetyFlagList,
-    responses=problem_responses(401, 403, 422, 503),
+    responses=CLINIC_QUERY,
     summary="The clinic's safety flags: open ones oldest first, with days open",
 )
 def list_safety_flags(
@@ -77,35 +65,30 @@ def list_safety_flags(
     items = svc.read_models.safety_flags(
         principal.clinic, day, status and status.value, clinician, limit
     )
-    return SafetyFlagList(as_of=day.isoformat(), items=items)
+    return SafetyFlagList.model_validate({"as_of": day.isoformat(), "items": items})
 
 
 @router.put(
     "/plans/{plan_id}/safety-plan",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Set the Stanley–Brown safety plan (replaces the previous one)",
 )
 def update_safety_plan(plan_id: PlanId, body: UpdateSafetyPlanRequest, cmd: Cmd) -> Response:
-    parts = {part: getattr(body, part) for part in SAFETY_PLAN_PARTS}
-    result = cmd.plans.update_safety_plan(
-        plan_id, cmd.by(body), parts, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
 @router.post(
     "/plans/{plan_id}/scores/{score_id}/entered-in-error",
     response_model=ScoreEnteredInErrorResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Mark a score entered in error (it stops counting; the timeline keeps it)",
 )
 def enter_score_in_error(
     plan_id: PlanId, score_id: ItemId, body: EnterScoreInErrorRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.mark_score_entered_in_error(
-        plan_id, cmd.by(body), score_id, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command(score_id))
     return cmd.answer(result, score_id=score_id)
 
 
@@ -113,13 +96,11 @@ def enter_score_in_error(
     "/plans/{plan_id}/strengths",
     status_code=201,
     response_model=StrengthRecordedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Record a strength of the client",
 )
 def record_strength(plan_id: PlanId, body: RecordStrengthRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.record_strength(
-        plan_id, cmd.by(body), body.description, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -127,26 +108,22 @@ def record_strength(plan_id: PlanId, body: RecordStrengthRequest, cmd: Cmd) -> R
     "/plans/{plan_id}/barriers",
     status_code=201,
     response_model=BarrierRecordedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Record a barrier to treatment",
 )
 def record_barrier(plan_id: PlanId, body: RecordBarrierRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.record_barrier(
-        plan_id, cmd.by(body), body.description, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
 @router.put(
     "/plans/{plan_id}/discharge-criteria",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Set the discharge criteria (replaces the previous ones)",
 )
 def set_discharge_criteria(
     plan_id: PlanId, body: SetDischargeCriteriaRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.plans.set_discharge_criteria(
-        plan_id, cmd.by(body), body.criteria, body.reason, expected_version=cmd.expected_version
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from api.auth import PlanReader
 from api.deps import Cmd, MinPosition, PlanId, Svc, ensure_visible, wait_for_position
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_COMMAND, PLAN_QUERY
 from api.routing import AuditedRoute
 from api.schemas.commands import (
     RecordScoreRequest,
@@ -19,24 +19,16 @@ from domain.instruments import INSTRUMENTS, POSITIVE, safety_flag, safety_screen
 from domain.plan import flag_id_for
 
 router = APIRouter(route_class=AuditedRoute, tags=["scores"])
-PROBLEMS = problem_responses(401, 403, 404, 409, 412, 413, 422, 503)
 
 
 @router.post(
     "/plans/{plan_id}/assessments",
     response_model=CommandAck,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Schedule a standardized measure",
 )
 def schedule_assessment(plan_id: PlanId, body: ScheduleAssessmentRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.schedule_assessment(
-        plan_id,
-        cmd.by(body),
-        body.instrument,
-        body.every_days,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
@@ -44,21 +36,11 @@ def schedule_assessment(plan_id: PlanId, body: ScheduleAssessmentRequest, cmd: C
     "/plans/{plan_id}/scores",
     status_code=201,
     response_model=ScoreRecordedResponse,
-    responses=PROBLEMS,
+    responses=PLAN_COMMAND,
     summary="Record a score",
 )
 def record_score(plan_id: PlanId, body: RecordScoreRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.record_score(
-        plan_id,
-        cmd.by(body),
-        body.instrument,
-        body.score,
-        body.administered_on,
-        body.goal_id,
-        body.item_scores,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     # Derived from the (validated, recorded) body, so a replay answers the same.
     instrument = INSTRUMENTS[body.instrument]
     screen = safety_screen(instrument.code, body.item_scores)
@@ -76,7 +58,7 @@ def record_score(plan_id: PlanId, body: RecordScoreRequest, cmd: Cmd) -> Respons
 @router.get(
     "/plans/{plan_id}/scores",
     response_model=ScoreSeries,
-    responses=problem_responses(401, 403, 404, 422, 503),
+    responses=PLAN_QUERY,
     summary="Score series per instrument and progress per goal",
 )
 def get_scores(

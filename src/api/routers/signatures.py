@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.deps import Cmd, PlanId
-from api.problem_details import problem_responses
+from api.routers.problem_sets import PLAN_COMMAND
 from api.routing import AuditedRoute
 from api.schemas.commands import SignPlanRequest
 from api.schemas.common import CommandAck
@@ -17,17 +17,9 @@ router = APIRouter(route_class=AuditedRoute, tags=["signatures"])
     "/plans/{plan_id}/signatures",
     status_code=201,
     response_model=CommandAck,
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 503),
+    responses=PLAN_COMMAND,
     summary="Sign the plan's current version",
 )
 def sign_plan(plan_id: PlanId, body: SignPlanRequest, cmd: Cmd) -> Response:
-    result = cmd.plans.sign_plan(
-        plan_id,
-        cmd.by(body),
-        body.signer_role,
-        body.signed_on,
-        body.signer_name,
-        body.reason,
-        expected_version=cmd.expected_version,
-    )
+    result = cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)

@@ -7,7 +7,7 @@ plan's start) and answers with a field name too.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import JsonDict
@@ -36,7 +36,10 @@ from api.schemas.enums import (
     Severity,
     SignerRole,
 )
-from domain.plan import ICD10_CM
+from domain import commands
+from domain.plan import ICD10_CM, SAFETY_PLAN_PARTS
+from domain.policy import DEFAULT_POLICY
+from eventstore.utc import utc_today
 
 Reason = Text | None
 # One enumeration for every field that names an instrument (a component, not inline).
@@ -81,6 +84,16 @@ class CreatePlanRequest(RequestModel):
     start_date: IsoDate | None = Field(default=None, description="defaults to today")
     reason: Reason = None
 
+    def command(self) -> commands.CreatePlan:
+        return commands.CreatePlan(
+            client_id=self.client_id,
+            start_date=self.start_date or utc_today(),
+            presenting_concerns=self.presenting_concerns,
+            diagnoses=[d.model_dump() for d in self.diagnoses],
+            review_interval_days=self.review_interval_days,
+            reason=self.reason,
+        )
+
 
 class PlanCreatedResponse(CommandAck):
     model_config = ack_examples(id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51", version=1, position=1)
@@ -93,7 +106,12 @@ class ClosePlanRequest(RequestModel):
     )
     reason: RequiredText
     closed_on: IsoDate
-    reason_code: CloseReasonCode = "other"
+    reason_code: CloseReasonCode = CloseReason.OTHER
+
+    def command(self) -> commands.ClosePlan:
+        return commands.ClosePlan(
+            closed_on=self.closed_on, reason=self.reason, reason_code=str(self.reason_code)
+        )
 
 
 # ---------------------------------------------------------- problems, diagnoses
@@ -101,6 +119,9 @@ class AddProblemRequest(RequestModel):
     model_config = examples({"description": "Excessive worry most days for 8 months"})
     description: RequiredText
     reason: Reason = None
+
+    def command(self) -> commands.AddProblem:
+        return commands.AddProblem(description=self.description, reason=self.reason)
 
 
 class ProblemAddedResponse(CommandAck):
@@ -112,6 +133,9 @@ class ResolveProblemRequest(RequestModel):
     model_config = examples({"reason": "Worry no longer interferes with daily functioning"})
     reason: Reason = None
 
+    def command(self, problem_id: str) -> commands.ResolveProblem:
+        return commands.ResolveProblem(problem_id=problem_id, reason=self.reason)
+
 
 class AddDiagnosisRequest(RequestModel):
     model_config = examples(
@@ -120,6 +144,11 @@ class AddDiagnosisRequest(RequestModel):
     code: DiagnosisCode = Field(description="ICD-10-CM code")
     description: Text | None = None
     reason: Reason = None
+
+    def command(self) -> commands.AddDiagnosis:
+        return commands.AddDiagnosis(
+            code=self.code, description=self.description, reason=self.reason
+        )
 
 
 class DiagnosisAddedResponse(CommandAck):
@@ -131,6 +160,9 @@ class RemoveDiagnosisRequest(RequestModel):
     model_config = examples({"reason": "Entered in error: rule-out not confirmed"})
     reason: RequiredText
 
+    def command(self, code: str) -> commands.RemoveDiagnosis:
+        return commands.RemoveDiagnosis(code=code, reason=self.reason)
+
 
 # -------------------------------------------------------------------- goals
 class MeasureInput(RequestModel):
@@ -139,6 +171,10 @@ class MeasureInput(RequestModel):
     baseline: Int
     target: Int
     loinc: str | None = Field(default=None, max_length=20, description="ignored (derived)")
+
+    def value(self) -> dict[str, Any]:
+        """The measure as the domain takes it (the LOINC code is derived there)."""
+        return self.model_dump(exclude={"loinc"})
 
 
 class AddGoalRequest(RequestModel):
@@ -155,6 +191,15 @@ class AddGoalRequest(RequestModel):
     measure: MeasureInput
     target_date: IsoDate
     reason: Reason = None
+
+    def command(self) -> commands.AddGoal:
+        return commands.AddGoal(
+            problem_ids=self.problem_ids,
+            statement=self.statement,
+            measure=self.measure.value(),
+            target_date=self.target_date,
+            reason=self.reason,
+        )
 
 
 class GoalAddedResponse(CommandAck):
@@ -175,11 +220,23 @@ class ReviseGoalRequest(RequestModel):
     target_date: IsoDate | None = None
     reason: RequiredText
 
+    def command(self, goal_id: str) -> commands.ReviseGoal:
+        return commands.ReviseGoal(
+            goal_id=goal_id,
+            reason=self.reason,
+            statement=self.statement,
+            measure=self.measure.value() if self.measure else None,
+            target_date=self.target_date,
+        )
+
 
 class ChangeGoalStatusRequest(RequestModel):
     model_config = examples({"status": "achieved", "reason": "GAD-7 below 5 for two months"})
     status: GoalStatus
     reason: RequiredText
+
+    def command(self, goal_id: str) -> commands.ChangeGoalStatus:
+        return commands.ChangeGoalStatus(goal_id=goal_id, status=self.status, reason=self.reason)
 
 
 class AddObjectiveRequest(RequestModel):
@@ -189,6 +246,14 @@ class AddObjectiveRequest(RequestModel):
     statement: RequiredText
     target_date: IsoDate | None = None
     reason: Reason = None
+
+    def command(self, goal_id: str) -> commands.AddObjective:
+        return commands.AddObjective(
+            goal_id=goal_id,
+            statement=self.statement,
+            target_date=self.target_date,
+            reason=self.reason,
+        )
 
 
 class ObjectiveAddedResponse(CommandAck):
@@ -210,6 +275,14 @@ class AddInterventionRequest(RequestModel):
     description: Text | None = None
     reason: Reason = None
 
+    def command(self) -> commands.AddIntervention:
+        return commands.AddIntervention(
+            modality=self.modality,
+            goal_ids=self.goal_ids,
+            description=self.description,
+            reason=self.reason,
+        )
+
 
 class InterventionAddedResponse(CommandAck):
     model_config = ack_examples(intervention_id="7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918")
@@ -220,6 +293,9 @@ class DiscontinueInterventionRequest(RequestModel):
     model_config = examples({"reason": "Client prefers group format"})
     reason: RequiredText
 
+    def command(self, intervention_id: str) -> commands.DiscontinueIntervention:
+        return commands.DiscontinueIntervention(intervention_id=intervention_id, reason=self.reason)
+
 
 class ChangeFrequencyRequest(RequestModel):
     model_config = examples({"every": 1, "unit": "week", "session_minutes": 50})
@@ -228,6 +304,14 @@ class ChangeFrequencyRequest(RequestModel):
     session_minutes: Annotated[Int, Field(ge=15, le=240)]
     reason: Reason = None
 
+    def command(self) -> commands.ChangeFrequency:
+        return commands.ChangeFrequency(
+            every=self.every,
+            unit=self.unit,
+            session_minutes=self.session_minutes,
+            reason=self.reason,
+        )
+
 
 # ------------------------------------------------------- assessments, scores
 class ScheduleAssessmentRequest(RequestModel):
@@ -235,6 +319,11 @@ class ScheduleAssessmentRequest(RequestModel):
     instrument: InstrumentCode
     every_days: Annotated[Int, Field(ge=1, le=365)]
     reason: Reason = None
+
+    def command(self) -> commands.ScheduleAssessment:
+        return commands.ScheduleAssessment(
+            instrument=self.instrument, every_days=self.every_days, reason=self.reason
+        )
 
 
 class RecordScoreRequest(RequestModel):
@@ -253,6 +342,16 @@ class RecordScoreRequest(RequestModel):
     goal_id: Ident | None = None
     item_scores: list[Int] | None = Field(default=None, max_length=MAX_ITEMS)
     reason: Reason = None
+
+    def command(self) -> commands.RecordScore:
+        return commands.RecordScore(
+            instrument=self.instrument,
+            score=self.score,
+            administered_on=self.administered_on,
+            goal_id=self.goal_id,
+            item_scores=self.item_scores,
+            reason=self.reason,
+        )
 
 
 class ScoreRecordedResponse(CommandAck):
@@ -286,11 +385,23 @@ class ReviewPlanRequest(RequestModel):
     next_review_due: IsoDate | None = None
     reason: Reason = None
 
+    def command(self) -> commands.ReviewPlan:
+        return commands.ReviewPlan(
+            reviewed_on=self.reviewed_on,
+            outcome=self.outcome,
+            summary=self.summary,
+            next_review_due=self.next_review_due,
+            reason=self.reason,
+        )
+
 
 class ChangeReviewIntervalRequest(RequestModel):
     model_config = examples({"days": 30, "reason": "Monthly reviews while on the waitlist"})
     days: ReviewIntervalDays
     reason: RequiredText
+
+    def command(self) -> commands.ChangeReviewInterval:
+        return commands.ChangeReviewInterval(days=self.days, reason=self.reason)
 
 
 class SignPlanRequest(RequestModel):
@@ -301,6 +412,14 @@ class SignPlanRequest(RequestModel):
     signed_on: IsoDate
     signer_name: Name | None = None
     reason: Reason = None
+
+    def command(self) -> commands.SignPlan:
+        return commands.SignPlan(
+            signer_role=self.signer_role,
+            signed_on=self.signed_on,
+            signer_name=self.signer_name,
+            reason=self.reason,
+        )
 
 
 # ------------------------------------------------------------------- policy
@@ -323,6 +442,15 @@ class SetPolicyRequest(RequestModel):
     )
     reason: Reason = None
 
+    def command(self) -> commands.SetReviewPolicy:
+        return commands.SetReviewPolicy(
+            review_interval_days=self.review_interval_days,
+            due_soon_days=self.due_soon_days,
+            required_signers=self.required_signers or DEFAULT_POLICY.required_signers,
+            initial_plan_days=self.initial_plan_days,
+            reason=self.reason,
+        )
+
 
 class PolicySetResponse(CommandAck):
     model_config = ack_examples(clinic="riverside", version=3, position=2210)
@@ -344,6 +472,14 @@ class AcknowledgeSafetyFlagRequest(RequestModel):
     action: FlagAction
     reason: RequiredText
     acknowledged_on: IsoDate | None = Field(default=None, description="defaults to today")
+
+    def command(self, flag_id: str) -> commands.AcknowledgeSafetyFlag:
+        return commands.AcknowledgeSafetyFlag(
+            flag_id=flag_id,
+            action=self.action,
+            reason=self.reason,
+            acknowledged_on=self.acknowledged_on or utc_today(),
+        )
 
 
 class SafetyFlagAcknowledgedResponse(CommandAck):
@@ -369,11 +505,18 @@ class UpdateSafetyPlanRequest(RequestModel):
     reasons_for_living: SafetyPlanList = Field(default=None, max_length=MAX_ITEMS)
     reason: Reason = None
 
+    def command(self) -> commands.UpdateSafetyPlan:
+        parts = {part: getattr(self, part) for part in SAFETY_PLAN_PARTS}
+        return commands.UpdateSafetyPlan(parts=parts, reason=self.reason)
+
 
 class RecordStrengthRequest(RequestModel):
     model_config = examples({"description": "Supportive sister; enjoys running"})
     description: RequiredText
     reason: Reason = None
+
+    def command(self) -> commands.RecordStrength:
+        return commands.RecordStrength(description=self.description, reason=self.reason)
 
 
 class StrengthRecordedResponse(CommandAck):
@@ -384,6 +527,9 @@ class RecordBarrierRequest(RequestModel):
     model_config = examples({"description": "Shift work makes weekly sessions hard"})
     description: RequiredText
     reason: Reason = None
+
+    def command(self) -> commands.RecordBarrier:
+        return commands.RecordBarrier(description=self.description, reason=self.reason)
 
 
 class BarrierRecordedResponse(CommandAck):
@@ -397,10 +543,16 @@ class SetDischargeCriteriaRequest(RequestModel):
     criteria: list[RequiredText] = Field(min_length=1, max_length=MAX_ITEMS)
     reason: Reason = None
 
+    def command(self) -> commands.SetDischargeCriteria:
+        return commands.SetDischargeCriteria(criteria=self.criteria, reason=self.reason)
+
 
 class EnterScoreInErrorRequest(RequestModel):
     model_config = examples({"reason": "Scores of another client keyed into this plan"})
     reason: RequiredText
+
+    def command(self, score_id: str) -> commands.MarkScoreEnteredInError:
+        return commands.MarkScoreEnteredInError(score_id=score_id, reason=self.reason)
 
 
 class ScoreEnteredInErrorResponse(CommandAck):

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.commands import Reason, examples
 from api.schemas.common import Ident, RequestModel, RequiredText
+from domain import commands
 
 
 class AssignClinicianRequest(RequestModel):
@@ -13,10 +14,16 @@ class AssignClinicianRequest(RequestModel):
     clinician: Ident
     reason: RequiredText
 
+    def command(self) -> commands.AssignClinician:
+        return commands.AssignClinician(clinician=self.clinician, reason=self.reason)
+
 
 class ActivatePlanRequest(RequestModel):
     model_config = examples({"reason": "Supervisor signature no longer required by policy"})
     reason: Reason = None
+
+    def command(self) -> commands.ActivatePlan:
+        return commands.ActivatePlan(reason=self.reason)
 
 
 class ComplianceFigures(BaseModel):

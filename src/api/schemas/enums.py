@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from domain.instruments import INSTRUMENTS
 from domain.plan import EVENT_TYPES
@@ -35,17 +36,26 @@ def _enum(name: str, values: list[str], doc: str) -> type[StrEnum]:
     return made
 
 
-Instrument = _enum(
-    "Instrument", sorted(INSTRUMENTS), "A standardized measure of the instrument registry."
-)
-Severity = _enum(
-    "Severity",
-    sorted({band.label for inst in INSTRUMENTS.values() for band in inst.bands}),
-    "The severity band of a score on its instrument.",
-)
-EventType = _enum(
-    "EventType", sorted(EVENT_TYPES), "The type of a recorded plan event (past tense)."
-)
+if TYPE_CHECKING:
+    # A type checker cannot follow members made at run time: it sees plain StrEnums.
+    class Instrument(StrEnum): ...
+
+    class Severity(StrEnum): ...
+
+    class EventType(StrEnum): ...
+
+else:
+    Instrument = _enum(
+        "Instrument", sorted(INSTRUMENTS), "A standardized measure of the instrument registry."
+    )
+    Severity = _enum(
+        "Severity",
+        sorted({band.label for inst in INSTRUMENTS.values() for band in inst.bands}),
+        "The severity band of a score on its instrument.",
+    )
+    EventType = _enum(
+        "EventType", sorted(EVENT_TYPES), "The type of a recorded plan event (past tense)."
+    )
 
 
 class PlanStatus(StrEnum):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
-EXAMPLE = {
+EXAMPLE: JsonDict = {
     "id": "e1f2a3b4-c5d6-4e7f-8091-a2b3c4d5e6f7",
     "erased_at": "2026-01-15T10:00:00.000000+00:00",
     "actor": "sup-lee",

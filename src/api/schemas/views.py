@@ -7,9 +7,10 @@ generated clients parse them. Enumerations come from `api.schemas.enums`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from api.schemas.enums import (
     CloseReason,
@@ -34,9 +35,14 @@ InstantText = Annotated[
 ]
 
 
+def examples_of(*items: JsonDict, **config: Unpack[ConfigDict]) -> ConfigDict:
+    """A model's config with these examples (and any other settings)."""
+    return ConfigDict(json_schema_extra={"examples": list(items)}, **config)
+
+
 def example(**fields: Any) -> ConfigDict:
     """A view's config with one example (read models may add fields: extra allowed)."""
-    return ConfigDict(extra="allow", use_enum_values=True, json_schema_extra={"examples": [fields]})
+    return examples_of(fields, extra="allow", use_enum_values=True)
 
 
 def first_example(model: type[BaseModel]) -> Any:
@@ -236,37 +242,33 @@ class Described(View):
 class PlanView(View):
     """A treatment plan, current or as of a version or instant."""
 
-    model_config = ConfigDict(
+    model_config = examples_of(
+        {
+            "id": "5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+            "clinic": "riverside",
+            "client_id": "client-0042",
+            "clinician": "dr-okafor",
+            "status": "active",
+            "version": 9,
+            "start_date": "2025-03-03",
+            "problems": [],
+            "diagnoses": [{"id": "F41.1", "code": "F41.1", "description": "GAD"}],
+            "goals": [],
+            "interventions": [],
+            "frequency": {"every": 1, "unit": "week", "session_minutes": 50},
+            "assessments": [],
+            "review": {
+                "interval_days": 90,
+                "follows_policy": True,
+                "last_reviewed_on": None,
+                "next_review_due": "2025-06-01",
+            },
+            "signatures": [],
+            "created_at": "2025-03-03T14:02:11.120000+00:00",
+            "updated_at": "2025-03-10T09:15:40.004000+00:00",
+        },
         extra="allow",
         use_enum_values=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
-                    "clinic": "riverside",
-                    "client_id": "client-0042",
-                    "clinician": "dr-okafor",
-                    "status": "active",
-                    "version": 9,
-                    "start_date": "2025-03-03",
-                    "problems": [],
-                    "diagnoses": [{"id": "F41.1", "code": "F41.1", "description": "GAD"}],
-                    "goals": [],
-                    "interventions": [],
-                    "frequency": {"every": 1, "unit": "week", "session_minutes": 50},
-                    "assessments": [],
-                    "review": {
-                        "interval_days": 90,
-                        "follows_policy": True,
-                        "last_reviewed_on": None,
-                        "next_review_due": "2025-06-01",
-                    },
-                    "signatures": [],
-                    "created_at": "2025-03-03T14:02:11.120000+00:00",
-                    "updated_at": "2025-03-10T09:15:40.004000+00:00",
-                }
-            ]
-        },
     )
 
     id: str
@@ -301,7 +303,7 @@ class PlanView(View):
 
 
 # ------------------------------------------------------------ read models
-TIMELINE_EXAMPLE = {
+TIMELINE_EXAMPLE: JsonDict = {
     "version": 4,
     "type": "GoalAdded",
     "recorded_at": "2025-03-03T14:10:00.000000+00:00",
@@ -316,23 +318,19 @@ TIMELINE_EXAMPLE = {
 class TimelineItem(View):
     """One recorded event: who, when, why, a sentence, and the event's own fields."""
 
-    model_config = ConfigDict(
+    model_config = examples_of(
+        {
+            "version": 4,
+            "type": "GoalAdded",
+            "recorded_at": "2025-03-03T14:10:00.000000+00:00",
+            "actor": "dr-okafor",
+            "role": "clinician",
+            "reason": None,
+            "summary": "Goal 'Reduce anxiety symptoms by half' added: GAD-7 16 → 8",
+            "data": {"goal_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"},
+        },
         extra="allow",
         use_enum_values=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "version": 4,
-                    "type": "GoalAdded",
-                    "recorded_at": "2025-03-03T14:10:00.000000+00:00",
-                    "actor": "dr-okafor",
-                    "role": "clinician",
-                    "reason": None,
-                    "summary": "Goal 'Reduce anxiety symptoms by half' added: GAD-7 16 → 8",
-                    "data": {"goal_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"},
-                }
-            ]
-        },
     )
     version: int
     type: EventType
@@ -349,7 +347,7 @@ class TimelineItem(View):
 
 
 class Timeline(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [TIMELINE_EXAMPLE]}]})
+    model_config = examples_of({"items": [TIMELINE_EXAMPLE]})
     items: list[TimelineItem]
 
 
@@ -385,9 +383,7 @@ class PlanSummary(View):
 
 
 class PlanPage(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [first_example(PlanSummary)], "next": None}]}
-    )
+    model_config = examples_of({"items": [first_example(PlanSummary)], "next": None})
     items: list[PlanSummary]
     next: str | None = Field(description="pass as `after` for the next page; null at the end")
 
@@ -489,63 +485,46 @@ class ScoreSeries(View):
     goals: list[GoalScores]
 
 
-class ReviewQueueItem(View):
-    model_config = example(
-        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
-        client_id="client-0042",
-        clinician="dr-okafor",
-        next_review_due="2025-06-01",
-        days_overdue=3,
-    )
+# The plan a review-queue item names: the same three fields on every list.
+QUEUE_PLAN = {
+    "plan_id": "5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+    "client_id": "client-0042",
+    "clinician": "dr-okafor",
+}
+
+
+class QueueItem(View):
     plan_id: str
     client_id: str | None = None
     clinician: str | None = None
+
+
+class ReviewQueueItem(QueueItem):
+    model_config = example(**QUEUE_PLAN, next_review_due="2025-06-01", days_overdue=3)
     next_review_due: DateText | None = None
     days_overdue: int | None = None
 
 
-class InitialPlanOverdueItem(View):
-    model_config = example(
-        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
-        client_id="client-0042",
-        clinician="dr-okafor",
-        start_date="2025-03-03",
-        days_overdue=4,
-    )
-    plan_id: str
-    client_id: str | None = None
-    clinician: str | None = None
+class InitialPlanOverdueItem(QueueItem):
+    model_config = example(**QUEUE_PLAN, start_date="2025-03-03", days_overdue=4)
     start_date: DateText
     days_overdue: int
 
 
-class SignaturesDueItem(View):
-    model_config = example(
-        plan_id="5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
-        client_id="client-0042",
-        clinician="dr-okafor",
-        changed_on="2025-04-10",
-        missing=["client"],
-    )
-    plan_id: str
-    client_id: str | None = None
-    clinician: str | None = None
+class SignaturesDueItem(QueueItem):
+    model_config = example(**QUEUE_PLAN, changed_on="2025-04-10", missing=["client"])
     changed_on: DateText = Field(description="the first change not yet signed again")
     missing: list[SignerRole] = Field(examples=[["client"]])
 
 
 class ReviewQueue(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "as_of": "2025-06-04",
-                    "overdue": [first_example(ReviewQueueItem)],
-                    "due_soon": [],
-                    "initial_plan_overdue": [],
-                    "signatures_due": [],
-                }
-            ]
+    model_config = examples_of(
+        {
+            "as_of": "2025-06-04",
+            "overdue": [first_example(ReviewQueueItem)],
+            "due_soon": [],
+            "initial_plan_overdue": [],
+            "signatures_due": [],
         }
     )
     as_of: DateText
@@ -573,25 +552,19 @@ class Revision(View):
 
 
 class RevisionPage(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [first_example(Revision)], "next": None}]}
-    )
+    model_config = examples_of({"items": [first_example(Revision)], "next": None})
     items: list[Revision]
     next: str | None = None
 
 
 class PolicyView(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "clinic": "riverside",
-                    "review_interval_days": 90,
-                    "due_soon_days": 14,
-                    "required_signers": ["clinician", "client"],
-                    "version": 0,
-                }
-            ]
+    model_config = examples_of(
+        {
+            "clinic": "riverside",
+            "review_interval_days": 90,
+            "due_soon_days": 14,
+            "required_signers": ["clinician", "client"],
+            "version": 0,
         }
     )
     clinic: str
@@ -603,20 +576,16 @@ class PolicyView(BaseModel):
 
 
 class AccessLogEntry(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 311,
-                    "at": "2025-03-03T14:10:00.004000+00:00",
-                    "actor": "dr-okafor",
-                    "role": "clinician",
-                    "clinic": "riverside",
-                    "plan_id": "5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
-                    "action": "GET /plans/{plan_id}/timeline",
-                    "outcome": 200,
-                }
-            ]
+    model_config = examples_of(
+        {
+            "id": 311,
+            "at": "2025-03-03T14:10:00.004000+00:00",
+            "actor": "dr-okafor",
+            "role": "clinician",
+            "clinic": "riverside",
+            "plan_id": "5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51",
+            "action": "GET /plans/{plan_id}/timeline",
+            "outcome": 200,
         }
     )
     id: int
@@ -630,15 +599,13 @@ class AccessLogEntry(BaseModel):
 
 
 class AccessLogPage(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [first_example(AccessLogEntry)], "next": None}]}
-    )
+    model_config = examples_of({"items": [first_example(AccessLogEntry)], "next": None})
     items: list[AccessLogEntry]
     next: str | None = None
 
 
 class Health(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+    model_config = examples_of({"status": "ok"})
     status: str = Field(examples=["ok"])
 
 
@@ -680,11 +647,7 @@ class SafetyFlagItem(View):
 
 
 class SafetyFlagList(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"as_of": "2025-04-03", "items": [first_example(SafetyFlagItem)]}]
-        }
-    )
+    model_config = examples_of({"as_of": "2025-04-03", "items": [first_example(SafetyFlagItem)]})
     as_of: DateText
     items: list[SafetyFlagItem]
 
@@ -693,21 +656,17 @@ class SafetyFlagList(BaseModel):
 class AnalystRevision(BaseModel):
     """One revision, de-identified by construction (HIPAA Safe Harbor)."""
 
-    model_config = ConfigDict(
-        use_enum_values=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "subject": "p-7f3a9c",
-                    "version": 4,
-                    "type": "GoalAdded",
-                    "year": 2025,
-                    "plan_day": 12,
-                    "role": "clinician",
-                    "data": {"target_date_day": 90},
-                }
-            ]
+    model_config = examples_of(
+        {
+            "subject": "p-7f3a9c",
+            "version": 4,
+            "type": "GoalAdded",
+            "year": 2025,
+            "plan_day": 12,
+            "role": "clinician",
+            "data": {"target_date_day": 90},
         },
+        use_enum_values=True,
     )
 
     subject: str = Field(description="a keyed pseudonym of the plan, stable within the clinic")
@@ -723,9 +682,7 @@ class AnalystRevision(BaseModel):
 
 
 class AnalystRevisionPage(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [first_example(AnalystRevision)], "next": None}]}
-    )
+    model_config = examples_of({"items": [first_example(AnalystRevision)], "next": None})
     items: list[AnalystRevision]
     next: str | None = Field(default=None, description="an opaque cursor")
 
@@ -737,15 +694,11 @@ class RevisionGroup(BaseModel):
 
 
 class RevisionGroups(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "groups": [
-                        {"key": "GoalAdded", "count": 57, "suppressed": False},
-                        {"key": "PlanClosed", "count": None, "suppressed": True},
-                    ]
-                }
+    model_config = examples_of(
+        {
+            "groups": [
+                {"key": "GoalAdded", "count": 57, "suppressed": False},
+                {"key": "PlanClosed", "count": None, "suppressed": True},
             ]
         }
     )
@@ -753,19 +706,15 @@ class RevisionGroups(BaseModel):
 
 
 class Outcomes(BaseModel):
-    model_config = ConfigDict(
-        use_enum_values=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "instrument": "PHQ-9",
-                    "goals": 48,
-                    "response_rate": 0.52,
-                    "remission_rate": 0.31,
-                    "suppressed": False,
-                }
-            ]
+    model_config = examples_of(
+        {
+            "instrument": "PHQ-9",
+            "goals": 48,
+            "response_rate": 0.52,
+            "remission_rate": 0.31,
+            "suppressed": False,
         },
+        use_enum_values=True,
     )
     instrument: Instrument
     goals: int | None = Field(description="goals with at least two scores; null from 1 to 10")
