@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
@@ -178,7 +178,7 @@ IF_MATCH = 'refuse with 412 unless the plan is at this version: "7"'
 IF_MATCH_ON_CREATE = "refused with 412: a new plan has no version to match (send none)"
 
 
-def make_command(guard: Allow, *, creates: bool = False) -> Callable[..., Command]:
+def make_command(guard: Allow, *, creates: bool = False) -> Callable[..., Awaitable[Command]]:
     """The dependency of a command route whose callers must pass `guard`.
 
     A create (`creates=True`) refuses any If-Match with 412: there is no
