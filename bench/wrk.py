@@ -292,16 +292,31 @@ def measure(
         return s
 
     non2xx = {k: int(sum(r["non2xx"] for r in v)) for k, v in results.items()}
-    post = Figure(
-        key="wrk_post_scores",
-        title=f"wrk POST scores, {CONNECTIONS} connections",
-        unit="requests/s",
-        ours=spread("ours_post", "rps"),
-        baseline=spread("peer_post", "rps"),
-        baseline_name="plain async FastAPI + psycopg pool, one INSERT",
-        goal="≥ 0.5 × peer, zero non-2xx",
+
+    def throughput(key: str, title: str, peer_key: str, what: str) -> Figure:
+        """Requests/s of one configuration beside the peer's, with the issue's goal."""
+        figure = Figure(
+            key=f"wrk_{title}",
+            title=f"wrk {what}, {CONNECTIONS} connections",
+            unit="requests/s",
+            ours=spread(key, "rps"),
+            baseline=spread(peer_key, "rps"),
+            baseline_name="plain async FastAPI + psycopg pool, one "
+            + ("INSERT" if peer_key == "peer_post" else "SELECT"),
+            goal="≥ 0.5 × peer, zero non-2xx",
+        )
+        figure.goal_met = (figure.ratio or 0) >= 0.5 and non2xx[key] == 0
+        return figure
+
+    beside = "projections in `plans project`"
+    post = throughput("ours_post", "post_scores", "peer_post", "POST scores")
+    get = throughput("ours_get", "get_plan", "peer_get", "GET /plans/{id}")
+    split_post = throughput(
+        "split_post", "post_scores_projections_beside", "peer_post", f"POST scores, {beside}"
     )
-    post.goal_met = (post.ratio or 0) >= 0.5 and non2xx["ours_post"] == 0
+    split_get = throughput(
+        "split_get", "get_plan_projections_beside", "peer_get", f"GET /plans/{{id}}, {beside}"
+    )
     post_p99 = Figure(
         key="wrk_post_scores_p99",
         title=f"wrk POST scores, {CONNECTIONS} connections, p99",
@@ -313,36 +328,6 @@ def measure(
         goal="≤ 2 × peer p99",
     )
     post_p99.goal_met = post_p99.ours.median <= 2 * (post_p99.baseline or Spread()).median
-    get = Figure(
-        key="wrk_get_plan",
-        title=f"wrk GET /plans/{{id}}, {CONNECTIONS} connections",
-        unit="requests/s",
-        ours=spread("ours_get", "rps"),
-        baseline=spread("peer_get", "rps"),
-        baseline_name="plain async FastAPI + psycopg pool, one SELECT",
-        goal="≥ 0.5 × peer, zero non-2xx",
-    )
-    get.goal_met = (get.ratio or 0) >= 0.5 and non2xx["ours_get"] == 0
-    split_post = Figure(
-        key="wrk_post_scores_projections_beside",
-        title=f"wrk POST scores, {CONNECTIONS} connections, projections in `plans project`",
-        unit="requests/s",
-        ours=spread("split_post", "rps"),
-        baseline=spread("peer_post", "rps"),
-        baseline_name="plain async FastAPI + psycopg pool, one INSERT",
-        goal="≥ 0.5 × peer, zero non-2xx",
-    )
-    split_post.goal_met = (split_post.ratio or 0) >= 0.5 and non2xx["split_post"] == 0
-    split_get = Figure(
-        key="wrk_get_plan_projections_beside",
-        title=f"wrk GET /plans/{{id}}, {CONNECTIONS} connections, projections in `plans project`",
-        unit="requests/s",
-        ours=spread("split_get", "rps"),
-        baseline=spread("peer_get", "rps"),
-        baseline_name="plain async FastAPI + psycopg pool, one SELECT",
-        goal="≥ 0.5 × peer, zero non-2xx",
-    )
-    split_get.goal_met = (split_get.ratio or 0) >= 0.5 and non2xx["split_get"] == 0
     cpu_figures = [
         Figure(
             key=f"wrk_{key}_cpu",
