@@ -375,6 +375,8 @@ class AggregateCache:
         self.touched.add(key)
         plan = self._items.get(key)
         if plan is None or plan.version != version - 1:
+            if self.app is None:
+                raise LookupError(f"plan {event.originator_id} version {version - 1} is not cached")
             self.loads += 1
             plan = self.app.repository.get(event.originator_id, version=version - 1)
             self._items[key] = plan
@@ -446,6 +448,46 @@ class NotificationSource:
         return int(self.app.recorder.max_notification_id() or 0)
 
 
+# ---------------------------------------------------------- aggregate batches
+class PlanRows:
+    """One batch of an aggregate read model's rows, fed event by event.
+
+    `before(event, plan)` sees the plan just before the event (None at version
+    1), `after(position, event, plan)` the plan just after it: hooks read what
+    they need AT that event, because the same (mutable) plan object moves on
+    with the next event. `ops()` is called once, after the batch's last event
+    and before any later event is applied, so a hook may keep the plan to read
+    its state as of its last event in the batch.
+    """
+
+    wants_before: ClassVar[bool] = False
+
+    def before(self, event: Plan.Event, plan: Plan | None) -> None:
+        """The plan as it was just before `event` (only when `wants_before`)."""
+
+    @abstractmethod
+    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
+        """The plan as it is just after `event` (at `position` in the log)."""
+
+    @abstractmethod
+    def ops(self) -> list[Op]:
+        """Row operations of the batch, in order."""
+
+
+def feed_plan(
+    cache: AggregateCache, batches: Sequence[PlanRows], position: int, event: Plan.Event
+) -> None:
+    """Apply one event to its plan once, showing every batch the plan at that event."""
+    if any(b.wants_before for b in batches):
+        prior = cache.before(event)
+        for batch in batches:
+            if batch.wants_before:
+                batch.before(event, prior)
+    plan = cache.apply(event)
+    for batch in batches:
+        batch.after(position, event, plan)
+
+
 # ----------------------------------------------------------------- projection
 class ReadModelProjection(Projection[Any]):
     """A read model: which events it reads, its tables, and how events become rows.
@@ -473,8 +515,15 @@ class ReadModelProjection(Projection[Any]):
     def fingerprint(cls) -> str:
         """A digest of this read model's definition: tables, topics and revision."""
         definition = json.dumps(
-            [cls.name, cls.revision, list(cls.suffixes), list(cls.ddl), list(cls.postgres_ddl),
-             sorted(cls.topics), list(cls.append_only)],  # fmt: skip
+            [
+                cls.name,
+                cls.revision,
+                list(cls.suffixes),
+                list(cls.ddl),
+                list(cls.postgres_ddl),
+                sorted(cls.topics),
+                list(cls.append_only),
+            ],  # fmt: skip
         )
         return hashlib.sha256(definition.encode()).hexdigest()[:16]
 
@@ -502,9 +551,22 @@ class ReadModelProjection(Projection[Any]):
                 self.cache.forget_touched()
             raise
 
-    @abstractmethod
     def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
-        """Row operations (in order) for these (position, event) pairs."""
+        """Row operations (in order) for these (position, event) pairs.
+
+        Read models that read plan state (`uses_aggregates`) implement
+        `plan_rows()` instead; the others override this.
+        """
+        if self.cache is None:
+            raise NotImplementedError(f"{type(self).__name__}: neither rows nor plan_rows")
+        batch = self.plan_rows()
+        for position, event in items:
+            feed_plan(self.cache, (batch,), position, event)
+        return batch.ops()
+
+    def plan_rows(self) -> PlanRows:
+        """A new batch of rows fed with plan state (read models with `uses_aggregates`)."""
+        raise NotImplementedError(f"{type(self).__name__} reads no plan state")
 
 
 class GenerationProcessor:
