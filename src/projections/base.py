@@ -575,7 +575,7 @@ class GenerationProcessor:
     def __init__(
         self,
         projection: ReadModelProjection,
-        source: NotificationSource,
+        source: NotificationSource | None,
         generation: int,
         app_name: str,
     ) -> None:
@@ -597,6 +597,7 @@ class GenerationProcessor:
 
     def step(self, limit: int = DEFAULT_BATCH) -> int:
         """Process the next batch (up to `limit` notifications); how many there were."""
+        assert self.source is not None, "fed by a fan-out"
         notes = self.source.read(self.position, limit)
         if not notes:
             return 0

@@ -34,11 +34,13 @@ from projections.base import (
     COMMITTED,
     DEFAULT_BATCH,
     DEFAULT_CACHE_SIZE,
+    AggregateCache,
     GenerationProcessor,
     LockLostError,
     NotificationSource,
 )
 from projections.catalog import MODELS, model, open_view
+from projections.fanout import FanOut, LogReader
 from projections.store import (
     ADVISORY_NAMESPACE,
     REBUILD_NAMESPACE,
@@ -52,6 +54,8 @@ log = logging.getLogger("projections")
 POLL_SECONDS = 1.0  # at most this long without looking at the log
 STANDBY_SECONDS = 1.0  # how often a standby tries to take a read model over
 MAX_BACKOFF = 5.0
+# A rebuild reads the log in larger batches: fewer transactions per read model.
+REBUILD_BATCH = 2000
 
 Progress = Callable[[str, int, int, float], None]
 
@@ -355,9 +359,9 @@ class RebuildResult:
 
 
 class _Build:
-    def __init__(
-        self, store: Store, source: NotificationSource, app: PlansApplication, name: str
-    ) -> None:
+    """One read model's new generation: its rebuild lock, tables and processor."""
+
+    def __init__(self, store: Store, app: PlansApplication, name: str) -> None:
         self.store = store
         self.app = app
         self.name = name
@@ -382,41 +386,8 @@ class _Build:
         view = open_view(store, name, self.generation)
         view.drop_tables()
         view.create_table()
-        projection = model(name)(view, app)
-        self.processor = GenerationProcessor(projection, source, self.generation, app.name)
-        self.events = 0
-        self.seconds = 0.0
-        self.error: BaseException | None = None
-
-    def catch_up(self, source: NotificationSource, batch: int, progress: Progress | None) -> None:
-        started = time.perf_counter()
-        last_report = 0.0
-        try:
-            while True:
-                count = self.processor.step(batch)
-                self.events += count
-                now = time.perf_counter()
-                if count < batch:
-                    head = source.head()
-                    if self.processor.position >= head:
-                        break
-                if progress is not None and now - last_report >= 0.25:
-                    last_report = now
-                    progress(
-                        self.name,
-                        self.processor.position,
-                        source.head(),
-                        self.events / max(now - started, 1e-9),
-                    )
-        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread
-            self.error = e
-        self.seconds += time.perf_counter() - started
-        if progress is not None and self.error is None:
-            progress(self.name, self.processor.position, self.processor.position, self.rate)
-
-    @property
-    def rate(self) -> float:
-        return self.events / self.seconds if self.seconds > 0 else 0.0
+        projection = model(name)(view, app, cache_size=0)
+        self.processor = GenerationProcessor(projection, None, self.generation, app.name)
 
     def switch(self) -> bool:
         rows = self.store.fetchall(
@@ -451,21 +422,86 @@ class _Build:
             self.conn = None
 
 
+class _CatchUp:
+    """Every build fed from ONE reading of the log, until it reaches the head."""
+
+    def __init__(self, app: PlansApplication, builds: list[_Build]) -> None:
+        self.builds = builds
+        self.reader = LogReader(app)
+        self.fan = FanOut(
+            self.reader, [b.processor for b in builds], AggregateCache(app, DEFAULT_CACHE_SIZE)
+        )
+        self.events = 0
+        self.seconds = 0.0
+
+    def run(self, batch: int, progress: Progress | None) -> None:
+        started = time.perf_counter()
+        last_report = 0.0
+        try:
+            while True:
+                count = self.fan.step(batch)
+                self.events += count
+                if count < batch:
+                    self.fan.flush()
+                    if self.fan.position >= self.reader.head():
+                        break
+                now = time.perf_counter()
+                if progress is not None and now - last_report >= 0.25:
+                    last_report = now
+                    head = self.reader.head()
+                    rate = self.events / max(now - started + self.seconds, 1e-9)
+                    for b in self.builds:
+                        progress(b.name, b.processor.position, head, rate)
+            self.fan.flush()
+        finally:
+            self.seconds += time.perf_counter() - started
+        if progress is not None:
+            for b in self.builds:
+                progress(b.name, b.processor.position, b.processor.position, self.rate)
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+    def close(self) -> None:
+        self.fan.close()
+
+
+def _followed(store: Store, names: Iterable[str]) -> bool:
+    """Whether a live follower (of any process) may still be writing these read models'
+    old generations: on PostgreSQL, whether anyone holds one of their follower locks."""
+    if not store.dialect.is_postgres:
+        return True  # in-process followers: no lock to look at
+    keys = [advisory_key(n, store.dialect.schema) for n in names]
+    if not keys:
+        return False
+    rows = store.fetchall(
+        "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+        "AND objid = ANY(%s) AND objsubid = 2 AND granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        (ADVISORY_NAMESPACE, keys),
+    )
+    return bool(rows and rows[0]["n"])
+
+
 def rebuild(
     env: Mapping[str, str],
     app: PlansApplication,
     names: Iterable[str] | None = None,
     progress_callback: Progress | None = None,
     *,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int = REBUILD_BATCH,
     grace_seconds: float = 2.0,
 ) -> dict[str, RebuildResult]:
     """Rebuild read models beside the live ones, switch over, drop the old generation.
 
+    Every new generation is fed from one reading of the log (`fanout.FanOut`).
     Queries keep answering from the live generation until the registry switches
     (one UPDATE); live followers move to the new generation within a second;
-    the old tables are dropped after `grace_seconds`. `progress_callback(name,
-    position, head, events_per_second)` is called a few times a second.
+    the old tables are dropped after `grace_seconds` when a live follower holds
+    one of these read models (queries that race the drop retry on the new
+    generation by themselves). `progress_callback(name, position, head,
+    events_per_second)` is called a few times a second.
     """
     chosen = list(names) if names else list(MODELS)
     for name in chosen:
@@ -478,57 +514,47 @@ def rebuild(
             POSTGRES_PRE_PING="n",
         )
     )
-    source = NotificationSource(app)
     builds: list[_Build] = []
     results: dict[str, RebuildResult] = {}
+    catch_up: _CatchUp | None = None
     try:
         store.create_registry()
         for name in chosen:
             store.register(name, model(name).fingerprint())
         try:
             for name in chosen:
-                builds.append(_Build(store, source, app, name))
+                builds.append(_Build(store, app, name))
+            catch_up = _CatchUp(app, builds)
+            catch_up.run(batch_size, progress_callback)
+            # A last short catch-up, so followers resume close to the head.
+            catch_up.run(batch_size, None)
         except BaseException:
+            if catch_up is not None:
+                catch_up.close()
             for b in builds:
                 b.abandon()
             raise
-        threads = [
-            threading.Thread(
-                target=b.catch_up, args=(source, batch_size, progress_callback), daemon=True
-            )
-            for b in builds
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        failed = [b for b in builds if b.error is not None]
-        if failed:
-            for b in builds:
-                b.abandon()
-            raise failed[0].error  # type: ignore[misc]
+        catch_up.close()
         switched: list[_Build] = []
         for b in builds:
-            # A last short catch-up, so followers resume close to the head.
-            b.catch_up(source, batch_size, None)
-            if b.error is not None or not b.switch():
+            if not b.switch():
                 b.abandon()
-                if b.error is not None:
-                    raise b.error
                 raise RebuildBusyError(f"read model {b.name} was switched by someone else")
             switched.append(b)
             log.info(
                 "read model %s: generation %d live (%d events, %.0f events/s)",
                 b.name,
                 b.generation,
-                b.events,
-                b.rate,
+                catch_up.events,
+                catch_up.rate,
             )
-        if switched:
+        if switched and grace_seconds > 0 and _followed(store, [b.name for b in switched]):
             time.sleep(grace_seconds)
         for b in switched:
             _drop_generation(store, b.name, b.old)
-            results[b.name] = RebuildResult(b.name, b.old, b.generation, b.events, b.seconds)
+            results[b.name] = RebuildResult(
+                b.name, b.old, b.generation, catch_up.events, catch_up.seconds
+            )
         return results
     finally:
         for b in builds:

@@ -1,0 +1,217 @@
+"""One read of the log for several read models: the catch-up and follow engine.
+
+`LogReader` reads the log in id order with a plain tuple cursor and decodes
+each stored event once. `FanOut` hands every decoded batch to each read model
+generation it feeds: events are applied to their plan ONCE (one shared
+`AggregateCache`), every aggregate read model sees the plan as it stands at
+each event (`PlanRows` hooks), and each read model's rows and tracking
+position still commit in ONE transaction of its own, so each keeps its own
+exactly-once position.
+
+Writes run on one writer thread per read model, one batch behind the reader:
+while PostgreSQL stores batch k, Python decodes and turns batch k+1 into
+rows. A writer that failed refuses every later batch of its read model (a
+later tracking id must never commit over a lost batch); the caller then drops
+the fan-out, clears the cache and starts again from the tracking positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from eventsourcing.persistence import Notification, Tracking
+from psycopg.rows import tuple_row
+
+from domain.application import PlansApplication
+from domain.plan import Plan
+from projections.base import AggregateCache, GenerationProcessor, PlanRows, feed_plan
+
+Decoded = tuple[int, str, Any]  # (notification id, topic, domain event or None if erased)
+
+
+class LogReader:
+    """Reads and decodes the log once, for every read model of this process."""
+
+    def __init__(self, app: PlansApplication) -> None:
+        self.app = app
+        recorder = app.recorder
+        datastore = getattr(recorder, "datastore", None)
+        self._select: str | None = None
+        if hasattr(datastore, "schema") and hasattr(recorder, "events_table_name"):
+            table = f'"{datastore.schema or "public"}"."{recorder.events_table_name}"'
+            self._select = (
+                "SELECT notification_id, originator_id, originator_version, topic, state "
+                f"FROM {table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+            )
+
+    def notes(self, after: int, limit: int) -> Sequence[Notification]:
+        if self._select is None:
+            return self.app.recorder.select_notifications(
+                start=after, limit=limit, inclusive_of_start=False
+            )
+        datastore = self.app.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.get_connection() as conn:
+            # Binary tuples: no dict per row, bytea arrives as bytes, not hex text.
+            with conn.cursor(row_factory=tuple_row, binary=True) as curs:
+                curs.execute(self._select, (after, limit), prepare=True)
+                rows = curs.fetchall()
+        return [
+            Notification(
+                id=nid, originator_id=oid, originator_version=ver, topic=topic, state=bytes(state)
+            )
+            for nid, oid, ver, topic, state in rows
+        ]
+
+    def read(self, after: int, limit: int) -> list[Decoded]:
+        """Up to `limit` notifications after `after`, each decoded once."""
+        notes = self.notes(after, limit)
+        mapper = self.app.mapper
+        is_erased = getattr(mapper, "is_erased", None)
+        decode = mapper.to_domain_event
+        out: list[Decoded] = []
+        for note in notes:
+            # Erased clients' events are skipped by every read model, live or rebuilt.
+            if is_erased is not None and is_erased(note):
+                out.append((note.id, note.topic, None))
+            else:
+                out.append((note.id, note.topic, decode(note)))
+        return out
+
+    def head(self) -> int:
+        return int(self.app.recorder.max_notification_id() or 0)
+
+
+class _Writer:
+    """Writes one read model's batches in order, on a thread of its own."""
+
+    def __init__(self, processor: GenerationProcessor) -> None:
+        self.processor = processor
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix=f"write-{processor.name}")
+        self.pending: Future[None] | None = None
+        self.error: BaseException | None = None
+
+    def submit(self, ops: list[Any], tracking: Tracking) -> None:
+        self.pending = self.executor.submit(self._write, ops, tracking)
+
+    def _write(self, ops: list[Any], tracking: Tracking) -> None:
+        if self.error is not None:
+            return  # never commit a later batch over a failed one
+        try:
+            projection = self.processor.projection
+            projection.view.write(ops, tracking, projection.statement_order)
+            self.processor.position = tracking.notification_id
+        except BaseException as e:  # noqa: BLE001 - raised in the reader's thread
+            self.error = e
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            self.pending.result()
+            self.pending = None
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+
+
+class FanOut:
+    """Feeds one reading of the log to several read model generations."""
+
+    def __init__(
+        self,
+        reader: LogReader,
+        processors: Sequence[GenerationProcessor],
+        cache: AggregateCache,
+        *,
+        pipelined: bool = True,
+    ) -> None:
+        self.reader = reader
+        self.processors = list(processors)
+        self.cache = cache
+        self.pipelined = pipelined
+        self.writers = {id(p): _Writer(p) for p in self.processors}
+        # Where each read model's submitted batches end (committed or in flight).
+        self.submitted = {id(p): p.position for p in self.processors}
+
+    @property
+    def position(self) -> int:
+        return min(self.submitted.values(), default=0)
+
+    def step(self, limit: int) -> int:
+        """Read the next `limit` notifications once and hand them to every read model
+        still before them; how many notifications there were (0: caught up)."""
+        self.raise_errors()
+        start = self.position
+        notes = self.reader.read(start, limit)
+        if not notes:
+            return 0
+        last = notes[-1][0]
+        feeding = [p for p in self.processors if self.submitted[id(p)] < last]
+        batches: dict[int, PlanRows] = {}
+        items: dict[int, list[tuple[int, Any]]] = {}
+        for p in feeding:
+            if p.projection.uses_aggregates:
+                batches[id(p)] = p.projection.plan_rows()
+            else:
+                items[id(p)] = []
+        aggregates = bool(batches)
+        # Per topic, the batches and item lists of the read models that want it,
+        # rebuilt only when a read model joins (its position is passed).
+        joins = sorted({self.submitted[id(p)] for p in feeding})
+        next_join = joins[0]
+        table: dict[str, tuple[list[PlanRows], list[list[tuple[int, Any]]]]] = {}
+        self.cache.begin()
+        for nid, topic, event in notes:
+            if nid > next_join:
+                table = {}
+                later = [j for j in joins if j >= nid]
+                next_join = later[0] if later else last + 1
+            if event is None or not isinstance(event, Plan.Event):
+                continue
+            route = table.get(topic)
+            if route is None:
+                wanting = [
+                    id(p)
+                    for p in feeding
+                    if self.submitted[id(p)] < nid and topic in p.projection.topic_set
+                ]
+                route = table[topic] = (
+                    [batches[k] for k in wanting if k in batches],
+                    [items[k] for k in wanting if k in items],
+                )
+            plan_batches, lists = route
+            if aggregates:
+                # Even a plan event no read model of this batch reads moves the plan on.
+                feed_plan(self.cache, plan_batches, nid, event)
+            for target in lists:
+                target.append((nid, event))
+        tracking_id = last
+        for p in feeding:
+            key = id(p)
+            ops = batches[key].ops() if key in batches else p.projection.rows(items[key])
+            writer = self.writers[key]
+            writer.wait()
+            self.raise_errors()
+            writer.submit(ops, Tracking(p.app_name, tracking_id))
+            self.submitted[key] = tracking_id
+        if not self.pipelined:
+            self.flush()
+        return len(notes)
+
+    def flush(self) -> None:
+        """Wait for every batch in flight; raise the first write that failed."""
+        for writer in self.writers.values():
+            writer.wait()
+        self.raise_errors()
+
+    def raise_errors(self) -> None:
+        for writer in self.writers.values():
+            if writer.error is not None:
+                raise writer.error
+
+    def failed(self) -> list[GenerationProcessor]:
+        return [w.processor for w in self.writers.values() if w.error is not None]
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
