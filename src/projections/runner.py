@@ -1,17 +1,22 @@
 """Followers that keep the read models current, and rebuilds beside the live tables.
 
-One follower thread per read model. It reads the log in notification-id order
-(no gap is ever passed over: the library's table lock makes commit order equal
-id order), processes up to `batch_size` events per transaction, and tracks the
-id of the last notification of each batch, even one its read model ignores.
+One follower thread per process, for every read model it holds. It reads the
+log once for all of them, in notification-id order (no gap is ever passed
+over: the library's table lock makes commit order equal id order), decodes
+each event once, and writes up to `batch_size` events per read model per
+transaction, tracking the id of the last notification of each batch, even one
+a read model ignores (`fanout.FanOut`). Each read model keeps its own
+tracking position, committed with its rows.
 
-PostgreSQL: each follower holds its read model's advisory lock on a dedicated
-connection (other processes stand by and take over when it dies) and LISTENs
-on the events channel there, polling at least every second in case a
-notification is lost. Every batch also checks, in its transaction, that this
-process still holds the lock. SQLite: followers poll, woken in-process after
-each save. Errors (an outage, a lost lock) are logged without data, backed
-off and retried: a follower never brings the process down.
+PostgreSQL: the follower holds each read model's advisory lock on one
+dedicated connection (other processes stand by and take over a read model
+when its holder dies) and LISTENs on the events channel there, polling at
+least every second in case a notification is lost. Every batch also checks,
+in its transaction, that this process still holds that read model's lock.
+SQLite: the follower polls, woken in-process after each save. Wake-ups that
+arrive while a batch is processed coalesce into the next one. Errors (an
+outage, a lost lock) are logged without data, backed off and retried: a
+follower never brings the process down.
 """
 
 from __future__ import annotations
@@ -25,7 +30,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    PersistenceError,
+)
 
 from domain.application import PlansApplication
 from eventstore.connections import connect, params_from_env
@@ -37,7 +47,6 @@ from projections.base import (
     AggregateCache,
     GenerationProcessor,
     LockLostError,
-    NotificationSource,
 )
 from projections.catalog import MODELS, model, open_view
 from projections.fanout import FanOut, LogReader
@@ -47,11 +56,13 @@ from projections.store import (
     Store,
     advisory_key,
     construct_factory,
+    is_missing_table,
 )
 
 log = logging.getLogger("projections")
 
 POLL_SECONDS = 1.0  # at most this long without looking at the log
+WAKE_DEBOUNCE = 0.003  # commits within this long of a wake-up share one batch
 STANDBY_SECONDS = 1.0  # how often a standby tries to take a read model over
 MAX_BACKOFF = 5.0
 # A rebuild reads the log in larger batches: fewer transactions per read model.
@@ -99,33 +110,42 @@ def lock_fence(namespace: int, key: int, pid: int) -> Callable[[Any], None]:
 
 
 class Follower(threading.Thread):
-    """Keeps one read model's live generation current, forever (until stopped)."""
+    """Keeps the live generation of every read model this process holds current.
+
+    ONE thread per process reads the log once for all of them (`FanOut`):
+    woken once per batch of commits (wake-ups coalesce), one registry read
+    per round for all read models, one decoding and one plan replay per
+    event, then each read model's rows and tracking in its own transaction.
+    """
 
     def __init__(
         self,
-        name: str,
+        names: Iterable[str],
         store: Store,
-        source: NotificationSource,
         app: PlansApplication,
         stop: threading.Event,
         batch_size: int = DEFAULT_BATCH,
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
-        super().__init__(name=f"projection-{name}", daemon=True)
-        self.model_name = name
+        super().__init__(name="projections", daemon=True)
+        self.names = list(names)
         self.store = store
-        self.source = source
         self.app = app
         self.stop_event = stop
         self.batch_size = batch_size
         self.cache_size = cache_size
         self.wake = threading.Event()
-        self.processor: GenerationProcessor | None = None
+        self.reader = LogReader(app)
+        self.cache = AggregateCache(app, cache_size)
         self.conn: psycopg.Connection[Any] | None = None
-        self.holding = False
+        self.held: set[str] = set()
+        self.standing_by: set[str] = set()
+        self.pid = 0
+        self.processors: dict[str, GenerationProcessor] = {}
+        self.fan: FanOut | None = None
         self.errors = 0
         self.processed = 0
-        self.key = advisory_key(name, store.dialect.schema)
+        self.keys = {name: advisory_key(name, store.dialect.schema) for name in self.names}
 
     # ------------------------------------------------------------------ loop
     def run(self) -> None:
@@ -137,22 +157,35 @@ class Follower(threading.Thread):
             except Exception as e:  # noqa: BLE001 - a follower must survive anything
                 self.errors += 1
                 log.warning(
-                    "read model %s: %s; retrying in %.1fs", self.model_name, _describe(e), delay
+                    "read models %s: %s; retrying in %.1fs",
+                    ", ".join(sorted(self.held)) or "-",
+                    _describe(e),
+                    delay,
                 )
                 self._reset()
                 self.stop_event.wait(delay)
                 delay = min(delay * 2, MAX_BACKOFF)
         self._reset()
 
-    @property
-    def position(self) -> int | None:
-        return self.processor.position if self.processor is not None else None
+    def positions(self) -> dict[str, int | None]:
+        return {
+            name: (self.processors[name].position if name in self.processors else None)
+            for name in self.names
+        }
+
+    def _drop_fan(self) -> None:
+        if self.fan is not None:
+            self.fan.close()
+            self.fan = None
+        self.processors = {}
+        self.cache.clear()  # never ahead of the rows: rebuilt from the tracking positions
 
     def _reset(self) -> None:
-        self.processor = None
-        if self.holding:
-            log.info("read model %s: released", self.model_name)
-        self.holding = False
+        self._drop_fan()
+        for name in sorted(self.held):
+            log.info("read model %s: released", name)
+        self.held = set()
+        self.standing_by = set()
         if self.conn is not None:
             try:
                 self.conn.close()
@@ -161,87 +194,130 @@ class Follower(threading.Thread):
             self.conn = None
 
     def _follow(self) -> None:
-        fence = None
+        last_try = 0.0
         if self.store.dialect.is_postgres:
             self.conn = pg_connect(self.store)
-            if not self._acquire(self.conn):
-                return
+            self.pid = self.conn.info.backend_pid
             channel = getattr(self.app.recorder, "channel_name", "plans_events")
             self.conn.execute(f'LISTEN "{channel}"')
-            fence = lock_fence(ADVISORY_NAMESPACE, self.key, self.conn.info.backend_pid)
+        else:
+            self.held = set(self.names)
         while not self.stop_event.is_set():
-            generation = self._live_generation()
-            if self.processor is None or self.processor.generation != generation:
-                self.processor = self._processor(generation, fence)
+            if len(self.held) < len(self.names) and time.monotonic() - last_try >= STANDBY_SECONDS:
+                last_try = time.monotonic()
+                if self._acquire():
+                    self._drop_fan()  # a read model joins: start again from every position
+            if not self.held:
+                self._wait(STANDBY_SECONDS)
+                continue
+            fan = self._fan()
             try:
-                count = self.processor.step(self.batch_size)
+                count = fan.step(self.batch_size)
+                if count < self.batch_size:
+                    fan.flush()
             except IntegrityError:
-                # Someone else moved this generation's tracking on (a rebuild that
-                # just switched, or a replay): nothing was written; pick up from there.
-                before = self.processor.position
-                if self.processor.reload_position() <= before:
-                    raise  # not a replay: back off and retry like any other error
-                if self.processor.projection.cache is not None:
-                    self.processor.projection.cache.clear()
+                # Someone else moved a generation's tracking on (a rebuild that just
+                # switched, or a replay): that batch was not written; start again
+                # from the tracking positions, or back off when nothing explains it.
+                moved = self._moved_on()
+                self._drop_fan()
+                if not moved:
+                    raise
+                continue
+            except PersistenceError as e:
+                if not is_missing_table(e):
+                    raise
+                self._drop_fan()  # an old generation was dropped: read the registry again
                 continue
             if count:
                 self.processed += count
                 COMMITTED.notify()
-                continue
-            self._wait()
+                if count == self.batch_size:
+                    continue
+            self._wait(POLL_SECONDS)
 
-    def _processor(self, generation: int, fence: Any) -> GenerationProcessor:
-        cls = model(self.model_name)
-        view = open_view(self.store, self.model_name, generation, fence)
-        projection = cls(view, self.app, self.cache_size)
-        processor = GenerationProcessor(projection, self.source, generation, self.app.name)
-        log.info(
-            "read model %s: following generation %d from position %d",
-            self.model_name,
-            generation,
-            processor.position,
-        )
-        return processor
-
-    def _live_generation(self) -> int:
-        # Read on every round (one primary-key lookup per batch or wake-up), so a
+    def _fan(self) -> FanOut:
+        # The registry is read on every round (one query for every read model), so a
         # rebuild's switch is followed at once; a rebuild NOTIFYs to wake us.
-        return self.store.live_generation(self.model_name)
+        generations = self.store.generations()
+        wanted = {name: generations[name][0] for name in self.held}
+        current = {name: p.generation for name, p in self.processors.items()}
+        if self.fan is not None and wanted == current:
+            return self.fan
+        if self.fan is not None:
+            self.fan.flush()
+        self._drop_fan()
+        for name in sorted(wanted):
+            fence = None
+            if self.conn is not None:
+                fence = lock_fence(ADVISORY_NAMESPACE, self.keys[name], self.pid)
+            view = open_view(self.store, name, wanted[name], fence)
+            projection = model(name)(view, self.app, cache_size=0)
+            processor = GenerationProcessor(projection, None, wanted[name], self.app.name)
+            self.processors[name] = processor
+            log.info(
+                "read model %s: following generation %d from position %d",
+                name,
+                wanted[name],
+                processor.position,
+            )
+        self.fan = FanOut(self.reader, list(self.processors.values()), self.cache)
+        return self.fan
 
-    def _acquire(self, conn: psycopg.Connection[Any]) -> bool:
-        standing_by = False
-        while not self.stop_event.is_set():
-            row = conn.execute(
-                "SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_NAMESPACE, self.key)
+    def _moved_on(self) -> bool:
+        moved = False
+        for processor in self.processors.values():
+            before = processor.position
+            if processor.reload_position() > before:
+                moved = True
+        return moved
+
+    def _acquire(self) -> bool:
+        """Try to take every read model not held yet; whether any was taken."""
+        assert self.conn is not None
+        taken = False
+        for name in self.names:
+            if name in self.held:
+                continue
+            row = self.conn.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_NAMESPACE, self.keys[name])
             ).fetchone()
             if row and row[0]:
-                self.holding = True
-                log.info("read model %s: processing (lock acquired)", self.model_name)
-                return True
-            if not standing_by:
-                log.info("read model %s: standing by (another process holds it)", self.model_name)
-                standing_by = True
-            self.stop_event.wait(STANDBY_SECONDS)
-        return False
+                self.held.add(name)
+                self.standing_by.discard(name)
+                taken = True
+                log.info("read model %s: processing (lock acquired)", name)
+            elif name not in self.standing_by:
+                self.standing_by.add(name)
+                log.info("read model %s: standing by (another process holds it)", name)
+        return taken
 
-    def _wait(self) -> None:
-        deadline = time.monotonic() + POLL_SECONDS
+    def _wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
         while not self.stop_event.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
             if self.wake.is_set():
-                self.wake.clear()
-                return
+                break
             if self.conn is not None:
+                woken = False
                 for _ in self.conn.notifies(timeout=min(0.25, remaining), stop_after=1):
-                    return
+                    woken = True
+                if woken:
+                    break
             else:
                 self.wake.wait(min(0.25, remaining))
+        # Coalesce: commits landing within a few ms make one batch, not one each.
+        self.stop_event.wait(WAKE_DEBOUNCE)
+        self.wake.clear()
+        if self.conn is not None:
+            for _ in self.conn.notifies(timeout=0, stop_after=1000):
+                pass
 
 
 class ProjectionWorkers:
-    """The followers of every read model, in threads of this process (for `plans serve`)."""
+    """The follower of every read model, in a thread of this process (for `plans serve`)."""
 
     def __init__(
         self,
@@ -277,18 +353,15 @@ class ProjectionWorkers:
                 POSTGRES_PRE_PING="n",
             )
         )
-        source = NotificationSource(self.app)
         self.followers = [
             Follower(
-                name,
+                self.names,
                 self.store,
-                source,
                 self.app,
                 self.stop_event,
                 self.batch_size,
                 self.cache_size,
             )
-            for name in self.names
         ]
         if not self._registered:
             self.app.on_recorded(self._wake)
@@ -301,8 +374,11 @@ class ProjectionWorkers:
             follower.wake.set()
 
     def positions(self) -> dict[str, int | None]:
-        """Where each follower of this process stands (None: not processing here)."""
-        return {f.model_name: f.position for f in self.followers}
+        """Where each read model of this process stands (None: not processing here)."""
+        found: dict[str, int | None] = dict.fromkeys(self.names)
+        for follower in self.followers:
+            found.update(follower.positions())
+        return found
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stop_event.set()
