@@ -162,10 +162,30 @@ class Follower(threading.Thread):
                     _describe(e),
                     delay,
                 )
-                self._reset()
+                self._recover()
                 self.stop_event.wait(delay)
                 delay = min(delay * 2, MAX_BACKOFF)
         self._reset()
+
+    def _recover(self) -> None:
+        """After an error: start again from the tracking positions, with the pools'
+        dead connections (after an outage) dropped at once rather than one per retry,
+        and the locks kept unless their connection is gone."""
+        self._drop_fan()
+        for datastore in (self.store.datastore, getattr(self.app.recorder, "datastore", None)):
+            pool = getattr(datastore, "pool", None)
+            if pool is not None and hasattr(pool, "check"):
+                try:
+                    pool.check()
+                except Exception:  # noqa: BLE001, S110 - best effort; the retry will tell
+                    pass
+        conn = self.conn
+        if conn is None:
+            return
+        try:
+            conn.execute("SELECT 1")
+        except psycopg.Error:
+            self._reset()
 
     def positions(self) -> dict[str, int | None]:
         return {
@@ -196,10 +216,11 @@ class Follower(threading.Thread):
     def _follow(self) -> None:
         last_try = 0.0
         if self.store.dialect.is_postgres:
-            self.conn = pg_connect(self.store)
-            self.pid = self.conn.info.backend_pid
-            channel = getattr(self.app.recorder, "channel_name", "plans_events")
-            self.conn.execute(f'LISTEN "{channel}"')
+            if self.conn is None:
+                self.conn = pg_connect(self.store)
+                self.pid = self.conn.info.backend_pid
+                channel = getattr(self.app.recorder, "channel_name", "plans_events")
+                self.conn.execute(f'LISTEN "{channel}"')
         else:
             self.held = set(self.names)
         while not self.stop_event.is_set():
@@ -568,6 +589,7 @@ def rebuild(
     *,
     batch_size: int = REBUILD_BATCH,
     grace_seconds: float = 2.0,
+    jobs: int = 1,
 ) -> dict[str, RebuildResult]:
     """Rebuild read models beside the live ones, switch over, drop the old generation.
 
@@ -577,11 +599,24 @@ def rebuild(
     the old tables are dropped after `grace_seconds` when a live follower holds
     one of these read models (queries that race the drop retry on the new
     generation by themselves). `progress_callback(name, position, head,
-    events_per_second)` is called a few times a second.
+    events_per_second)` is called a few times a second. With `jobs` above 1
+    (PostgreSQL), the read models are split over that many builder processes
+    (`projections.jobs`).
     """
     chosen = list(names) if names else list(MODELS)
     for name in chosen:
         model(name)
+    if jobs > 1 and len(chosen) > 1 and "postgres" in env.get("PERSISTENCE_MODULE", ""):
+        from projections.jobs import rebuild_in_processes
+
+        return rebuild_in_processes(
+            env,
+            chosen,
+            jobs,
+            progress_callback,
+            batch_size=batch_size,
+            grace_seconds=grace_seconds,
+        )
     store = Store(
         construct_factory(
             env,
