@@ -17,7 +17,7 @@ import threading
 from abc import abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import orjson
 import psycopg
@@ -31,6 +31,7 @@ from psycopg.sql import SQL, Composed
 from domain.application import PlansApplication
 from domain.documents import event_data
 from domain.plan import EVENT_TYPES, Plan
+from eventstore.utc import utc_text
 from projections.store import Dialect
 
 PLAN_TOPICS: tuple[str, ...] = tuple(get_topic(cls) for cls in EVENT_TYPES.values())
@@ -80,22 +81,32 @@ def loads(text: str | bytes | None) -> Any:
     return None if text is None else orjson.loads(text)
 
 
+class Payload(NamedTuple):
+    """What the timeline and the revisions both store of an event, computed once."""
+
+    data: dict[str, Any]
+    text: str  # `data` as JSON
+    recorded_at: str  # UTC text
+    plan_id: str
+
+
 class _PayloadMemo:
-    """An event's business data and its JSON, computed once for every read model
-    of this process that stores it (timeline, revisions), bounded."""
+    """An event's business data, its JSON, its recording time and plan id as text,
+    computed once for every read model of this process that stores them
+    (timeline, revisions), bounded."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[int, int], tuple[dict[str, Any], str]] = OrderedDict()
+        self._items: OrderedDict[tuple[int, int], Payload] = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, event: Any) -> tuple[dict[str, Any], str]:
+    def __call__(self, event: Any) -> Payload:
         key = (event.originator_id.int, event.originator_version)
         found = self._items.get(key)
         if found is not None:
             return found
         data = event_data(event)
-        found = (data, dumps(data))
+        found = Payload(data, dumps(data), utc_text(event.timestamp), str(event.originator_id))
         with self._lock:
             self._items[key] = found
             while len(self._items) > self.size:
