@@ -4,9 +4,9 @@
 each stored event once. `FanOut` hands every decoded batch to each read model
 generation it feeds: events are applied to their plan ONCE (one shared
 `AggregateCache`), every aggregate read model sees the plan as it stands at
-each event (`PlanRows` hooks), and each read model's rows and tracking
-position still commit in ONE transaction of its own, so each keeps its own
-exactly-once position.
+each event (`PlanRows` hooks, fed as `base.feed_plan` feeds them), and each
+read model's rows and tracking position still commit in ONE transaction of
+its own, so each keeps its own exactly-once position.
 
 Writes run on one writer thread per read model, one batch behind the reader:
 while PostgreSQL stores batch k, Python decodes and turns batch k+1 into
@@ -26,7 +26,7 @@ from psycopg.rows import tuple_row
 
 from domain.application import PlansApplication
 from domain.plan import Plan
-from projections.base import AggregateCache, GenerationProcessor, PlanRows, feed_plan
+from projections.base import AggregateCache, GenerationProcessor, PlanRows
 
 Decoded = tuple[int, str, Any]  # (notification id, topic, domain event or None if erased)
 
@@ -159,8 +159,9 @@ class FanOut:
         # rebuilt only when a read model joins (its position is passed).
         joins = sorted({self.submitted[id(p)] for p in feeding})
         next_join = joins[0]
-        table: dict[str, tuple[list[PlanRows], list[list[tuple[int, Any]]]]] = {}
-        self.cache.begin()
+        table: dict[str, tuple[list[PlanRows], list[PlanRows], list[list[tuple[int, Any]]]]] = {}
+        cache = self.cache
+        cache.begin()
         for nid, topic, event in notes:
             if nid > next_join:
                 table = {}
@@ -175,14 +176,22 @@ class FanOut:
                     for p in feeding
                     if self.submitted[id(p)] < nid and topic in p.projection.topic_set
                 ]
+                fed = [batches[k] for k in wanting if k in batches]
                 route = table[topic] = (
-                    [batches[k] for k in wanting if k in batches],
+                    fed,
+                    [b for b in fed if b.wants_before],
                     [items[k] for k in wanting if k in items],
                 )
-            plan_batches, lists = route
+            plan_batches, befores, lists = route
             if aggregates:
                 # Even a plan event no read model of this batch reads moves the plan on.
-                feed_plan(self.cache, plan_batches, nid, event)
+                if befores:
+                    prior = cache.before(event)
+                    for batch in befores:
+                        batch.before(event, prior)
+                plan = cache.apply(event)
+                for batch in plan_batches:
+                    batch.after(nid, event, plan)
             for target in lists:
                 target.append((nid, event))
         tracking_id = last
