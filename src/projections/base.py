@@ -226,38 +226,49 @@ class PostgresReadModelView(PostgresTrackingRecorder):
         return compiled
 
     def write(self, ops: Iterable[Op], tracking: Tracking, order: Sequence[str] = ()) -> None:
-        groups = group_ops(ops, order)
         with self.datastore.get_connection() as conn:
             with conn.transaction():
                 curs = conn.cursor()
                 # Rows and tracking are kept or lost together: a crash only means
                 # processing these events again, so the commit need not wait for disk.
                 curs.execute("SET LOCAL synchronous_commit = off")
-                if self.fence is not None:
-                    self.fence(curs)
-                raw = psycopg.RawCursor(conn)
-                for text, rows in groups:
-                    if text in self.append_only:
-                        # Rows that are only ever added: COPY is the cheapest way in.
-                        # A replayed row violates the primary key and rolls the batch
-                        # back, exactly as its tracking position would.
-                        with curs.copy(self.compile_copy(text)) as copy:
-                            for row in rows:
-                                copy.write_row(row)
-                        continue
-                    if not is_insert(text):
-                        curs.executemany(self.compile(text), rows)
-                        continue
-                    # Many rows per statement: far fewer messages and round trips
-                    # than one Bind/Execute per row (and no pipeline: with large
-                    # statements psycopg's pipeline mode measured twice as slow).
-                    for first in range(0, len(rows), MULTI_ROW_CHUNK):
-                        chunk = rows[first : first + MULTI_ROW_CHUNK]
-                        raw.execute(
-                            self.compile_rows(text, len(chunk)),
-                            [value for row in chunk for value in row],
-                        )
-                self._insert_tracking(curs, tracking)
+                self.write_in(conn, curs, ops, tracking, order)
+
+    def write_in(
+        self,
+        conn: Any,
+        curs: Any,
+        ops: Iterable[Op],
+        tracking: Tracking,
+        order: Sequence[str] = (),
+    ) -> None:
+        """This read model's rows and tracking, fenced, inside the caller's transaction."""
+        groups = group_ops(ops, order)
+        if self.fence is not None:
+            self.fence(curs)
+        raw = psycopg.RawCursor(conn)
+        for text, rows in groups:
+            if text in self.append_only:
+                # Rows that are only ever added: COPY is the cheapest way in.
+                # A replayed row violates the primary key and rolls the batch
+                # back, exactly as its tracking position would.
+                with curs.copy(self.compile_copy(text)) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                continue
+            if not is_insert(text):
+                curs.executemany(self.compile(text), rows)
+                continue
+            # Many rows per statement: far fewer messages and round trips
+            # than one Bind/Execute per row (and no pipeline: with large
+            # statements psycopg's pipeline mode measured twice as slow).
+            for first in range(0, len(rows), MULTI_ROW_CHUNK):
+                chunk = rows[first : first + MULTI_ROW_CHUNK]
+                raw.execute(
+                    self.compile_rows(text, len(chunk)),
+                    [value for row in chunk for value in row],
+                )
+        self._insert_tracking(curs, tracking)
 
     def drop_tables(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
@@ -320,13 +331,24 @@ class SQLiteReadModelView(SQLiteTrackingRecorder):
         return compiled
 
     def write(self, ops: Iterable[Op], tracking: Tracking, order: Sequence[str] = ()) -> None:
-        groups = group_ops(ops, order)
         with self.datastore.transaction(commit=True) as c:
-            # Write first: the transaction takes SQLite's write lock at once
-            # (waiting up to the busy timeout) instead of failing on upgrade.
-            self._insert_tracking(c, tracking)
-            for text, rows in groups:
-                c.executemany(self.compile(text), rows)
+            self.write_in(None, c, ops, tracking, order)
+
+    def write_in(
+        self,
+        conn: Any,
+        c: Any,
+        ops: Iterable[Op],
+        tracking: Tracking,
+        order: Sequence[str] = (),
+    ) -> None:
+        """This read model's rows and tracking inside the caller's transaction."""
+        groups = group_ops(ops, order)
+        # Write first: the transaction takes SQLite's write lock at once
+        # (waiting up to the busy timeout) instead of failing on upgrade.
+        self._insert_tracking(c, tracking)
+        for text, rows in groups:
+            c.executemany(self.compile(text), rows)
 
     def drop_tables(self) -> None:
         with self.datastore.transaction(commit=True) as c:

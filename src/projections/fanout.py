@@ -5,14 +5,17 @@ each stored event once. `FanOut` hands every decoded batch to each read model
 generation it feeds: events are applied to their plan ONCE (one shared
 `AggregateCache`), every aggregate read model sees the plan as it stands at
 each event (`PlanRows` hooks, fed as `base.feed_plan` feeds them), and each
-read model's rows and tracking position still commit in ONE transaction of
-its own, so each keeps its own exactly-once position.
+read model's rows still commit in one transaction with its own tracking
+position, so each keeps its own exactly-once position.
 
-Writes run on one writer thread per read model, one batch behind the reader:
-while PostgreSQL stores batch k, Python decodes and turns batch k+1 into
-rows. A writer that failed refuses every later batch of its read model (a
-later tracking id must never commit over a lost batch); the caller then drops
-the fan-out, clears the cache and starts again from the tracking positions.
+While catching up, writes run on one writer thread per read model, one batch
+behind the reader: while PostgreSQL stores batch k, Python decodes and turns
+batch k+1 into rows. Once caught up (a batch shorter than asked for: live
+commits), every read model's batch commits in one transaction, each read
+model's rows with its own tracking position and lock fence. A writer that
+failed refuses every later batch of its read model (a later tracking id must
+never commit over a lost batch); the caller then drops the fan-out, clears the
+cache and starts again from the tracking positions.
 """
 
 from __future__ import annotations
@@ -26,7 +29,12 @@ from psycopg.rows import tuple_row
 
 from domain.application import PlansApplication
 from domain.plan import Plan
-from projections.base import AggregateCache, GenerationProcessor, PlanRows
+from projections.base import (
+    AggregateCache,
+    GenerationProcessor,
+    PlanRows,
+    PostgresReadModelView,
+)
 
 Decoded = tuple[int, str, Any]  # (notification id, topic, domain event or None if erased)
 
@@ -194,18 +202,52 @@ class FanOut:
                     batch.after(nid, event, plan)
             for target in lists:
                 target.append((nid, event))
-        tracking_id = last
-        for p in feeding:
-            key = id(p)
-            ops = batches[key].ops() if key in batches else p.projection.rows(items[key])
-            writer = self.writers[key]
+        writes = [
+            (
+                p,
+                batches[id(p)].ops() if id(p) in batches else p.projection.rows(items[id(p)]),
+                Tracking(p.app_name, last),
+            )
+            for p in feeding
+        ]
+        if len(notes) < limit:
+            # Caught up (following live commits): every read model's batch in ONE
+            # transaction, instead of one transaction per read model per wake-up.
+            self._write_together(writes)
+            return len(notes)
+        for p, ops, tracking in writes:
+            writer = self.writers[id(p)]
             writer.wait()
             self.raise_errors()
-            writer.submit(ops, Tracking(p.app_name, tracking_id))
-            self.submitted[key] = tracking_id
+            writer.submit(ops, tracking)
+            self.submitted[id(p)] = last
         if not self.pipelined:
             self.flush()
         return len(notes)
+
+    def _write_together(self, writes: list[tuple[GenerationProcessor, Any, Tracking]]) -> None:
+        """Each read model's rows and tracking, fenced, all in one transaction: still
+        atomic and exactly-once per read model (and all or none of them)."""
+        self.flush()
+        if not writes:
+            return
+        view = writes[0][0].projection.view
+        if isinstance(view, PostgresReadModelView):
+            with view.datastore.get_connection() as conn:
+                with conn.transaction():
+                    curs = conn.cursor()
+                    curs.execute("SET LOCAL synchronous_commit = off")
+                    for p, ops, tracking in writes:
+                        p.projection.view.write_in(
+                            conn, curs, ops, tracking, p.projection.statement_order
+                        )
+        else:
+            with view.datastore.transaction(commit=True) as c:
+                for p, ops, tracking in writes:
+                    p.projection.view.write_in(None, c, ops, tracking, p.projection.statement_order)
+        for p, _, tracking in writes:
+            p.position = tracking.notification_id
+            self.submitted[id(p)] = tracking.notification_id
 
     def flush(self) -> None:
         """Wait for every batch in flight; raise the first write that failed."""

@@ -63,6 +63,7 @@ log = logging.getLogger("projections")
 
 POLL_SECONDS = 1.0  # at most this long without looking at the log
 WAKE_DEBOUNCE = 0.003  # commits within this long of a wake-up share one batch
+REGISTRY_SECONDS = 0.5  # how stale a follower's idea of the live generations may be
 STANDBY_SECONDS = 1.0  # how often a standby tries to take a read model over
 MAX_BACKOFF = 5.0
 # A rebuild reads the log in larger batches: fewer transactions per read model.
@@ -143,6 +144,7 @@ class Follower(threading.Thread):
         self.pid = 0
         self.processors: dict[str, GenerationProcessor] = {}
         self.fan: FanOut | None = None
+        self.registry_read = 0.0
         self.errors = 0
         self.processed = 0
         self.keys = {name: advisory_key(name, store.dialect.schema) for name in self.names}
@@ -198,6 +200,7 @@ class Follower(threading.Thread):
             self.fan.close()
             self.fan = None
         self.processors = {}
+        self.registry_read = 0.0
         self.cache.clear()  # never ahead of the rows: rebuilt from the tracking positions
 
     def _reset(self) -> None:
@@ -258,9 +261,14 @@ class Follower(threading.Thread):
             self._wait(POLL_SECONDS)
 
     def _fan(self) -> FanOut:
-        # The registry is read on every round (one query for every read model), so a
-        # rebuild's switch is followed at once; a rebuild NOTIFYs to wake us.
+        # The registry (one query for every read model) is read at most every
+        # REGISTRY_SECONDS while following: a rebuild's switch is followed within
+        # that; a batch that races the old generation's drop fails and re-reads it.
+        now = time.monotonic()
+        if self.fan is not None and now - self.registry_read < REGISTRY_SECONDS:
+            return self.fan
         generations = self.store.generations()
+        self.registry_read = now
         wanted = {name: generations[name][0] for name in self.held}
         current = {name: p.generation for name, p in self.processors.items()}
         if self.fan is not None and wanted == current:
