@@ -241,10 +241,13 @@ class PostgresReadModelView(PostgresTrackingRecorder):
         ops: Iterable[Op],
         tracking: Tracking,
         order: Sequence[str] = (),
+        *,
+        fenced: bool = False,
     ) -> None:
-        """This read model's rows and tracking, fenced, inside the caller's transaction."""
+        """This read model's rows and tracking, fenced (unless the caller's fence
+        already covered it), inside the caller's transaction."""
         groups = group_ops(ops, order)
-        if self.fence is not None:
+        if self.fence is not None and not fenced:
             self.fence(curs)
         raw = psycopg.RawCursor(conn)
         for text, rows in groups:
@@ -341,6 +344,8 @@ class SQLiteReadModelView(SQLiteTrackingRecorder):
         ops: Iterable[Op],
         tracking: Tracking,
         order: Sequence[str] = (),
+        *,
+        fenced: bool = False,
     ) -> None:
         """This read model's rows and tracking inside the caller's transaction."""
         groups = group_ops(ops, order)

@@ -31,6 +31,7 @@ from domain.application import PlansApplication
 from domain.plan import Plan
 from projections.base import (
     AggregateCache,
+    Fence,
     GenerationProcessor,
     PlanRows,
     PostgresReadModelView,
@@ -132,8 +133,11 @@ class FanOut:
         cache: AggregateCache,
         *,
         pipelined: bool = True,
+        fence: Fence | None = None,
     ) -> None:
         self.reader = reader
+        # Checks, in one query, every read model's lock for a batch written together.
+        self.fence = fence
         self.processors = list(processors)
         self.cache = cache
         self.pipelined = pipelined
@@ -237,9 +241,16 @@ class FanOut:
                 with conn.transaction():
                     curs = conn.cursor()
                     curs.execute("SET LOCAL synchronous_commit = off")
+                    if self.fence is not None:
+                        self.fence(curs)
                     for p, ops, tracking in writes:
                         p.projection.view.write_in(
-                            conn, curs, ops, tracking, p.projection.statement_order
+                            conn,
+                            curs,
+                            ops,
+                            tracking,
+                            p.projection.statement_order,
+                            fenced=self.fence is not None,
                         )
         else:
             with view.datastore.transaction(commit=True) as c:

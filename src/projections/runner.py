@@ -62,7 +62,6 @@ from projections.store import (
 log = logging.getLogger("projections")
 
 POLL_SECONDS = 1.0  # at most this long without looking at the log
-WAKE_DEBOUNCE = 0.003  # commits within this long of a wake-up share one batch
 REGISTRY_SECONDS = 0.5  # how stale a follower's idea of the live generations may be
 STANDBY_SECONDS = 1.0  # how often a standby tries to take a read model over
 MAX_BACKOFF = 5.0
@@ -92,6 +91,23 @@ def pg_connect(store: Store) -> psycopg.Connection[Any]:
         keepalives_count=3,
         application_name=f"plans-projections:{os.getpid()}",
     )
+
+
+def locks_fence(namespace: int, keys: Iterable[int], pid: int) -> Callable[[Any], None]:
+    """`lock_fence` for several read models written in one transaction: one query."""
+    wanted = sorted(set(keys))
+
+    def fence(curs: Any) -> None:
+        curs.execute(
+            "SELECT count(DISTINCT objid) AS n FROM pg_locks WHERE locktype = 'advisory' "
+            "AND classid = %s AND objid = ANY(%s) AND objsubid = 2 AND pid = %s AND granted",
+            (namespace, wanted, pid),
+        )
+        row = curs.fetchone()
+        if not row or row["n"] != len(wanted):
+            raise LockLostError("advisory lock lost")
+
+    return fence
 
 
 def lock_fence(namespace: int, key: int, pid: int) -> Callable[[Any], None]:
@@ -290,7 +306,11 @@ class Follower(threading.Thread):
                 wanted[name],
                 processor.position,
             )
-        self.fan = FanOut(self.reader, list(self.processors.values()), self.cache)
+        together = None
+        if self.conn is not None:
+            keys = [self.keys[name] for name in self.processors]
+            together = locks_fence(ADVISORY_NAMESPACE, keys, self.pid)
+        self.fan = FanOut(self.reader, list(self.processors.values()), self.cache, fence=together)
         return self.fan
 
     def _moved_on(self) -> bool:
@@ -337,8 +357,8 @@ class Follower(threading.Thread):
                     break
             else:
                 self.wake.wait(min(0.25, remaining))
-        # Coalesce: commits landing within a few ms make one batch, not one each.
-        self.stop_event.wait(WAKE_DEBOUNCE)
+        # Coalesce: every wake-up (in-process or NOTIFY) that arrived meanwhile is
+        # answered by the one batch read next, which sees all their commits.
         self.wake.clear()
         if self.conn is not None:
             for _ in self.conn.notifies(timeout=0, stop_after=1000):
