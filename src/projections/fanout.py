@@ -25,6 +25,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.postgres import PostgresDatastore
+from psycopg import sql
 from psycopg.rows import tuple_row
 
 from domain.application import PlansApplication
@@ -47,12 +49,14 @@ class LogReader:
         self.app = app
         recorder = app.recorder
         datastore = getattr(recorder, "datastore", None)
-        self._select: str | None = None
-        if hasattr(datastore, "schema") and hasattr(recorder, "events_table_name"):
-            table = f'"{datastore.schema or "public"}"."{recorder.events_table_name}"'
-            self._select = (
+        self._select: sql.Composed | None = None
+        if isinstance(datastore, PostgresDatastore):
+            self._select = sql.SQL(
                 "SELECT notification_id, originator_id, originator_version, topic, state "
-                f"FROM {table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+                "FROM {}.{} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+            ).format(
+                sql.Identifier(datastore.schema or "public"),
+                sql.Identifier(recorder.events_table_name),  # type: ignore[attr-defined]
             )
 
     def notes(self, after: int, limit: int) -> Sequence[Notification]:
