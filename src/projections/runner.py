@@ -190,13 +190,14 @@ class Follower(threading.Thread):
         dead connections (after an outage) dropped at once rather than one per retry,
         and the locks kept unless their connection is gone."""
         self._drop_fan()
-        for datastore in (self.store.datastore, getattr(self.app.recorder, "datastore", None)):
-            pool = getattr(datastore, "pool", None)
-            if pool is not None and hasattr(pool, "check"):
-                try:
-                    pool.check()
-                except Exception:  # noqa: BLE001, S110 - best effort; the retry will tell
-                    pass
+        # Only the read models' own pool: the application's belongs to its commands
+        # and queries (and to the outage breaker that watches it).
+        pool = getattr(self.store.datastore, "pool", None)
+        if pool is not None and hasattr(pool, "check"):
+            try:
+                pool.check()
+            except Exception:  # noqa: BLE001, S110 - best effort; the retry will tell
+                pass
         conn = self.conn
         if conn is None:
             return
