@@ -572,7 +572,7 @@ class PlanScript:
         score = self.trajectory(month, course, goal)
         items = _phq9_items(self.rng, score) if inst == "PHQ-9" else None
         care = self.care_rng
-        if items is not None and score >= 8 and care.random() < 0.25:
+        if items is not None and score >= 8 and care.random() < 0.25 and items[8] < 3:
             # Item 9 answered above 0 (a point moved from another item): a safety flag.
             known = items
             donor = max(range(8), key=lambda i: known[i])

@@ -17,7 +17,7 @@ import threading
 from abc import abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import orjson
 import psycopg
@@ -31,6 +31,7 @@ from psycopg.sql import SQL, Composed
 from domain.application import PlansApplication
 from domain.documents import event_data
 from domain.plan import EVENT_TYPES, Plan
+from eventstore.utc import utc_text
 from projections.store import Dialect
 
 PLAN_TOPICS: tuple[str, ...] = tuple(get_topic(cls) for cls in EVENT_TYPES.values())
@@ -80,22 +81,32 @@ def loads(text: str | bytes | None) -> Any:
     return None if text is None else orjson.loads(text)
 
 
+class Payload(NamedTuple):
+    """What the timeline and the revisions both store of an event, computed once."""
+
+    data: dict[str, Any]
+    text: str  # `data` as JSON
+    recorded_at: str  # UTC text
+    plan_id: str
+
+
 class _PayloadMemo:
-    """An event's business data and its JSON, computed once for every read model
-    of this process that stores it (timeline, revisions), bounded."""
+    """An event's business data, its JSON, its recording time and plan id as text,
+    computed once for every read model of this process that stores them
+    (timeline, revisions), bounded."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[int, int], tuple[dict[str, Any], str]] = OrderedDict()
+        self._items: OrderedDict[tuple[int, int], Payload] = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, event: Any) -> tuple[dict[str, Any], str]:
+    def __call__(self, event: Any) -> Payload:
         key = (event.originator_id.int, event.originator_version)
         found = self._items.get(key)
         if found is not None:
             return found
         data = event_data(event)
-        found = (data, dumps(data))
+        found = Payload(data, dumps(data), utc_text(event.timestamp), str(event.originator_id))
         with self._lock:
             self._items[key] = found
             while len(self._items) > self.size:
@@ -215,38 +226,52 @@ class PostgresReadModelView(PostgresTrackingRecorder):
         return compiled
 
     def write(self, ops: Iterable[Op], tracking: Tracking, order: Sequence[str] = ()) -> None:
-        groups = group_ops(ops, order)
         with self.datastore.get_connection() as conn:
             with conn.transaction():
                 curs = conn.cursor()
                 # Rows and tracking are kept or lost together: a crash only means
                 # processing these events again, so the commit need not wait for disk.
                 curs.execute("SET LOCAL synchronous_commit = off")
-                if self.fence is not None:
-                    self.fence(curs)
-                raw = psycopg.RawCursor(conn)
-                for text, rows in groups:
-                    if text in self.append_only:
-                        # Rows that are only ever added: COPY is the cheapest way in.
-                        # A replayed row violates the primary key and rolls the batch
-                        # back, exactly as its tracking position would.
-                        with curs.copy(self.compile_copy(text)) as copy:
-                            for row in rows:
-                                copy.write_row(row)
-                        continue
-                    if not is_insert(text):
-                        curs.executemany(self.compile(text), rows)
-                        continue
-                    # Many rows per statement: far fewer messages and round trips
-                    # than one Bind/Execute per row (and no pipeline: with large
-                    # statements psycopg's pipeline mode measured twice as slow).
-                    for first in range(0, len(rows), MULTI_ROW_CHUNK):
-                        chunk = rows[first : first + MULTI_ROW_CHUNK]
-                        raw.execute(
-                            self.compile_rows(text, len(chunk)),
-                            [value for row in chunk for value in row],
-                        )
-                self._insert_tracking(curs, tracking)
+                self.write_in(conn, curs, ops, tracking, order)
+
+    def write_in(
+        self,
+        conn: Any,
+        curs: Any,
+        ops: Iterable[Op],
+        tracking: Tracking,
+        order: Sequence[str] = (),
+        *,
+        fenced: bool = False,
+    ) -> None:
+        """This read model's rows and tracking, fenced (unless the caller's fence
+        already covered it), inside the caller's transaction."""
+        groups = group_ops(ops, order)
+        if self.fence is not None and not fenced:
+            self.fence(curs)
+        raw = psycopg.RawCursor(conn)
+        for text, rows in groups:
+            if text in self.append_only:
+                # Rows that are only ever added: COPY is the cheapest way in.
+                # A replayed row violates the primary key and rolls the batch
+                # back, exactly as its tracking position would.
+                with curs.copy(self.compile_copy(text)) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                continue
+            if not is_insert(text):
+                curs.executemany(self.compile(text), rows)
+                continue
+            # Many rows per statement: far fewer messages and round trips
+            # than one Bind/Execute per row (and no pipeline: with large
+            # statements psycopg's pipeline mode measured twice as slow).
+            for first in range(0, len(rows), MULTI_ROW_CHUNK):
+                chunk = rows[first : first + MULTI_ROW_CHUNK]
+                raw.execute(
+                    self.compile_rows(text, len(chunk)),
+                    [value for row in chunk for value in row],
+                )
+        self._insert_tracking(curs, tracking)
 
     def drop_tables(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
@@ -309,13 +334,26 @@ class SQLiteReadModelView(SQLiteTrackingRecorder):
         return compiled
 
     def write(self, ops: Iterable[Op], tracking: Tracking, order: Sequence[str] = ()) -> None:
-        groups = group_ops(ops, order)
         with self.datastore.transaction(commit=True) as c:
-            # Write first: the transaction takes SQLite's write lock at once
-            # (waiting up to the busy timeout) instead of failing on upgrade.
-            self._insert_tracking(c, tracking)
-            for text, rows in groups:
-                c.executemany(self.compile(text), rows)
+            self.write_in(None, c, ops, tracking, order)
+
+    def write_in(
+        self,
+        conn: Any,
+        c: Any,
+        ops: Iterable[Op],
+        tracking: Tracking,
+        order: Sequence[str] = (),
+        *,
+        fenced: bool = False,
+    ) -> None:
+        """This read model's rows and tracking inside the caller's transaction."""
+        groups = group_ops(ops, order)
+        # Write first: the transaction takes SQLite's write lock at once
+        # (waiting up to the busy timeout) instead of failing on upgrade.
+        self._insert_tracking(c, tracking)
+        for text, rows in groups:
+            c.executemany(self.compile(text), rows)
 
     def drop_tables(self) -> None:
         with self.datastore.transaction(commit=True) as c:
@@ -375,6 +413,8 @@ class AggregateCache:
         self.touched.add(key)
         plan = self._items.get(key)
         if plan is None or plan.version != version - 1:
+            if self.app is None:
+                raise LookupError(f"plan {event.originator_id} version {version - 1} is not cached")
             self.loads += 1
             plan = self.app.repository.get(event.originator_id, version=version - 1)
             self._items[key] = plan
@@ -446,6 +486,46 @@ class NotificationSource:
         return int(self.app.recorder.max_notification_id() or 0)
 
 
+# ---------------------------------------------------------- aggregate batches
+class PlanRows:
+    """One batch of an aggregate read model's rows, fed event by event.
+
+    `before(event, plan)` sees the plan just before the event (None at version
+    1), `after(position, event, plan)` the plan just after it: hooks read what
+    they need AT that event, because the same (mutable) plan object moves on
+    with the next event. `ops()` is called once, after the batch's last event
+    and before any later event is applied, so a hook may keep the plan to read
+    its state as of its last event in the batch.
+    """
+
+    wants_before: ClassVar[bool] = False
+
+    def before(self, event: Plan.Event, plan: Plan | None) -> None:
+        """The plan as it was just before `event` (only when `wants_before`)."""
+
+    @abstractmethod
+    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
+        """The plan as it is just after `event` (at `position` in the log)."""
+
+    @abstractmethod
+    def ops(self) -> list[Op]:
+        """Row operations of the batch, in order."""
+
+
+def feed_plan(
+    cache: AggregateCache, batches: Sequence[PlanRows], position: int, event: Plan.Event
+) -> None:
+    """Apply one event to its plan once, showing every batch the plan at that event."""
+    if any(b.wants_before for b in batches):
+        prior = cache.before(event)
+        for batch in batches:
+            if batch.wants_before:
+                batch.before(event, prior)
+    plan = cache.apply(event)
+    for batch in batches:
+        batch.after(position, event, plan)
+
+
 # ----------------------------------------------------------------- projection
 class ReadModelProjection(Projection[Any]):
     """A read model: which events it reads, its tables, and how events become rows.
@@ -509,9 +589,22 @@ class ReadModelProjection(Projection[Any]):
                 self.cache.forget_touched()
             raise
 
-    @abstractmethod
     def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
-        """Row operations (in order) for these (position, event) pairs."""
+        """Row operations (in order) for these (position, event) pairs.
+
+        Read models that read plan state (`uses_aggregates`) implement
+        `plan_rows()` instead; the others override this.
+        """
+        if self.cache is None:
+            raise NotImplementedError(f"{type(self).__name__}: neither rows nor plan_rows")
+        batch = self.plan_rows()
+        for position, event in items:
+            feed_plan(self.cache, (batch,), position, event)
+        return batch.ops()
+
+    def plan_rows(self) -> PlanRows:
+        """A new batch of rows fed with plan state (read models with `uses_aggregates`)."""
+        raise NotImplementedError(f"{type(self).__name__} reads no plan state")
 
 
 class GenerationProcessor:
@@ -520,7 +613,7 @@ class GenerationProcessor:
     def __init__(
         self,
         projection: ReadModelProjection,
-        source: NotificationSource,
+        source: NotificationSource | None,
         generation: int,
         app_name: str,
     ) -> None:
@@ -542,6 +635,7 @@ class GenerationProcessor:
 
     def step(self, limit: int = DEFAULT_BATCH) -> int:
         """Process the next batch (up to `limit` notifications); how many there were."""
+        assert self.source is not None, "fed by a fan-out"
         notes = self.source.read(self.position, limit)
         if not notes:
             return 0

@@ -14,12 +14,11 @@ aggregate queries, never a replay of plans per request:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from domain.plan import Plan
-from projections.base import Op, ReadModelProjection
+from projections.base import Op, PlanRows, ReadModelProjection
 from projections.store import Store, date_text
 
 WINDOW_DAYS = 365
@@ -105,38 +104,51 @@ class ComplianceProjection(ReadModelProjection):
     statement_order = (INSERT_DUE, INSERT_REVIEW, UPSERT_PLAN, UPDATE_DUE)
     append_only = (INSERT_DUE, INSERT_REVIEW)
 
-    def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
-        assert self.cache is not None
-        ops: list[Op] = []
-        dues: list[Op] = []
-        last: dict[int, Plan] = {}
-        for _, event in items:
-            plan_id, version = str(event.originator_id), event.originator_version
-            if isinstance(event, Plan.PlanReviewed):
-                before = self.cache.before(event)
-                assert before is not None
-                ops.append(
+    def plan_rows(self) -> PlanRows:
+        return _Rows()
+
+
+class _Rows(PlanRows):
+    """Reviews (with the due date they answered), due-date history, one row per plan."""
+
+    wants_before = True
+
+    def __init__(self) -> None:
+        self.ops_: list[Op] = []
+        self.dues: list[Op] = []
+        self.last: dict[int, Plan] = {}
+
+    def before(self, event: Plan.Event, plan: Plan | None) -> None:
+        if isinstance(event, Plan.PlanReviewed):
+            assert plan is not None
+            self.ops_.append(
+                (
+                    INSERT_REVIEW,
                     (
-                        INSERT_REVIEW,
-                        (
-                            plan_id,
-                            version,
-                            before.clinic,
-                            before.clinician,
-                            date_text(event.reviewed_on),
-                            date_text(before.review["next_review_due"]),
-                        ),
-                    )
+                        str(event.originator_id),
+                        event.originator_version,
+                        plan.clinic,
+                        plan.clinician,
+                        date_text(event.reviewed_on),
+                        date_text(plan.review["next_review_due"]),
+                    ),
                 )
-            plan = self.cache.apply(event)
-            last[plan.id.int] = plan
-            effective = _due_effective_on(event, plan)
-            if effective is not None:
-                due = date_text(plan.review["next_review_due"])
-                ops.append((INSERT_DUE, (plan_id, version, date_text(effective), due)))
-                dues.append((UPDATE_DUE, (due, date_text(effective), plan_id)))
-        ops.extend((UPSERT_PLAN, plan_row(p)) for p in last.values())
-        return ops + dues
+            )
+
+    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
+        self.last[plan.id.int] = plan
+        effective = _due_effective_on(event, plan)
+        if effective is not None:
+            plan_id = str(event.originator_id)
+            due = date_text(plan.review["next_review_due"])
+            self.ops_.append(
+                (INSERT_DUE, (plan_id, event.originator_version, date_text(effective), due))
+            )
+            self.dues.append((UPDATE_DUE, (due, date_text(effective), plan_id)))
+
+    def ops(self) -> list[Op]:
+        plans = [(UPSERT_PLAN, plan_row(p)) for p in self.last.values()]
+        return self.ops_ + plans + self.dues
 
 
 def _due_effective_on(event: Plan.Event, plan: Plan) -> date | None:

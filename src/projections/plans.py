@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
 from typing import Any
 
 from domain.documents import plan_document
 from domain.plan import Plan
 from eventstore.utc import utc_text
-from projections.base import Op, QueryError, ReadModelProjection, dumps, loads
+from projections.base import Op, PlanRows, QueryError, ReadModelProjection, dumps, loads
 from projections.store import Store, date_text, uuid_text
 
 COLUMNS = (
@@ -73,13 +72,21 @@ class PlansProjection(ReadModelProjection):
         "EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN NULL; END $$",
     )
 
-    def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
-        assert self.cache is not None
-        last: dict[Any, tuple[Plan, int]] = {}
-        for position, event in items:
-            plan = self.cache.apply(event)
-            last[plan.id.int] = (plan, position)
-        return [(UPSERT, plan_row(plan, position)) for plan, position in last.values()]
+    def plan_rows(self) -> PlanRows:
+        return _Rows()
+
+
+class _Rows(PlanRows):
+    """Within a batch only each plan's last state is written."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, tuple[Plan, int]] = {}
+
+    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
+        self.last[plan.id.int] = (plan, position)
+
+    def ops(self) -> list[Op]:
+        return [(UPSERT, plan_row(plan, position)) for plan, position in self.last.values()]
 
 
 def plan_row(plan: Plan, position: int) -> tuple[Any, ...]:

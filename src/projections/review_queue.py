@@ -8,12 +8,11 @@ clinic's queue is one index range scan however many plans the service holds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from domain.plan import Plan
-from projections.base import Op, QueryError, ReadModelProjection
+from projections.base import Op, PlanRows, QueryError, ReadModelProjection
 from projections.store import Store, as_date, date_text
 
 UPSERT = (
@@ -77,12 +76,20 @@ class ReviewQueueProjection(ReadModelProjection):
         "WHERE changed_on IS NOT NULL",
     )
 
-    def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
-        assert self.cache is not None
-        last: dict[Any, Plan] = {}
-        for _, event in items:
-            plan = self.cache.apply(event)
-            last[plan.id.int] = plan
+    def plan_rows(self) -> PlanRows:
+        return _Rows()
+
+
+class _Rows(PlanRows):
+    """One row per plan, its state after its last event in the batch."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, Plan] = {}
+
+    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
+        self.last[plan.id.int] = plan
+
+    def ops(self) -> list[Op]:
         return [
             (
                 UPSERT,
@@ -98,7 +105,7 @@ class ReviewQueueProjection(ReadModelProjection):
                     ",".join(p.signatures_missing) if p.status == "active" else None,
                 ),
             )
-            for p in last.values()
+            for p in self.last.values()
         ]
 
 

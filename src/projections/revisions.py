@@ -69,7 +69,7 @@ class RevisionsProjection(ReadModelProjection):
     def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
         ops: list[Op] = []
         for position, e in items:
-            data, text = event_payload(e)
+            payload = event_payload(e)
             kind = event_type(e)
             ops.append(
                 (
@@ -77,14 +77,14 @@ class RevisionsProjection(ReadModelProjection):
                     (
                         position,
                         e.clinic,
-                        str(e.originator_id),
+                        payload.plan_id,
                         e.originator_version,
                         kind,
-                        utc_text(e.timestamp),
+                        payload.recorded_at,
                         e.role,
-                        text,
+                        payload.text,
                         # allowlisted, dates left out (analysts' days are computed on read)
-                        dumps(deidentify_event(kind, data, None)),
+                        dumps(deidentify_event(kind, payload.data, None)),
                     ),
                 )
             )

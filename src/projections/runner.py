@@ -1,17 +1,22 @@
 """Followers that keep the read models current, and rebuilds beside the live tables.
 
-One follower thread per read model. It reads the log in notification-id order
-(no gap is ever passed over: the library's table lock makes commit order equal
-id order), processes up to `batch_size` events per transaction, and tracks the
-id of the last notification of each batch, even one its read model ignores.
+One follower thread per process, for every read model it holds. It reads the
+log once for all of them, in notification-id order (no gap is ever passed
+over: the library's table lock makes commit order equal id order), decodes
+each event once, and writes up to `batch_size` events per read model per
+transaction, tracking the id of the last notification of each batch, even one
+a read model ignores (`fanout.FanOut`). Each read model keeps its own
+tracking position, committed with its rows.
 
-PostgreSQL: each follower holds its read model's advisory lock on a dedicated
-connection (other processes stand by and take over when it dies) and LISTENs
-on the events channel there, polling at least every second in case a
-notification is lost. Every batch also checks, in its transaction, that this
-process still holds the lock. SQLite: followers poll, woken in-process after
-each save. Errors (an outage, a lost lock) are logged without data, backed
-off and retried: a follower never brings the process down.
+PostgreSQL: the follower holds each read model's advisory lock on one
+dedicated connection (other processes stand by and take over a read model
+when its holder dies) and LISTENs on the events channel there, polling at
+least every second in case a notification is lost. Every batch also checks,
+in its transaction, that this process still holds that read model's lock.
+SQLite: the follower polls, woken in-process after each save. Wake-ups that
+arrive while a batch is processed coalesce into the next one. Errors (an
+outage, a lost lock) are logged without data, backed off and retried: a
+follower never brings the process down.
 """
 
 from __future__ import annotations
@@ -25,7 +30,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    PersistenceError,
+)
 
 from domain.application import PlansApplication
 from eventstore.connections import connect, params_from_env
@@ -34,24 +44,29 @@ from projections.base import (
     COMMITTED,
     DEFAULT_BATCH,
     DEFAULT_CACHE_SIZE,
+    AggregateCache,
     GenerationProcessor,
     LockLostError,
-    NotificationSource,
 )
 from projections.catalog import MODELS, model, open_view
+from projections.fanout import FanOut, LogReader
 from projections.store import (
     ADVISORY_NAMESPACE,
     REBUILD_NAMESPACE,
     Store,
     advisory_key,
     construct_factory,
+    is_missing_table,
 )
 
 log = logging.getLogger("projections")
 
 POLL_SECONDS = 1.0  # at most this long without looking at the log
+REGISTRY_SECONDS = 0.5  # how stale a follower's idea of the live generations may be
 STANDBY_SECONDS = 1.0  # how often a standby tries to take a read model over
 MAX_BACKOFF = 5.0
+# A rebuild reads the log in larger batches: fewer transactions per read model.
+REBUILD_BATCH = 2000
 
 Progress = Callable[[str, int, int, float], None]
 
@@ -78,6 +93,23 @@ def pg_connect(store: Store) -> psycopg.Connection[Any]:
     )
 
 
+def locks_fence(namespace: int, keys: Iterable[int], pid: int) -> Callable[[Any], None]:
+    """`lock_fence` for several read models written in one transaction: one query."""
+    wanted = sorted(set(keys))
+
+    def fence(curs: Any) -> None:
+        curs.execute(
+            "SELECT count(DISTINCT objid) AS n FROM pg_locks WHERE locktype = 'advisory' "
+            "AND classid = %s AND objid = ANY(%s) AND objsubid = 2 AND pid = %s AND granted",
+            (namespace, wanted, pid),
+        )
+        row = curs.fetchone()
+        if not row or row["n"] != len(wanted):
+            raise LockLostError("advisory lock lost")
+
+    return fence
+
+
 def lock_fence(namespace: int, key: int, pid: int) -> Callable[[Any], None]:
     """Inside a batch's transaction: refuse to commit unless our session holds the lock."""
 
@@ -95,33 +127,43 @@ def lock_fence(namespace: int, key: int, pid: int) -> Callable[[Any], None]:
 
 
 class Follower(threading.Thread):
-    """Keeps one read model's live generation current, forever (until stopped)."""
+    """Keeps the live generation of every read model this process holds current.
+
+    ONE thread per process reads the log once for all of them (`FanOut`):
+    woken once per batch of commits (wake-ups coalesce), one registry read
+    per round for all read models, one decoding and one plan replay per
+    event, then each read model's rows and tracking in its own transaction.
+    """
 
     def __init__(
         self,
-        name: str,
+        names: Iterable[str],
         store: Store,
-        source: NotificationSource,
         app: PlansApplication,
         stop: threading.Event,
         batch_size: int = DEFAULT_BATCH,
         cache_size: int = DEFAULT_CACHE_SIZE,
     ) -> None:
-        super().__init__(name=f"projection-{name}", daemon=True)
-        self.model_name = name
+        super().__init__(name="projections", daemon=True)
+        self.names = list(names)
         self.store = store
-        self.source = source
         self.app = app
         self.stop_event = stop
         self.batch_size = batch_size
         self.cache_size = cache_size
         self.wake = threading.Event()
-        self.processor: GenerationProcessor | None = None
+        self.reader = LogReader(app)
+        self.cache = AggregateCache(app, cache_size)
         self.conn: psycopg.Connection[Any] | None = None
-        self.holding = False
+        self.held: set[str] = set()
+        self.standing_by: set[str] = set()
+        self.pid = 0
+        self.processors: dict[str, GenerationProcessor] = {}
+        self.fan: FanOut | None = None
+        self.registry_read = 0.0
         self.errors = 0
         self.processed = 0
-        self.key = advisory_key(name, store.dialect.schema)
+        self.keys = {name: advisory_key(name, store.dialect.schema) for name in self.names}
 
     # ------------------------------------------------------------------ loop
     def run(self) -> None:
@@ -133,22 +175,57 @@ class Follower(threading.Thread):
             except Exception as e:  # noqa: BLE001 - a follower must survive anything
                 self.errors += 1
                 log.warning(
-                    "read model %s: %s; retrying in %.1fs", self.model_name, _describe(e), delay
+                    "read models %s: %s; retrying in %.1fs",
+                    ", ".join(sorted(self.held)) or "-",
+                    _describe(e),
+                    delay,
                 )
-                self._reset()
+                self._recover()
                 self.stop_event.wait(delay)
                 delay = min(delay * 2, MAX_BACKOFF)
         self._reset()
 
-    @property
-    def position(self) -> int | None:
-        return self.processor.position if self.processor is not None else None
+    def _recover(self) -> None:
+        """After an error: start again from the tracking positions, with the pools'
+        dead connections (after an outage) dropped at once rather than one per retry,
+        and the locks kept unless their connection is gone."""
+        self._drop_fan()
+        # Only the read models' own pool: the application's belongs to its commands
+        # and queries (and to the outage breaker that watches it).
+        pool = getattr(self.store.datastore, "pool", None)
+        if pool is not None and hasattr(pool, "check"):
+            try:
+                pool.check()
+            except Exception:  # noqa: BLE001, S110 - best effort; the retry will tell
+                pass
+        conn = self.conn
+        if conn is None:
+            return
+        try:
+            conn.execute("SELECT 1")
+        except psycopg.Error:
+            self._reset()
+
+    def positions(self) -> dict[str, int | None]:
+        return {
+            name: (self.processors[name].position if name in self.processors else None)
+            for name in self.names
+        }
+
+    def _drop_fan(self) -> None:
+        if self.fan is not None:
+            self.fan.close()
+            self.fan = None
+        self.processors = {}
+        self.registry_read = 0.0
+        self.cache.clear()  # never ahead of the rows: rebuilt from the tracking positions
 
     def _reset(self) -> None:
-        self.processor = None
-        if self.holding:
-            log.info("read model %s: released", self.model_name)
-        self.holding = False
+        self._drop_fan()
+        for name in sorted(self.held):
+            log.info("read model %s: released", name)
+        self.held = set()
+        self.standing_by = set()
         if self.conn is not None:
             try:
                 self.conn.close()
@@ -157,87 +234,140 @@ class Follower(threading.Thread):
             self.conn = None
 
     def _follow(self) -> None:
-        fence = None
+        last_try = 0.0
         if self.store.dialect.is_postgres:
-            self.conn = pg_connect(self.store)
-            if not self._acquire(self.conn):
-                return
-            channel = getattr(self.app.recorder, "channel_name", "plans_events")
-            self.conn.execute(f'LISTEN "{channel}"')
-            fence = lock_fence(ADVISORY_NAMESPACE, self.key, self.conn.info.backend_pid)
+            if self.conn is None:
+                self.conn = pg_connect(self.store)
+                self.pid = self.conn.info.backend_pid
+                channel = getattr(self.app.recorder, "channel_name", "plans_events")
+                self.conn.execute(f'LISTEN "{channel}"')
+        else:
+            self.held = set(self.names)
         while not self.stop_event.is_set():
-            generation = self._live_generation()
-            if self.processor is None or self.processor.generation != generation:
-                self.processor = self._processor(generation, fence)
+            if len(self.held) < len(self.names) and time.monotonic() - last_try >= STANDBY_SECONDS:
+                last_try = time.monotonic()
+                if self._acquire():
+                    self._drop_fan()  # a read model joins: start again from every position
+            if not self.held:
+                self._wait(STANDBY_SECONDS)
+                continue
+            fan = self._fan()
             try:
-                count = self.processor.step(self.batch_size)
+                count = fan.step(self.batch_size)
+                if count < self.batch_size:
+                    fan.flush()
             except IntegrityError:
-                # Someone else moved this generation's tracking on (a rebuild that
-                # just switched, or a replay): nothing was written; pick up from there.
-                before = self.processor.position
-                if self.processor.reload_position() <= before:
-                    raise  # not a replay: back off and retry like any other error
-                if self.processor.projection.cache is not None:
-                    self.processor.projection.cache.clear()
+                # Someone else moved a generation's tracking on (a rebuild that just
+                # switched, or a replay): that batch was not written; start again
+                # from the tracking positions, or back off when nothing explains it.
+                moved = self._moved_on()
+                self._drop_fan()
+                if not moved:
+                    raise
+                continue
+            except PersistenceError as e:
+                if not is_missing_table(e):
+                    raise
+                self._drop_fan()  # an old generation was dropped: read the registry again
                 continue
             if count:
                 self.processed += count
                 COMMITTED.notify()
+                if count == self.batch_size:
+                    continue
+            self._wait(POLL_SECONDS)
+
+    def _fan(self) -> FanOut:
+        # The registry (one query for every read model) is read at most every
+        # REGISTRY_SECONDS while following: a rebuild's switch is followed within
+        # that; a batch that races the old generation's drop fails and re-reads it.
+        now = time.monotonic()
+        if self.fan is not None and now - self.registry_read < REGISTRY_SECONDS:
+            return self.fan
+        generations = self.store.generations()
+        self.registry_read = now
+        wanted = {name: generations[name][0] for name in self.held}
+        current = {name: p.generation for name, p in self.processors.items()}
+        if self.fan is not None and wanted == current:
+            return self.fan
+        if self.fan is not None:
+            self.fan.flush()
+        self._drop_fan()
+        for name in sorted(wanted):
+            fence = None
+            if self.conn is not None:
+                fence = lock_fence(ADVISORY_NAMESPACE, self.keys[name], self.pid)
+            view = open_view(self.store, name, wanted[name], fence)
+            projection = model(name)(view, self.app, cache_size=0)
+            processor = GenerationProcessor(projection, None, wanted[name], self.app.name)
+            self.processors[name] = processor
+            log.info(
+                "read model %s: following generation %d from position %d",
+                name,
+                wanted[name],
+                processor.position,
+            )
+        together = None
+        if self.conn is not None:
+            keys = [self.keys[name] for name in self.processors]
+            together = locks_fence(ADVISORY_NAMESPACE, keys, self.pid)
+        self.fan = FanOut(self.reader, list(self.processors.values()), self.cache, fence=together)
+        return self.fan
+
+    def _moved_on(self) -> bool:
+        moved = False
+        for processor in self.processors.values():
+            before = processor.position
+            if processor.reload_position() > before:
+                moved = True
+        return moved
+
+    def _acquire(self) -> bool:
+        """Try to take every read model not held yet; whether any was taken."""
+        assert self.conn is not None
+        taken = False
+        for name in self.names:
+            if name in self.held:
                 continue
-            self._wait()
-
-    def _processor(self, generation: int, fence: Any) -> GenerationProcessor:
-        cls = model(self.model_name)
-        view = open_view(self.store, self.model_name, generation, fence)
-        projection = cls(view, self.app, self.cache_size)
-        processor = GenerationProcessor(projection, self.source, generation, self.app.name)
-        log.info(
-            "read model %s: following generation %d from position %d",
-            self.model_name,
-            generation,
-            processor.position,
-        )
-        return processor
-
-    def _live_generation(self) -> int:
-        # Read on every round (one primary-key lookup per batch or wake-up), so a
-        # rebuild's switch is followed at once; a rebuild NOTIFYs to wake us.
-        return self.store.live_generation(self.model_name)
-
-    def _acquire(self, conn: psycopg.Connection[Any]) -> bool:
-        standing_by = False
-        while not self.stop_event.is_set():
-            row = conn.execute(
-                "SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_NAMESPACE, self.key)
+            row = self.conn.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_NAMESPACE, self.keys[name])
             ).fetchone()
             if row and row[0]:
-                self.holding = True
-                log.info("read model %s: processing (lock acquired)", self.model_name)
-                return True
-            if not standing_by:
-                log.info("read model %s: standing by (another process holds it)", self.model_name)
-                standing_by = True
-            self.stop_event.wait(STANDBY_SECONDS)
-        return False
+                self.held.add(name)
+                self.standing_by.discard(name)
+                taken = True
+                log.info("read model %s: processing (lock acquired)", name)
+            elif name not in self.standing_by:
+                self.standing_by.add(name)
+                log.info("read model %s: standing by (another process holds it)", name)
+        return taken
 
-    def _wait(self) -> None:
-        deadline = time.monotonic() + POLL_SECONDS
+    def _wait(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
         while not self.stop_event.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
             if self.wake.is_set():
-                self.wake.clear()
-                return
+                break
             if self.conn is not None:
+                woken = False
                 for _ in self.conn.notifies(timeout=min(0.25, remaining), stop_after=1):
-                    return
+                    woken = True
+                if woken:
+                    break
             else:
                 self.wake.wait(min(0.25, remaining))
+        # Coalesce: every wake-up (in-process or NOTIFY) that arrived meanwhile is
+        # answered by the one batch read next, which sees all their commits.
+        self.wake.clear()
+        if self.conn is not None:
+            for _ in self.conn.notifies(timeout=0, stop_after=1000):
+                pass
 
 
 class ProjectionWorkers:
-    """The followers of every read model, in threads of this process (for `plans serve`)."""
+    """The follower of every read model, in a thread of this process (for `plans serve`)."""
 
     def __init__(
         self,
@@ -273,18 +403,15 @@ class ProjectionWorkers:
                 POSTGRES_PRE_PING="n",
             )
         )
-        source = NotificationSource(self.app)
         self.followers = [
             Follower(
-                name,
+                self.names,
                 self.store,
-                source,
                 self.app,
                 self.stop_event,
                 self.batch_size,
                 self.cache_size,
             )
-            for name in self.names
         ]
         if not self._registered:
             self.app.on_recorded(self._wake)
@@ -297,8 +424,11 @@ class ProjectionWorkers:
             follower.wake.set()
 
     def positions(self) -> dict[str, int | None]:
-        """Where each follower of this process stands (None: not processing here)."""
-        return {f.model_name: f.position for f in self.followers}
+        """Where each read model of this process stands (None: not processing here)."""
+        found: dict[str, int | None] = dict.fromkeys(self.names)
+        for follower in self.followers:
+            found.update(follower.positions())
+        return found
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stop_event.set()
@@ -355,9 +485,9 @@ class RebuildResult:
 
 
 class _Build:
-    def __init__(
-        self, store: Store, source: NotificationSource, app: PlansApplication, name: str
-    ) -> None:
+    """One read model's new generation: its rebuild lock, tables and processor."""
+
+    def __init__(self, store: Store, app: PlansApplication, name: str) -> None:
         self.store = store
         self.app = app
         self.name = name
@@ -382,41 +512,8 @@ class _Build:
         view = open_view(store, name, self.generation)
         view.drop_tables()
         view.create_table()
-        projection = model(name)(view, app)
-        self.processor = GenerationProcessor(projection, source, self.generation, app.name)
-        self.events = 0
-        self.seconds = 0.0
-        self.error: BaseException | None = None
-
-    def catch_up(self, source: NotificationSource, batch: int, progress: Progress | None) -> None:
-        started = time.perf_counter()
-        last_report = 0.0
-        try:
-            while True:
-                count = self.processor.step(batch)
-                self.events += count
-                now = time.perf_counter()
-                if count < batch:
-                    head = source.head()
-                    if self.processor.position >= head:
-                        break
-                if progress is not None and now - last_report >= 0.25:
-                    last_report = now
-                    progress(
-                        self.name,
-                        self.processor.position,
-                        source.head(),
-                        self.events / max(now - started, 1e-9),
-                    )
-        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread
-            self.error = e
-        self.seconds += time.perf_counter() - started
-        if progress is not None and self.error is None:
-            progress(self.name, self.processor.position, self.processor.position, self.rate)
-
-    @property
-    def rate(self) -> float:
-        return self.events / self.seconds if self.seconds > 0 else 0.0
+        projection = model(name)(view, app, cache_size=0)
+        self.processor = GenerationProcessor(projection, None, self.generation, app.name)
 
     def switch(self) -> bool:
         rows = self.store.fetchall(
@@ -451,25 +548,104 @@ class _Build:
             self.conn = None
 
 
+class _CatchUp:
+    """Every build fed from ONE reading of the log, until it reaches the head."""
+
+    def __init__(self, app: PlansApplication, builds: list[_Build]) -> None:
+        self.builds = builds
+        self.reader = LogReader(app)
+        self.fan = FanOut(
+            self.reader, [b.processor for b in builds], AggregateCache(app, DEFAULT_CACHE_SIZE)
+        )
+        self.events = 0
+        self.seconds = 0.0
+
+    def run(self, batch: int, progress: Progress | None) -> None:
+        started = time.perf_counter()
+        last_report = 0.0
+        try:
+            while True:
+                count = self.fan.step(batch)
+                self.events += count
+                if count < batch:
+                    self.fan.flush()
+                    if self.fan.position >= self.reader.head():
+                        break
+                now = time.perf_counter()
+                if progress is not None and now - last_report >= 0.25:
+                    last_report = now
+                    head = self.reader.head()
+                    rate = self.events / max(now - started + self.seconds, 1e-9)
+                    for b in self.builds:
+                        progress(b.name, b.processor.position, head, rate)
+            self.fan.flush()
+        finally:
+            self.seconds += time.perf_counter() - started
+        if progress is not None:
+            for b in self.builds:
+                progress(b.name, b.processor.position, b.processor.position, self.rate)
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+    def close(self) -> None:
+        self.fan.close()
+
+
+def _followed(store: Store, names: Iterable[str]) -> bool:
+    """Whether a live follower (of any process) may still be writing these read models'
+    old generations: on PostgreSQL, whether anyone holds one of their follower locks."""
+    if not store.dialect.is_postgres:
+        return True  # in-process followers: no lock to look at
+    keys = [advisory_key(n, store.dialect.schema) for n in names]
+    if not keys:
+        return False
+    rows = store.fetchall(
+        "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+        "AND objid = ANY(%s) AND objsubid = 2 AND granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        (ADVISORY_NAMESPACE, keys),
+    )
+    return bool(rows and rows[0]["n"])
+
+
 def rebuild(
     env: Mapping[str, str],
     app: PlansApplication,
     names: Iterable[str] | None = None,
     progress_callback: Progress | None = None,
     *,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int = REBUILD_BATCH,
     grace_seconds: float = 2.0,
+    jobs: int = 1,
 ) -> dict[str, RebuildResult]:
     """Rebuild read models beside the live ones, switch over, drop the old generation.
 
+    Every new generation is fed from one reading of the log (`fanout.FanOut`).
     Queries keep answering from the live generation until the registry switches
     (one UPDATE); live followers move to the new generation within a second;
-    the old tables are dropped after `grace_seconds`. `progress_callback(name,
-    position, head, events_per_second)` is called a few times a second.
+    the old tables are dropped after `grace_seconds` when a live follower holds
+    one of these read models (queries that race the drop retry on the new
+    generation by themselves). `progress_callback(name, position, head,
+    events_per_second)` is called a few times a second. With `jobs` above 1
+    (PostgreSQL), the read models are split over that many builder processes
+    (`projections.jobs`).
     """
     chosen = list(names) if names else list(MODELS)
     for name in chosen:
         model(name)
+    if jobs > 1 and len(chosen) > 1 and "postgres" in env.get("PERSISTENCE_MODULE", ""):
+        from projections.jobs import rebuild_in_processes
+
+        return rebuild_in_processes(
+            env,
+            chosen,
+            jobs,
+            progress_callback,
+            batch_size=batch_size,
+            grace_seconds=grace_seconds,
+        )
     store = Store(
         construct_factory(
             env,
@@ -478,57 +654,47 @@ def rebuild(
             POSTGRES_PRE_PING="n",
         )
     )
-    source = NotificationSource(app)
     builds: list[_Build] = []
     results: dict[str, RebuildResult] = {}
+    catch_up: _CatchUp | None = None
     try:
         store.create_registry()
         for name in chosen:
             store.register(name, model(name).fingerprint())
         try:
             for name in chosen:
-                builds.append(_Build(store, source, app, name))
+                builds.append(_Build(store, app, name))
+            catch_up = _CatchUp(app, builds)
+            catch_up.run(batch_size, progress_callback)
+            # A last short catch-up, so followers resume close to the head.
+            catch_up.run(batch_size, None)
         except BaseException:
+            if catch_up is not None:
+                catch_up.close()
             for b in builds:
                 b.abandon()
             raise
-        threads = [
-            threading.Thread(
-                target=b.catch_up, args=(source, batch_size, progress_callback), daemon=True
-            )
-            for b in builds
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        failed = [b for b in builds if b.error is not None]
-        if failed:
-            for b in builds:
-                b.abandon()
-            raise failed[0].error  # type: ignore[misc]
+        catch_up.close()
         switched: list[_Build] = []
         for b in builds:
-            # A last short catch-up, so followers resume close to the head.
-            b.catch_up(source, batch_size, None)
-            if b.error is not None or not b.switch():
+            if not b.switch():
                 b.abandon()
-                if b.error is not None:
-                    raise b.error
                 raise RebuildBusyError(f"read model {b.name} was switched by someone else")
             switched.append(b)
             log.info(
                 "read model %s: generation %d live (%d events, %.0f events/s)",
                 b.name,
                 b.generation,
-                b.events,
-                b.rate,
+                catch_up.events,
+                catch_up.rate,
             )
-        if switched:
+        if switched and grace_seconds > 0 and _followed(store, [b.name for b in switched]):
             time.sleep(grace_seconds)
         for b in switched:
             _drop_generation(store, b.name, b.old)
-            results[b.name] = RebuildResult(b.name, b.old, b.generation, b.events, b.seconds)
+            results[b.name] = RebuildResult(
+                b.name, b.old, b.generation, catch_up.events, catch_up.seconds
+            )
         return results
     finally:
         for b in builds:

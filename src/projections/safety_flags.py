@@ -8,12 +8,11 @@ oldest first, are one index range scan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from domain.plan import Plan
-from projections.base import Op, QueryError, ReadModelProjection
+from projections.base import Op, PlanRows, QueryError, ReadModelProjection
 from projections.store import Store, as_date, date_text
 
 UPSERT = (
@@ -53,13 +52,21 @@ class SafetyFlagsProjection(ReadModelProjection):
         "CREATE INDEX IF NOT EXISTS {ix}_clinic ON {t} (clinic, status, raised_on, plan_id)",
     )
 
-    def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
-        assert self.cache is not None
-        last: dict[Any, Plan] = {}
-        for _, event in items:
-            plan = self.cache.apply(event)
-            if plan.safety_flags:
-                last[plan.id.int] = plan
+    def plan_rows(self) -> PlanRows:
+        return _Rows()
+
+
+class _Rows(PlanRows):
+    """Every flag of each plan that has any, as of its last event in the batch."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, Plan] = {}
+
+    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
+        if plan.safety_flags:
+            self.last[plan.id.int] = plan
+
+    def ops(self) -> list[Op]:
         return [
             (
                 UPSERT,
@@ -76,7 +83,7 @@ class SafetyFlagsProjection(ReadModelProjection):
                     date_text(f["acknowledged_on"]),
                 ),
             )
-            for p in last.values()
+            for p in self.last.values()
             for f in p.safety_flags.values()
         ]
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from domain.documents import event_type, summarize
 from domain.plan import Plan
-from eventstore.utc import utc_text
 from projections.base import Op, QueryError, ReadModelProjection, event_payload, loads
 from projections.store import Store, uuid_text
 
@@ -40,25 +39,28 @@ class TimelineProjection(ReadModelProjection):
     )
 
     def rows(self, items: Sequence[tuple[int, Plan.Event]]) -> list[Op]:
-        return [
-            (
-                INSERT,
+        ops: list[Op] = []
+        for position, e in items:
+            payload = event_payload(e)
+            ops.append(
                 (
-                    str(e.originator_id),
-                    e.originator_version,
-                    e.clinic,
-                    event_type(e),
-                    utc_text(e.timestamp),
-                    e.actor,
-                    e.role,
-                    e.reason,
-                    summarize(e),
-                    event_payload(e)[1],
-                    position,
-                ),
+                    INSERT,
+                    (
+                        payload.plan_id,
+                        e.originator_version,
+                        e.clinic,
+                        event_type(e),
+                        payload.recorded_at,
+                        e.actor,
+                        e.role,
+                        e.reason,
+                        summarize(e),
+                        payload.text,
+                        position,
+                    ),
+                )
             )
-            for position, e in items
-        ]
+        return ops
 
 
 def timeline(

@@ -504,3 +504,31 @@ def test_a_failed_batch_leaves_no_aggregate_ahead_of_the_rows(app, env, rm) -> N
         )
     finally:
         store.close()
+
+
+def test_read_models_joining_one_reader_at_different_positions_equal_a_rebuild(
+    app, env, rm
+) -> None:
+    """One follower reads the log once for every read model: read models that start
+    from different positions (one caught up halfway, the others from nothing) are
+    each fed exactly their own events, the aggregate ones with the plan AT each event."""
+    populate(app, plans=12, rounds=12, chunk=4)
+    with ProjectionWorkers(env, app, names=["plans", "scores"], batch_size=7):
+        assert rm.wait_for(head(app) // 2, 30, names=["plans", "scores"])
+    halfway = rm.positions()
+    assert halfway["plans"] > 0 and halfway["compliance"] == 0, halfway
+    with ProjectionWorkers(env, app, batch_size=11):
+        caught_up(rm, app)
+        live = dump_all(rm)
+    rebuild(env, app, grace_seconds=0)
+    assert dump_all(rm) == live
+
+
+def test_rebuild_in_builder_processes_equals_one_process(app, env, rm) -> None:
+    populate(app, plans=10, rounds=10, chunk=5)
+    rebuild(env, app, grace_seconds=0)
+    one = dump_all(rm)
+    for jobs in (2, 3, 2):
+        results = rebuild(env, app, grace_seconds=0, jobs=jobs)
+        assert set(results) == set(MODELS)
+        assert dump_all(rm) == one, jobs
