@@ -11,8 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from eventsourcing.persistence import InterfaceError, OperationalError, PersistenceError
 
@@ -30,6 +29,7 @@ from projections.catalog import MODELS, model, open_view, tables_of
 from projections.store import Store, construct_factory, is_missing_table
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 STALL_SECONDS = 5.0
 
@@ -45,6 +45,19 @@ def create_read_model_tables(store: Store) -> None:
     generations = store.generations()
     for name in MODELS:
         open_view(store, name, generations[name][0]).create_table()
+
+
+def _query_of(
+    name: str, query: Callable[Concatenate[Store, dict[str, str], P], T]
+) -> Callable[Concatenate[ReadModels, P], T]:
+    """A ReadModels method running `query` (store, tables, *args) on read model `name`."""
+
+    def method(self: ReadModels, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._query(name, lambda tables: query(self.store, tables, *args, **kwargs))
+
+    method.__name__ = query.__name__
+    method.__doc__ = query.__doc__
+    return method
 
 
 class ReadModels:
@@ -85,119 +98,19 @@ class ReadModels:
             return run(tables_of(self.store, name, again))
 
     # -------------------------------------------------------------- queries
-    def current_plan(self, plan_id: Any, clinic: str | None = None) -> dict[str, Any] | None:
-        """The plan document as last projected (with `clinic`), or None.
-
-        With `clinic`, a plan of another clinic is None too.
-        """
-        return self._query(
-            "plans", lambda t: plans_model.current_plan(self.store, t, plan_id, clinic)
-        )
-
-    def list_plans(
-        self,
-        clinic: str,
-        status: str | None = None,
-        clinician: str | None = None,
-        client_id: str | None = None,
-        limit: int = 50,
-        after: str | None = None,
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        return self._query(
-            "plans",
-            lambda t: plans_model.list_plans(
-                self.store, t, clinic, status, clinician, client_id, limit, after
-            ),
-        )
-
-    def timeline(
-        self,
-        plan_id: Any,
-        after_version: int | None = None,
-        limit: int = 100,
-        clinic: str | None = None,
-    ) -> list[dict[str, Any]]:
-        return self._query(
-            "plan_timeline",
-            lambda t: timeline_model.timeline(self.store, t, plan_id, after_version, limit, clinic),
-        )
-
-    def review_queue(
-        self,
-        clinic: str,
-        as_of: date,
-        within_days: int,
-        limit: int | None = None,
-        clinician: str | None = None,
-        initial_plan_days: int | None = None,
-    ) -> dict[str, list[dict[str, Any]]]:
-        return self._query(
-            "review_queue",
-            lambda t: queue_model.review_queue(
-                self.store, t, clinic, as_of, within_days, limit, clinician, initial_plan_days
-            ),
-        )
-
-    def compliance(self, clinic: str, as_of: date, initial_plan_days: int) -> dict[str, Any]:
-        return self._query(
-            "compliance",
-            lambda t: compliance_model.compliance(self.store, t, clinic, as_of, initial_plan_days),
-        )
-
-    def scores(self, plan_id: Any, clinic: str | None = None) -> dict[str, Any]:
-        return self._query("scores", lambda t: scores_model.scores(self.store, t, plan_id, clinic))
-
-    def revisions(
-        self,
-        clinic: str,
-        from_: date | datetime | str | None = None,
-        to: date | datetime | str | None = None,
-        type: str | None = None,  # noqa: A002 - the contract's name
-        role: str | None = None,
-        limit: int = 100,
-        after: str | int | None = None,
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        """The revisions in full (clinicians, supervisors, auditors)."""
-        return self._query(
-            "revisions",
-            lambda t: revisions_model.revisions(
-                self.store, t, clinic, from_, to, type, role, limit, after
-            ),
-        )
-
-    def safety_flags(
-        self,
-        clinic: str,
-        as_of: date,
-        status: str | None = None,
-        clinician: str | None = None,
-        limit: int = 500,
-    ) -> list[dict[str, Any]]:
-        return self._query(
-            "safety_flags",
-            lambda t: safety_flags_model.safety_flags(
-                self.store, t, clinic, as_of, status, clinician, limit
-            ),
-        )
-
-    def analyst_revisions(
-        self,
-        names: revisions_model.Pseudonyms,
-        clinic: str,
-        from_: date | datetime | str | None = None,
-        to: date | datetime | str | None = None,
-        type: str | None = None,  # noqa: A002 - the contract's name
-        role: str | None = None,
-        limit: int = 100,
-        after: str | None = None,
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        """The revisions de-identified (Safe Harbor) for analysts."""
-        return self._query(
-            "revisions",
-            lambda t: revisions_model.analyst_page(
-                self.store, t, names, clinic, from_, to, type, role, limit, after
-            ),
-        )
+    # Each query is the read model's own function, run against its live
+    # generation: the same arguments, less `store` and `tables`.
+    current_plan = _query_of("plans", plans_model.current_plan)
+    list_plans = _query_of("plans", plans_model.list_plans)
+    timeline = _query_of("plan_timeline", timeline_model.timeline)
+    review_queue = _query_of("review_queue", queue_model.review_queue)
+    compliance = _query_of("compliance", compliance_model.compliance)
+    scores = _query_of("scores", scores_model.scores)
+    revisions = _query_of("revisions", revisions_model.revisions)
+    safety_flags = _query_of("safety_flags", safety_flags_model.safety_flags)
+    analyst_revisions = _query_of("revisions", revisions_model.analyst_page)
+    revision_groups = _query_of("revisions", revisions_model.revision_groups)
+    outcomes = _query_of("plans", outcomes_model.outcomes)
 
     def analyst_export(
         self, names: revisions_model.Pseudonyms, clinic: str
@@ -205,27 +118,6 @@ class ReadModels:
         """Every analyst row of the clinic, in batches (the live generation at the start)."""
         tables = tables_of(self.store, "revisions", self.store.live_generation("revisions"))
         return revisions_model.analyst_export(self.store, tables, names, clinic)
-
-    def revision_groups(
-        self,
-        clinic: str,
-        group_by: str,
-        from_: date | datetime | str | None = None,
-        to: date | datetime | str | None = None,
-        *,
-        analyst: bool,
-    ) -> list[dict[str, Any]]:
-        return self._query(
-            "revisions",
-            lambda t: revisions_model.revision_groups(
-                self.store, t, clinic, group_by, from_, to, analyst=analyst
-            ),
-        )
-
-    def outcomes(self, clinic: str, instrument: str) -> dict[str, Any]:
-        return self._query(
-            "plans", lambda t: outcomes_model.outcomes(self.store, t, clinic, instrument)
-        )
 
     # ------------------------------------------------------- read-your-writes
     def positions(self, names: Iterable[str] | None = None) -> dict[str, int]:
