@@ -21,6 +21,7 @@ follower never brings the process down.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -80,6 +81,13 @@ def _describe(error: BaseException) -> str:
     return name
 
 
+def close_quietly(conn: psycopg.Connection[Any] | None) -> None:
+    """Close a dedicated connection, which may well be broken already."""
+    if conn is not None:
+        with contextlib.suppress(psycopg.Error):
+            conn.close()
+
+
 def pg_connect(store: Store) -> psycopg.Connection[Any]:
     """A dedicated connection (advisory lock, LISTEN), with keepalives to notice death."""
     return connect(
@@ -112,18 +120,7 @@ def locks_fence(namespace: int, keys: Iterable[int], pid: int) -> Callable[[Any]
 
 def lock_fence(namespace: int, key: int, pid: int) -> Callable[[Any], None]:
     """Inside a batch's transaction: refuse to commit unless our session holds the lock."""
-
-    def fence(curs: Any) -> None:
-        curs.execute(
-            "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' "
-            "AND classid = %s AND objid = %s AND objsubid = 2 AND pid = %s AND granted",
-            (namespace, key, pid),
-        )
-        row = curs.fetchone()
-        if not row or not row["n"]:
-            raise LockLostError("advisory lock lost")
-
-    return fence
+    return locks_fence(namespace, (key,), pid)
 
 
 class Follower(threading.Thread):
@@ -226,12 +223,8 @@ class Follower(threading.Thread):
             log.info("read model %s: released", name)
         self.held = set()
         self.standing_by = set()
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except psycopg.Error:
-                pass
-            self.conn = None
+        close_quietly(self.conn)
+        self.conn = None
 
     def _follow(self) -> None:
         last_try = 0.0
@@ -540,12 +533,8 @@ class _Build:
             log.warning("read model %s: could not drop generation: %s", self.name, _describe(e))
 
     def release(self) -> None:
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except psycopg.Error:
-                pass
-            self.conn = None
+        close_quietly(self.conn)
+        self.conn = None
 
 
 class _CatchUp:
