@@ -37,6 +37,17 @@ from projections.store import Dialect
 PLAN_TOPICS: tuple[str, ...] = tuple(get_topic(cls) for cls in EVENT_TYPES.values())
 DEFAULT_BATCH = 500
 DEFAULT_CACHE_SIZE = 20_000
+# The first columns of a table with one row per plan: its key and whose plan it is.
+PLAN_ROW_COLUMNS = (
+    "plan_id {uuid} PRIMARY KEY, clinic {key} NOT NULL, client_id {key} NOT NULL, "
+    "clinician {key} NOT NULL, status {key} NOT NULL, "
+)
+
+
+def plan_table(columns: str) -> str:
+    """The DDL of a table with one row per plan: PLAN_ROW_COLUMNS, then `columns`."""
+    return f"CREATE TABLE IF NOT EXISTS {{t}} ({PLAN_ROW_COLUMNS}{columns})"
+
 
 Op = tuple[str, Sequence[Any]]  # (SQL text with {t} slots and %s, params)
 Fence = Callable[[Any], None]
@@ -179,37 +190,49 @@ def is_insert(text: str) -> bool:
 
 
 # ----------------------------------------------------------------------- views
-class PostgresReadModelView(PostgresTrackingRecorder):
-    """One generation of one read model on PostgreSQL: its tables and tracking."""
+class ViewSpec(NamedTuple):
+    """What one generation of one read model's view is: its tables and tracking."""
 
-    def __init__(
-        self,
-        datastore: Any,
-        *,
-        tracking_table_name: str,
-        dialect: Dialect,
-        tables: Mapping[str, str],
-        ddl: Sequence[str] = (),
-        fence: Fence | None = None,
-        append_only: Iterable[str] = (),
-        postgres_ddl: Sequence[str] = (),
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
-        self.dialect = dialect
-        self.tables = dict(tables)
-        self.fence = fence
-        self.append_only = frozenset(append_only)
-        self._compiled: dict[str, str] = {}
-        for statement in (*ddl, *postgres_ddl):
-            compiled = dialect.compile(statement, self.tables)
-            self.sql_create_statements.append(Composed([SQL(compiled)]))
+    tracking_table_name: str
+    dialect: Dialect
+    tables: Mapping[str, str]
+    ddl: Sequence[str] = ()
+    fence: Fence | None = None
+    append_only: Iterable[str] = ()
+    postgres_ddl: Sequence[str] = ()
+
+
+class _GenerationTables:
+    """The tables of a view's generation, and its statements compiled for them."""
+
+    dialect: Dialect
+    tables: dict[str, str]
+    fence: Fence | None
+    _compiled: dict[str, str]
+
+    def _use(self, spec: ViewSpec) -> None:
+        self.dialect = spec.dialect
+        self.tables = dict(spec.tables)
+        self.fence = spec.fence
+        self._compiled = {}
 
     def compile(self, text: str) -> str:
         compiled = self._compiled.get(text)
         if compiled is None:
             compiled = self._compiled[text] = self.dialect.compile(text, self.tables)
         return compiled
+
+
+class PostgresReadModelView(_GenerationTables, PostgresTrackingRecorder):
+    """One generation of one read model on PostgreSQL: its tables and tracking."""
+
+    def __init__(self, datastore: Any, spec: ViewSpec, **kwargs: Any) -> None:
+        super().__init__(datastore, tracking_table_name=spec.tracking_table_name, **kwargs)
+        self._use(spec)
+        self.append_only = frozenset(spec.append_only)
+        for statement in (*spec.ddl, *spec.postgres_ddl):
+            compiled = self.dialect.compile(statement, self.tables)
+            self.sql_create_statements.append(Composed([SQL(compiled)]))
 
     def compile_copy(self, text: str) -> str:
         key = f"copy\x00{text}"
@@ -282,31 +305,17 @@ class PostgresReadModelView(PostgresTrackingRecorder):
             curs.execute(f"DROP TABLE IF EXISTS {self.dialect.table(self.tracking_table_name)}")
 
 
-class SQLiteReadModelView(SQLiteTrackingRecorder):
+class SQLiteReadModelView(_GenerationTables, SQLiteTrackingRecorder):
     """One generation of one read model on SQLite: its tables and its own tracking table."""
 
-    def __init__(
-        self,
-        datastore: Any,
-        *,
-        tracking_table_name: str,
-        dialect: Dialect,
-        tables: Mapping[str, str],
-        ddl: Sequence[str] = (),
-        fence: Fence | None = None,
-        append_only: Iterable[str] = (),
-        postgres_ddl: Sequence[str] = (),
-    ) -> None:
-        self.tracking_table_name = tracking_table_name
-        self.dialect = dialect
-        self.tables = dict(tables)
-        self.ddl = [dialect.compile(s, self.tables) for s in ddl]
-        self.fence = fence
-        self._compiled: dict[str, str] = {}
+    def __init__(self, datastore: Any, spec: ViewSpec) -> None:
+        self.tracking_table_name = spec.tracking_table_name
+        self._use(spec)
+        self.ddl = [spec.dialect.compile(s, self.tables) for s in spec.ddl]
         super().__init__(datastore)
         # The library names SQLite's tracking table "tracking" for everyone; each
         # read model generation keeps its own, like on PostgreSQL.
-        tt = dialect.quote(tracking_table_name)
+        tt = self.dialect.quote(self.tracking_table_name)
         self.insert_tracking_statement = (
             f"INSERT INTO {tt} VALUES (:application_name, :notification_id) "
             "ON CONFLICT (application_name) DO UPDATE "
@@ -326,12 +335,6 @@ class SQLiteReadModelView(SQLiteTrackingRecorder):
             "PRIMARY KEY (application_name)) WITHOUT ROWID",
             *self.ddl,
         ]
-
-    def compile(self, text: str) -> str:
-        compiled = self._compiled.get(text)
-        if compiled is None:
-            compiled = self._compiled[text] = self.dialect.compile(text, self.tables)
-        return compiled
 
     def write(self, ops: Iterable[Op], tracking: Tracking, order: Sequence[str] = ()) -> None:
         with self.datastore.transaction(commit=True) as c:
@@ -512,6 +515,29 @@ class PlanRows:
         """Row operations of the batch, in order."""
 
 
+class LastStateRows(PlanRows):
+    """Rows of each plan as of its last event in the batch (earlier states in the
+    batch are never written), in the order the plans first appear."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, tuple[Plan, int]] = {}
+
+    def wanted(self, plan: Plan) -> bool:
+        """Whether this plan has rows at all (by default every plan has)."""
+        return True
+
+    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
+        if self.wanted(plan):
+            self.last[plan.id.int] = (plan, position)
+
+    @abstractmethod
+    def plan_ops(self, plan: Plan, position: int) -> Iterable[Op]:
+        """Row operations of one plan (`position`: the log position of its last event)."""
+
+    def ops(self) -> list[Op]:
+        return [op for plan, position in self.last.values() for op in self.plan_ops(plan, position)]
+
+
 def feed_plan(
     cache: AggregateCache, batches: Sequence[PlanRows], position: int, event: Plan.Event
 ) -> None:
@@ -545,6 +571,8 @@ class ReadModelProjection(Projection[Any]):
     # INSERTs of rows never updated afterwards: loaded with COPY on PostgreSQL.
     append_only: ClassVar[tuple[str, ...]] = ()
     uses_aggregates: ClassVar[bool] = False
+    # The batch `plan_rows()` makes (read models with `uses_aggregates`).
+    rows_type: ClassVar[type[PlanRows] | None] = None
     # Bump when the event → rows logic changes without a change to `ddl`: a
     # changed fingerprint makes the next start rebuild this read model.
     revision: ClassVar[int] = 1
@@ -604,7 +632,9 @@ class ReadModelProjection(Projection[Any]):
 
     def plan_rows(self) -> PlanRows:
         """A new batch of rows fed with plan state (read models with `uses_aggregates`)."""
-        raise NotImplementedError(f"{type(self).__name__} reads no plan state")
+        if self.rows_type is None:
+            raise NotImplementedError(f"{type(self).__name__} reads no plan state")
+        return self.rows_type()
 
 
 class GenerationProcessor:

@@ -7,6 +7,7 @@ from projections.base import (
     PostgresReadModelView,
     ReadModelProjection,
     SQLiteReadModelView,
+    ViewSpec,
     table_names,
     tracking_table_name,
 )
@@ -50,8 +51,7 @@ def open_view(
     """The tracking recorder (tables + tracking) of one generation of one read model."""
     cls = model(name)
     view_cls = PostgresReadModelView if store.dialect.is_postgres else SQLiteReadModelView
-    return view_cls(
-        store.datastore,
+    spec = ViewSpec(
         tracking_table_name=tracking_table_name(name, generation),
         dialect=store.dialect,
         tables=tables_of(store, name, generation),
@@ -60,3 +60,4 @@ def open_view(
         append_only=cls.append_only,
         postgres_ddl=cls.postgres_ddl,
     )
+    return view_cls(store.datastore, spec)

@@ -15,7 +15,15 @@ from typing import Any
 from domain.documents import plan_document
 from domain.plan import Plan
 from eventstore.utc import utc_text
-from projections.base import Op, PlanRows, QueryError, ReadModelProjection, dumps, loads
+from projections.base import (
+    LastStateRows,
+    Op,
+    QueryError,
+    ReadModelProjection,
+    dumps,
+    loads,
+    plan_table,
+)
 from projections.store import Store, date_text, uuid_text
 
 COLUMNS = (
@@ -43,25 +51,29 @@ SUMMARY = (
 MAX_LIMIT = 500
 
 
+class _Rows(LastStateRows):
+    """Within a batch only each plan's last state is written."""
+
+    def plan_ops(self, plan: Plan, position: int) -> list[Op]:
+        return [(UPSERT, plan_row(plan, position))]
+
+
 class PlansProjection(ReadModelProjection):
     name = "plans"
+    rows_type = _Rows
     uses_aggregates = True
     ddl = (
-        "CREATE TABLE IF NOT EXISTS {t} ("
-        "plan_id {uuid} PRIMARY KEY, "
-        "clinic {key} NOT NULL, "
-        "client_id {key} NOT NULL, "
-        "clinician {key} NOT NULL, "
-        "status {key} NOT NULL, "
-        "version INTEGER NOT NULL, "
-        "start_date {date} NOT NULL, "
-        "last_reviewed_on {date}, "
-        "next_review_due {date}, "
-        "signed_version INTEGER, "
-        "created_at {key} NOT NULL, "
-        "updated_at {key} NOT NULL, "
-        "position BIGINT NOT NULL, "
-        "document TEXT NOT NULL)",
+        plan_table(
+            "version INTEGER NOT NULL, "
+            "start_date {date} NOT NULL, "
+            "last_reviewed_on {date}, "
+            "next_review_due {date}, "
+            "signed_version INTEGER, "
+            "created_at {key} NOT NULL, "
+            "updated_at {key} NOT NULL, "
+            "position BIGINT NOT NULL, "
+            "document TEXT NOT NULL"
+        ),
         "CREATE INDEX IF NOT EXISTS {ix}_clinic ON {t} (clinic, created_at, plan_id)",
         "CREATE INDEX IF NOT EXISTS {ix}_client ON {t} (clinic, client_id)",
         "CREATE INDEX IF NOT EXISTS {ix}_clinician ON {t} (clinic, clinician, created_at)",
@@ -71,22 +83,6 @@ class PlansProjection(ReadModelProjection):
         "DO $$ BEGIN ALTER TABLE {t} ALTER COLUMN document SET COMPRESSION lz4; "
         "EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN NULL; END $$",
     )
-
-    def plan_rows(self) -> PlanRows:
-        return _Rows()
-
-
-class _Rows(PlanRows):
-    """Within a batch only each plan's last state is written."""
-
-    def __init__(self) -> None:
-        self.last: dict[int, tuple[Plan, int]] = {}
-
-    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
-        self.last[plan.id.int] = (plan, position)
-
-    def ops(self) -> list[Op]:
-        return [(UPSERT, plan_row(plan, position)) for plan, position in self.last.values()]
 
 
 def plan_row(plan: Plan, position: int) -> tuple[Any, ...]:

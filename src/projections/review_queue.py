@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain.plan import Plan
-from projections.base import Op, PlanRows, QueryError, ReadModelProjection
+from projections.base import LastStateRows, Op, QueryError, ReadModelProjection, plan_table
 from projections.store import Store, as_date, date_text
 
 UPSERT = (
@@ -51,20 +51,40 @@ SIGNATURES = (
 BY_CLINICIAN = " AND clinician = %s"
 
 
+class _Rows(LastStateRows):
+    """One row per plan, its state after its last event in the batch."""
+
+    def plan_ops(self, plan: Plan, position: int) -> list[Op]:
+        active = plan.status == "active"
+        return [
+            (
+                UPSERT,
+                (
+                    str(plan.id),
+                    plan.clinic,
+                    plan.client_id,
+                    plan.clinician,
+                    plan.status,
+                    date_text(plan.review["next_review_due"]),
+                    date_text(plan.start_date),
+                    date_text(plan.stale_since) if active else None,
+                    ",".join(plan.signatures_missing) if active else None,
+                ),
+            )
+        ]
+
+
 class ReviewQueueProjection(ReadModelProjection):
     name = "review_queue"
+    rows_type = _Rows
     uses_aggregates = True
     ddl = (
-        "CREATE TABLE IF NOT EXISTS {t} ("
-        "plan_id {uuid} PRIMARY KEY, "
-        "clinic {key} NOT NULL, "
-        "client_id {key} NOT NULL, "
-        "clinician {key} NOT NULL, "
-        "status {key} NOT NULL, "
-        "next_review_due {date} NOT NULL, "
-        "start_date {date} NOT NULL, "
-        "changed_on {date}, "
-        "missing {key})",
+        plan_table(
+            "next_review_due {date} NOT NULL, "
+            "start_date {date} NOT NULL, "
+            "changed_on {date}, "
+            "missing {key}"
+        ),
         # Restricted to open plans and covering the answer (index-only scan on
         # PostgreSQL, already in the order asked for).
         "CREATE INDEX IF NOT EXISTS {ix}_queue "
@@ -75,38 +95,6 @@ class ReviewQueueProjection(ReadModelProjection):
         "CREATE INDEX IF NOT EXISTS {ix}_signatures ON {t} (clinic, changed_on, plan_id) "
         "WHERE changed_on IS NOT NULL",
     )
-
-    def plan_rows(self) -> PlanRows:
-        return _Rows()
-
-
-class _Rows(PlanRows):
-    """One row per plan, its state after its last event in the batch."""
-
-    def __init__(self) -> None:
-        self.last: dict[int, Plan] = {}
-
-    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
-        self.last[plan.id.int] = plan
-
-    def ops(self) -> list[Op]:
-        return [
-            (
-                UPSERT,
-                (
-                    str(p.id),
-                    p.clinic,
-                    p.client_id,
-                    p.clinician,
-                    p.status,
-                    date_text(p.review["next_review_due"]),
-                    date_text(p.start_date),
-                    date_text(p.stale_since) if p.status == "active" else None,
-                    ",".join(p.signatures_missing) if p.status == "active" else None,
-                ),
-            )
-            for p in self.last.values()
-        ]
 
 
 def _item(row: dict[str, Any], as_of: date) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from domain.plan import Plan
-from projections.base import Op, PlanRows, QueryError, ReadModelProjection
+from projections.base import LastStateRows, Op, QueryError, ReadModelProjection
 from projections.store import Store, as_date, date_text
 
 UPSERT = (
@@ -33,8 +33,36 @@ ORDERS = (
 MAX_LIMIT = 1000
 
 
+class _Rows(LastStateRows):
+    """Every flag of each plan that has any, as of its last event in the batch."""
+
+    def wanted(self, plan: Plan) -> bool:
+        return bool(plan.safety_flags)
+
+    def plan_ops(self, plan: Plan, position: int) -> list[Op]:
+        return [
+            (
+                UPSERT,
+                (
+                    str(plan.id),
+                    f["id"],
+                    plan.clinic,
+                    plan.client_id,
+                    plan.clinician,
+                    f["score_id"],
+                    date_text(f["raised_on"]),
+                    f["status"],
+                    f["action"],
+                    date_text(f["acknowledged_on"]),
+                ),
+            )
+            for f in plan.safety_flags.values()
+        ]
+
+
 class SafetyFlagsProjection(ReadModelProjection):
     name = "safety_flags"
+    rows_type = _Rows
     uses_aggregates = True
     ddl = (
         "CREATE TABLE IF NOT EXISTS {t} ("
@@ -51,41 +79,6 @@ class SafetyFlagsProjection(ReadModelProjection):
         "PRIMARY KEY (plan_id, flag_id))",
         "CREATE INDEX IF NOT EXISTS {ix}_clinic ON {t} (clinic, status, raised_on, plan_id)",
     )
-
-    def plan_rows(self) -> PlanRows:
-        return _Rows()
-
-
-class _Rows(PlanRows):
-    """Every flag of each plan that has any, as of its last event in the batch."""
-
-    def __init__(self) -> None:
-        self.last: dict[int, Plan] = {}
-
-    def after(self, position: int, event: Plan.Event, plan: Plan) -> None:
-        if plan.safety_flags:
-            self.last[plan.id.int] = plan
-
-    def ops(self) -> list[Op]:
-        return [
-            (
-                UPSERT,
-                (
-                    str(p.id),
-                    f["id"],
-                    p.clinic,
-                    p.client_id,
-                    p.clinician,
-                    f["score_id"],
-                    date_text(f["raised_on"]),
-                    f["status"],
-                    f["action"],
-                    date_text(f["acknowledged_on"]),
-                ),
-            )
-            for p in self.last.values()
-            for f in p.safety_flags.values()
-        ]
 
 
 def _item(row: dict[str, Any], as_of: date) -> dict[str, Any]:
