@@ -116,6 +116,23 @@ def open_app(settings: Settings, *, check_readable: bool = True) -> PlansApplica
             fail(str(e), EXIT_BAD_SETTING)
 
 
+@contextmanager
+def prepared_app(needs_key: str | None = None) -> Iterator[tuple[Settings, PlansApplication]]:
+    """Settings and the application, the schema prepared; database trouble inside the
+    block is one line and exit 1; the application is closed afterwards. With
+    `needs_key`, exit 2 saying so when PLANS_CIPHER_KEY is not set."""
+    settings = settings_or_exit()
+    if needs_key is not None and settings.cipher_key is None:
+        fail(needs_key, EXIT_BAD_SETTING)
+    prepare(settings)
+    app = open_app(settings)
+    try:
+        with database_errors(settings):
+            yield settings, app
+    finally:
+        app.close()
+
+
 def progress_bar() -> Progress:
     return Progress(
         SpinnerColumn(),
@@ -473,20 +490,15 @@ def demo(
     """
     from api.demo import load_demo
 
-    settings = settings_or_exit()
-    prepare(settings)
-    app = open_app(settings)
-    started = time.perf_counter()
-    try:
-        with progress_bar() as bar, database_errors(settings):
+    with prepared_app() as (_, app):
+        started = time.perf_counter()
+        with progress_bar() as bar:
             task = bar.add_task("demo plans", total=plans, rate="")
 
             def on_progress(done: int, total: int, recorded: int) -> None:
                 bar.update(task, completed=done, rate=rate(recorded, started))
 
             summary = load_demo(app, on_progress, plans=plans, seed=seed)
-    finally:
-        app.close()
     print(
         f"demo: {summary['plans']} plans in {summary['clinics']} clinics, "
         f"{summary['recorded']:,} events recorded, {summary['replayed']:,} already there "
@@ -615,28 +627,21 @@ def erase(
     from api.erasure import ClientUnknownError, erase_client
     from domain.errors import PlanError
 
-    settings = settings_or_exit()
-    if settings.cipher_key is None:
-        fail("erasure needs PLANS_CIPHER_KEY: without it nothing is encrypted", EXIT_BAD_SETTING)
-    prepare(settings)
-    app = open_app(settings)
-    try:
-        with database_errors(settings):
-            try:
-                report = erase_client(
-                    app,
-                    settings.library_env(),
-                    clinic=clinic,
-                    client_id=client_id,
-                    reason=reason,
-                    actor=actor or getpass.getuser(),
-                )
-            except ClientUnknownError as e:
-                fail(str(e), 1)
-            except PlanError as e:
-                fail(e.message, EXIT_BAD_SETTING)
-    finally:
-        app.close()
+    needs = "erasure needs PLANS_CIPHER_KEY: without it nothing is encrypted"
+    with prepared_app(needs) as (settings, app):
+        try:
+            report = erase_client(
+                app,
+                settings.library_env(),
+                clinic=clinic,
+                client_id=client_id,
+                reason=reason,
+                actor=actor or getpass.getuser(),
+            )
+        except ClientUnknownError as e:
+            fail(str(e), 1)
+        except PlanError as e:
+            fail(e.message, EXIT_BAD_SETTING)
     if report.erasure_id is None:
         print(f"already erased: {len(report.plan_ids)} plans; read models cleaned again "
               f"({report.rows_deleted} rows)")  # fmt: skip
@@ -656,20 +661,12 @@ def rotate_key() -> None:
     from api.erasure import rotate_keys
     from eventstore.keys import KeyError_
 
-    settings = settings_or_exit()
-    if settings.cipher_key is None:
-        fail("rotate-key needs PLANS_CIPHER_KEY", EXIT_BAD_SETTING)
-    prepare(settings)
-    app = open_app(settings)
-    try:
-        with database_errors(settings):
-            try:
-                done, already = rotate_keys(app)
-            except KeyError_ as e:
-                fail(str(e), EXIT_BAD_SETTING)
-            current = app.mapper.keys.masters.current_id  # type: ignore[attr-defined]
-    finally:
-        app.close()
+    with prepared_app("rotate-key needs PLANS_CIPHER_KEY") as (_, app):
+        try:
+            done, already = rotate_keys(app)
+        except KeyError_ as e:
+            fail(str(e), EXIT_BAD_SETTING)
+        current = app.mapper.keys.masters.current_id  # type: ignore[attr-defined]
     print(f"re-wrapped {done} data key(s) under master key {current} ({already} already were)")
 
 
@@ -704,12 +701,9 @@ def export(
 def export_fhir(clinic: str, fhir_dir: Path) -> None:
     from interop.export import export_bulk
 
-    settings = settings_or_exit()
-    prepare(settings)
-    app = open_app(settings)
-    started = time.perf_counter()
-    try:
-        with progress_bar() as bar, database_errors(settings):
+    with prepared_app() as (settings, app):
+        started = time.perf_counter()
+        with progress_bar() as bar:
             task = bar.add_task("export plans", total=None, rate="")
 
             def on_progress(done: int, total: int) -> None:
@@ -721,8 +715,6 @@ def export_fhir(clinic: str, fhir_dir: Path) -> None:
                 )
             except OSError as e:
                 fail(f"cannot write {fhir_dir}: {e.strerror or e}", 1)
-    finally:
-        app.close()
     seconds = max(time.perf_counter() - started, 1e-6)
     total = sum(counts.values())
     written = ", ".join(f"{n:,} {kind}" for kind, n in counts.items()) or "nothing"
