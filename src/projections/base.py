@@ -142,9 +142,10 @@ def tracking_table_name(name: str, generation: int) -> str:
     return f"{name}_g{generation}_tracking"
 
 
-def group_ops(
-    ops: Iterable[Op], order: Sequence[str] = ()
-) -> list[tuple[str, list[Sequence[Any]]]]:
+Groups = list[tuple[str, list[Sequence[Any]]]]
+
+
+def group_ops(ops: Iterable[Op], order: Sequence[str] = ()) -> Groups:
     """Operations grouped by SQL text, each group in event order.
 
     Groups run in `order` (texts listed there first), then in order of first
@@ -222,6 +223,26 @@ class _GenerationTables:
             compiled = self._compiled[text] = self.dialect.compile(text, self.tables)
         return compiled
 
+    def write_in(
+        self,
+        conn: Any,
+        curs: Any,
+        ops: Iterable[Op],
+        tracking: Tracking,
+        order: Sequence[str] = (),
+        *,
+        fenced: bool = False,
+    ) -> None:
+        """This read model's rows and tracking, fenced (unless the caller's fence
+        already covered it), inside the caller's transaction."""
+        self.write_groups(conn, curs, group_ops(ops, order), tracking, fenced)
+
+    @abstractmethod
+    def write_groups(
+        self, conn: Any, curs: Any, groups: Groups, tracking: Tracking, fenced: bool
+    ) -> None:
+        """The grouped row operations (see group_ops) and the tracking position."""
+
 
 class PostgresReadModelView(_GenerationTables, PostgresTrackingRecorder):
     """One generation of one read model on PostgreSQL: its tables and tracking."""
@@ -257,19 +278,9 @@ class PostgresReadModelView(_GenerationTables, PostgresTrackingRecorder):
                 curs.execute("SET LOCAL synchronous_commit = off")
                 self.write_in(conn, curs, ops, tracking, order)
 
-    def write_in(
-        self,
-        conn: Any,
-        curs: Any,
-        ops: Iterable[Op],
-        tracking: Tracking,
-        order: Sequence[str] = (),
-        *,
-        fenced: bool = False,
+    def write_groups(
+        self, conn: Any, curs: Any, groups: Groups, tracking: Tracking, fenced: bool
     ) -> None:
-        """This read model's rows and tracking, fenced (unless the caller's fence
-        already covered it), inside the caller's transaction."""
-        groups = group_ops(ops, order)
         if self.fence is not None and not fenced:
             self.fence(curs)
         raw = psycopg.RawCursor(conn)
@@ -340,19 +351,11 @@ class SQLiteReadModelView(_GenerationTables, SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=True) as c:
             self.write_in(None, c, ops, tracking, order)
 
-    def write_in(
-        self,
-        conn: Any,
-        c: Any,
-        ops: Iterable[Op],
-        tracking: Tracking,
-        order: Sequence[str] = (),
-        *,
-        fenced: bool = False,
+    def write_groups(
+        self, conn: Any, c: Any, groups: Groups, tracking: Tracking, fenced: bool
     ) -> None:
-        """This read model's rows and tracking inside the caller's transaction."""
-        groups = group_ops(ops, order)
-        # Write first: the transaction takes SQLite's write lock at once
+        # No fence: SQLite holds no advisory locks (a follower holds every read
+        # model). Write first: the transaction takes SQLite's write lock at once
         # (waiting up to the busy timeout) instead of failing on upgrade.
         self._insert_tracking(c, tracking)
         for text, rows in groups:
