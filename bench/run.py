@@ -14,6 +14,7 @@ and the goal; the JSON holds every repetition and the machine.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -73,118 +74,67 @@ QUICK = Plan(
     console_queries=10,
     wrk_seconds=5.0,
 )
-FIGURES = (
-    "append",
-    "http",
-    "catchup",
-    "queue",
-    "travel",
-    "lag",
-    "bulk",
-    "keys",
-    "console",
-    "fhir",
-    "compliance",
-    "analysts",
-    "wrk",
-)
+# Per figure: the module `bench.<module>` whose `bench_<module>(url, reps, log, ...)`
+# measures it, and its other arguments for a plan. In the order of a full run.
+BENCHES: dict[str, tuple[str, Callable[[Plan], dict[str, Any]]]] = {
+    "append": (
+        "append",
+        lambda p: {
+            "commands": p.append_commands,
+            "plans_per_writer": p.append_plans_per_writer,
+        },
+    ),
+    "http": ("http", lambda p: {"requests": p.http_requests, "clients": 16}),
+    "catchup": ("catchup", lambda p: {"events": p.catchup_events}),
+    "queue": ("queue", lambda p: {"sizes": p.queue_sizes, "queries": p.queue_queries}),
+    "travel": (
+        "timetravel",
+        lambda p: {"events": p.travel_events, "queries": p.travel_queries},
+    ),
+    "lag": ("lag", lambda p: {"rate": 200.0, "seconds": p.lag_seconds}),
+    "bulk": (
+        "bulk",
+        lambda p: {"plans": p.bulk_plans, "events_per_plan": 10, "chunk_events": 2_000},
+    ),
+    "keys": (
+        "keys",
+        lambda p: {
+            "commands": p.append_commands[8],
+            "writers": 8,
+            "erase_plans": 10,
+            "events_per_plan": 500,
+        },
+    ),
+    "console": ("console", lambda p: {"plans": p.console_plans, "queries": p.console_queries}),
+    "fhir": (
+        "fhir",
+        lambda p: {
+            "events": p.travel_events,
+            "queries": p.travel_queries,
+            "demo_plans": 300 if p is FULL else 30,
+        },
+    ),
+    "compliance": (
+        "compliance",
+        lambda p: {"plans": 100_000, "queries": 200 if p.reps > 1 else 50},
+    ),
+    "analysts": (
+        "analysts",
+        lambda p: {"rows": 1_000_000 if p.reps > 1 else 100_000, "queries": 200},
+    ),
+    "wrk": ("wrk", lambda p: {"seconds": p.wrk_seconds}),
+}
+FIGURES = tuple(BENCHES)
 
 
 def run_figure(name: str, plan: Plan, log: Callable[[str], None]) -> list[Figure]:
+    if name not in BENCHES:
+        raise ValueError(f"unknown figure {name!r}")
+    module, arguments = BENCHES[name]
+    bench = getattr(importlib.import_module(f"bench.{module}"), f"bench_{module}")
     with throwaway_database() as url:
-        if name == "append":
-            from bench.append import bench_append
-
-            return bench_append(
-                url,
-                reps=plan.reps,
-                commands=plan.append_commands,
-                plans_per_writer=plan.append_plans_per_writer,
-                log=log,
-            )
-        if name == "http":
-            from bench.http import bench_http
-
-            return bench_http(url, reps=plan.reps, requests=plan.http_requests, clients=16, log=log)
-        if name == "catchup":
-            from bench.catchup import bench_catchup
-
-            return bench_catchup(url, reps=plan.reps, events=plan.catchup_events, log=log)
-        if name == "queue":
-            from bench.queue import bench_queue
-
-            return bench_queue(
-                url, reps=plan.reps, sizes=plan.queue_sizes, queries=plan.queue_queries, log=log
-            )
-        if name == "travel":
-            from bench.timetravel import bench_timetravel
-
-            return bench_timetravel(
-                url,
-                reps=plan.reps,
-                events=plan.travel_events,
-                queries=plan.travel_queries,
-                log=log,
-            )
-        if name == "lag":
-            from bench.lag import bench_lag
-
-            return bench_lag(url, reps=plan.reps, rate=200.0, seconds=plan.lag_seconds, log=log)
-        if name == "bulk":
-            from bench.bulk import bench_bulk
-
-            return bench_bulk(
-                url,
-                reps=plan.reps,
-                plans=plan.bulk_plans,
-                events_per_plan=10,
-                chunk_events=2_000,
-                log=log,
-            )
-        if name == "keys":
-            from bench.keys import bench_keys
-
-            return bench_keys(
-                url,
-                reps=plan.reps,
-                commands=plan.append_commands[8],
-                writers=8,
-                erase_plans=10,
-                events_per_plan=500,
-                log=log,
-            )
-        if name == "console":
-            from bench.console import bench_console
-
-            return bench_console(
-                url, reps=plan.reps, plans=plan.console_plans, queries=plan.console_queries, log=log
-            )
-        if name == "fhir":
-            from bench.fhir import bench_fhir
-
-            return bench_fhir(
-                url,
-                reps=plan.reps,
-                events=plan.travel_events,
-                queries=plan.travel_queries,
-                demo_plans=300 if plan is FULL else 30,
-                log=log,
-            )
-        if name == "compliance":
-            from bench.compliance import bench_compliance
-
-            queries = 200 if plan.reps > 1 else 50
-            return bench_compliance(url, reps=plan.reps, plans=100_000, queries=queries, log=log)
-        if name == "analysts":
-            from bench.analysts import bench_analysts
-
-            rows = 1_000_000 if plan.reps > 1 else 100_000
-            return bench_analysts(url, reps=plan.reps, rows=rows, queries=200, log=log)
-        if name == "wrk":
-            from bench.wrk import bench_wrk
-
-            return bench_wrk(url, reps=plan.reps, seconds=plan.wrk_seconds, log=log)
-    raise ValueError(f"unknown figure {name!r}")
+        figures: list[Figure] = bench(url, reps=plan.reps, log=log, **arguments(plan))
+        return figures
 
 
 def fmt(value: float | None, unit: str) -> str:
