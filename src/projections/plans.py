@@ -24,7 +24,7 @@ from projections.base import (
     loads,
     plan_table,
 )
-from projections.store import Store, date_text, uuid_text
+from projections.store import Store, columns, date_text, uuid_text
 
 COLUMNS = (
     "plan_id, clinic, client_id, clinician, status, version, start_date, last_reviewed_on, "
@@ -141,17 +141,11 @@ def decode_cursor(cursor: str) -> tuple[str, str]:
 def summary(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(row["plan_id"]),
-        "clinic": row["clinic"],
-        "client_id": row["client_id"],
-        "clinician": row["clinician"],
-        "status": row["status"],
-        "version": row["version"],
+        **columns(row, "clinic", "client_id", "clinician", "status", "version"),
         "start_date": date_text(row["start_date"]),
         "last_reviewed_on": date_text(row["last_reviewed_on"]),
         "next_review_due": date_text(row["next_review_due"]),
-        "signed_version": row["signed_version"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
+        **columns(row, "signed_version", "created_at", "updated_at"),
     }
 
 

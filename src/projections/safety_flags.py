@@ -13,7 +13,7 @@ from typing import Any
 
 from domain.plan import Plan
 from projections.base import LastStateRows, Op, QueryError, ReadModelProjection
-from projections.store import Store, as_date, date_text
+from projections.store import Store, as_date, columns, date_text
 
 UPSERT = (
     "INSERT INTO {t} (plan_id, flag_id, clinic, client_id, clinician, score_id, raised_on, "
@@ -86,15 +86,11 @@ def _item(row: dict[str, Any], as_of: date) -> dict[str, Any]:
     acknowledged = as_date(row["acknowledged_on"]) if row["acknowledged_on"] else None
     return {
         "plan_id": str(row["plan_id"]),
-        "flag_id": row["flag_id"],
-        "client_id": row["client_id"],
-        "clinician": row["clinician"],
-        "score_id": row["score_id"],
+        **columns(row, "flag_id", "client_id", "clinician", "score_id"),
         "raised_on": raised.isoformat(),
         # Open: days since it was raised; acknowledged: days it stayed open.
         "days_open": ((acknowledged or as_of) - raised).days,
-        "status": row["status"],
-        "action": row["action"],
+        **columns(row, "status", "action"),
         "acknowledged_on": acknowledged.isoformat() if acknowledged else None,
     }
 

@@ -50,6 +50,11 @@ def uuid_text(value: Any) -> str | None:
         return None
 
 
+def columns(row: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    """These columns of a row, as they are (in this order)."""
+    return {name: row[name] for name in names}
+
+
 def date_text(value: date | str | None) -> str | None:
     if value is None:
         return None
