@@ -37,15 +37,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import (
-    JWT_SECRET,
-    SCORE_DAY,
-    Figure,
-    Spread,
-    bench_settings,
-    connect,
-    throwaway_database,
-)
+from bench.common import JWT_SECRET, SCORE_DAY, Figure, Spread, bench_settings, connect
+from bench.common import throwaway_database as throwaway
 from bench.http import popen_logged, server_log
 
 CLINIC = "bench-clinic"
@@ -199,7 +192,7 @@ def bench_wrk(url: str, *, reps: int, seconds: float, log: Callable[[str], None]
     # The projections-beside deployment gets a database of its own: a `plans
     # project` on the same log would take the read models from `plans serve`'s
     # in-process workers (one holder per read model) and blur both CPU figures.
-    with throwaway_database("plans_bench_split") as split_url:
+    with throwaway("plans_bench_split") as split_url:
         return measure(url, split_url, reps=reps, seconds=seconds, log=log)
 
 

@@ -15,13 +15,11 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from fhir.resources.R4B.bundle import Bundle
-
 from domain import errors
 from domain.application import PlansApplication
 from domain.plan import Plan
 from eventstore.history import timeline_item
-from interop.fhir import DEFAULT_BASE, plan_bundle
+from interop.fhir import DEFAULT_BASE
 from interop.fhir_json import ResourceCache, bundle_json, plan_ndjson
 
 # Bulk Data files, in the order they are written (one NDJSON file per type).
@@ -63,20 +61,6 @@ class HistoryCache:
         return held[:version]
 
 
-def bundle_of(
-    app: PlansApplication,
-    plan_id: UUID,
-    clinic: str,
-    version: int | None = None,
-    as_of: datetime | None = None,
-    base: str = DEFAULT_BASE,
-) -> Bundle:
-    """The plan (current, as of a version or as of an instant) as a FHIR Bundle;
-    PlanNotFoundError for another clinic's plan, VersionNotFoundError as for reads."""
-    plan = app.read_plan(plan_id, clinic, version, as_of)
-    return plan_bundle(plan, plan_history(app, plan_id, plan.version), base)
-
-
 def bundle_bytes(
     app: PlansApplication,
     plan_id: UUID,
@@ -87,8 +71,10 @@ def bundle_bytes(
     cache: ResourceCache | None = None,
     histories: HistoryCache | None = None,
 ) -> tuple[int, bytes]:
-    """As `bundle_of`, as (the plan version, the Bundle's JSON), reusing cached
-    resources and histories when given."""
+    """The plan (current, as of a version or as of an instant) as a FHIR Bundle:
+    (the plan version, the Bundle's JSON), reusing cached resources and histories
+    when given; PlanNotFoundError for another clinic's plan, VersionNotFoundError
+    as for reads."""
     plan = app.read_plan(plan_id, clinic, version, as_of)
     if histories is not None:
         history = histories.history(plan_id, plan.version)

@@ -26,7 +26,7 @@ from domain.instruments import INSTRUMENTS
 from domain.plan import GOAL_STATUSES, Plan
 from fhir_support import ICD10_CM, LOINC, check_bundle, of_type
 from interop import fhir
-from interop.export import HistoryCache, bundle_of, plan_history
+from interop.export import HistoryCache, plan_history
 from interop.fhir_json import ResourceCache, bundle_json
 
 CAREPLAN_STATUSES = {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error"}
@@ -42,6 +42,12 @@ ACHIEVEMENT = {
     "no-progress",
     "not-attainable",
 }
+
+
+def bundle_of(app: PlansApplication, plan_id: UUID, clinic: str) -> Any:
+    """The plan now as a FHIR Bundle (the model, not its JSON)."""
+    plan = app.read_plan(plan_id, clinic)
+    return fhir.plan_bundle(plan, plan_history(app, plan_id, plan.version))
 
 
 @pytest.fixture(scope="module")
