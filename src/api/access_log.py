@@ -140,9 +140,8 @@ class AccessLog:
         self.datastore = datastore
         self.backend = backend
         self.sqlite_path = sqlite_path or getattr(datastore, "db_name", None)
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
+        # SQLite: the writer thread's own connection (appends take BEGIN IMMEDIATE on it).
+        self._db: sqlite3.Connection | None = None
         self._pending: queue.SimpleQueue[tuple[AccessEntry, Sequence[str], Future[None]] | None] = (
             queue.SimpleQueue()
         )
@@ -292,15 +291,11 @@ class AccessLog:
             raise
 
     def _sqlite(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(
+        if self._db is None:  # only the writer thread gets here; close() may run elsewhere
+            self._db = sqlite3.connect(
                 self.sqlite_path or "", timeout=30, isolation_level=None, check_same_thread=False
             )
-            self._local.db = db
-            with self._connections_lock:
-                self._connections.append(db)
-        return db
+        return self._db
 
     def close(self) -> None:
         """Write what is queued, stop the writer, close the SQLite connection it
@@ -311,11 +306,9 @@ class AccessLog:
                 self._pending.put(None)
         if writer is not None:
             writer.join()
-        with self._connections_lock:
-            connections, self._connections = self._connections, []
-        for db in connections:
+        db, self._db = self._db, None
+        if db is not None:
             db.close()
-        self._local = threading.local()
 
     def entries(
         self,
