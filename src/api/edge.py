@@ -41,6 +41,10 @@ log = logging.getLogger("plans.api")
 NO_STORE = (b"cache-control", b"no-store")
 
 
+class BodyTooLarge(Exception):
+    """The request body passes the cap (answered 413 before any route sees it)."""
+
+
 def too_large(limit: int) -> ProblemError:
     return ProblemError(
         413, "too-large", "Content too large", f"request bodies are limited to {limit} bytes"
@@ -80,10 +84,9 @@ class EdgeMiddleware:
             body = await self._read_body(scope, receive)
             if body is None:  # the client went away
                 return
-            if len(body) > self.limit:
-                await self._refuse(scope, receive, send_with_headers)
-                return
             await self.app(scope, replay(body, receive), send_with_headers)
+        except BodyTooLarge:
+            await self._refuse(scope, receive, send_with_headers)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             problem = to_problem(exc)
             if problem is None:
@@ -103,15 +106,16 @@ class EdgeMiddleware:
             self._observe(scope, request_id, status, time.perf_counter() - began)
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
-        """The whole body; past the cap (declared or streamed), just enough of
-        it to say so. None when the client disconnected."""
+        """The whole body, or None when the client disconnected; BodyTooLarge as
+        soon as the declared or the streamed size passes the cap."""
         for name, value in scope.get("headers") or ():
             if name == b"content-length":
                 try:
-                    if int(value) > self.limit:
-                        return b"\0" * (self.limit + 1)
+                    declared = int(value)
                 except ValueError:
-                    pass
+                    break
+                if declared > self.limit:
+                    raise BodyTooLarge
                 break
         chunks: list[bytes] = []
         size = 0
@@ -123,7 +127,7 @@ class EdgeMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                return b"\0" * (self.limit + 1)
+                raise BodyTooLarge
             chunks.append(chunk)
             more = message.get("more_body", False)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
