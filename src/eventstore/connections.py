@@ -73,7 +73,6 @@ class SharedReads:
     """
 
     def __init__(self, datastore: Any) -> None:
-        self.datastore = datastore
         self._local = threading.local()
         acquire = datastore.get_connection  # the library's (a breaker may wrap this later)
 
