@@ -22,11 +22,12 @@ from typing import Any, ClassVar, NamedTuple
 import orjson
 import psycopg
 from eventsourcing.persistence import Notification, Tracking
-from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 from eventsourcing.utils import get_topic
-from psycopg.sql import SQL, Composed
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Composed, Identifier
 
 from domain.application import PlansApplication
 from domain.documents import event_data
@@ -439,54 +440,58 @@ class AggregateCache:
         self.touched = set()
 
 
-class NotificationSource:
-    """Reads the event log in id order and decodes each stored event once.
+Decoded = tuple[int, str, Any]  # (notification id, topic, domain event or None if erased)
 
-    Followers of several read models in one process share it: a full batch
-    (as many rows as asked for) is final — the library's table lock makes
-    commit order equal id order — so it is cached and handed to the next
-    follower asking for the same range; decoded events are cached by id.
-    """
 
-    def __init__(self, app: PlansApplication, batches: int = 32, events: int = 20_000) -> None:
+class LogReader:
+    """Reads and decodes the log once, for every read model of this process."""
+
+    def __init__(self, app: PlansApplication) -> None:
         self.app = app
-        self.max_batches = batches
-        self.max_events = events
-        self._batches: OrderedDict[tuple[int, int], Sequence[Notification]] = OrderedDict()
-        self._events: OrderedDict[int, Any] = OrderedDict()
-        self._lock = threading.Lock()
+        recorder = app.recorder
+        datastore = getattr(recorder, "datastore", None)
+        self._select: Composed | None = None
+        if isinstance(datastore, PostgresDatastore):
+            self._select = SQL(
+                "SELECT notification_id, originator_id, originator_version, topic, state "
+                "FROM {}.{} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+            ).format(
+                Identifier(datastore.schema or "public"),
+                Identifier(recorder.events_table_name),  # type: ignore[attr-defined]
+            )
 
-    def read(self, after: int, limit: int) -> Sequence[Notification]:
-        key = (after, limit)
-        with self._lock:
-            cached = self._batches.get(key)
-        if cached is not None:
-            return cached
-        notes = self.app.recorder.select_notifications(
-            start=after, limit=limit, inclusive_of_start=False
-        )
-        if len(notes) == limit:
-            with self._lock:
-                self._batches[key] = notes
-                while len(self._batches) > self.max_batches:
-                    self._batches.popitem(last=False)
-        return notes
+    def notes(self, after: int, limit: int) -> Sequence[Notification]:
+        if self._select is None:
+            return self.app.recorder.select_notifications(
+                start=after, limit=limit, inclusive_of_start=False
+            )
+        datastore = self.app.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.get_connection() as conn:
+            # Binary tuples: no dict per row, bytea arrives as bytes, not hex text.
+            with conn.cursor(row_factory=tuple_row, binary=True) as curs:
+                curs.execute(self._select, (after, limit), prepare=True)
+                rows = curs.fetchall()
+        return [
+            Notification(
+                id=nid, originator_id=oid, originator_version=ver, topic=topic, state=bytes(state)
+            )
+            for nid, oid, ver, topic, state in rows
+        ]
 
-    def decode(self, note: Notification) -> Any:
-        """The domain event, or None for an erased client's event: the key registry
-        says so (eventstore.cipher), so every projection skips it, live or rebuilt."""
-        is_erased = getattr(self.app.mapper, "is_erased", None)
-        if is_erased is not None and is_erased(note):  # also when decoded before the erasure
-            return None
-        with self._lock:
-            event = self._events.get(note.id)
-        if event is None:
-            event = self.app.mapper.to_domain_event(note)
-            with self._lock:
-                self._events[note.id] = event
-                while len(self._events) > self.max_events:
-                    self._events.popitem(last=False)
-        return event
+    def read(self, after: int, limit: int) -> list[Decoded]:
+        """Up to `limit` notifications after `after`, each decoded once."""
+        notes = self.notes(after, limit)
+        mapper = self.app.mapper
+        is_erased = getattr(mapper, "is_erased", None)
+        decode = mapper.to_domain_event
+        out: list[Decoded] = []
+        for note in notes:
+            # Erased clients' events are skipped by every read model, live or rebuilt.
+            if is_erased is not None and is_erased(note):
+                out.append((note.id, note.topic, None))
+            else:
+                out.append((note.id, note.topic, decode(note)))
+        return out
 
     def head(self) -> int:
         return int(self.app.recorder.max_notification_id() or 0)
@@ -646,7 +651,7 @@ class GenerationProcessor:
     def __init__(
         self,
         projection: ReadModelProjection,
-        source: NotificationSource | None,
+        source: LogReader | None,
         generation: int,
         app_name: str,
     ) -> None:
@@ -673,8 +678,8 @@ class GenerationProcessor:
         if not notes:
             return 0
         topics = self.projection.topic_set
-        items = [(n.id, self.source.decode(n)) for n in notes if n.topic in topics]
-        tracking = Tracking(self.app_name, notes[-1].id)
-        self.projection.process_batch(items, tracking)
-        self.position = notes[-1].id
+        items = [(nid, event) for nid, topic, event in notes if topic in topics]
+        last = notes[-1][0]
+        self.projection.process_batch(items, Tracking(self.app_name, last))
+        self.position = last
         return len(notes)

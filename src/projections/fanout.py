@@ -1,7 +1,7 @@
 """One read of the log for several read models: the catch-up and follow engine.
 
-`LogReader` reads the log in id order with a plain tuple cursor and decodes
-each stored event once. `FanOut` hands every decoded batch to each read model
+`base.LogReader` reads the log in id order with a plain tuple cursor and
+decodes each stored event once. `FanOut` hands every decoded batch to each read model
 generation it feeds: events are applied to their plan ONCE (one shared
 `AggregateCache`), every aggregate read model sees the plan as it stands at
 each event (`PlanRows` hooks, fed as `base.feed_plan` feeds them), and each
@@ -24,76 +24,17 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from eventsourcing.persistence import Notification, Tracking
-from eventsourcing.postgres import PostgresDatastore
-from psycopg import sql
-from psycopg.rows import tuple_row
+from eventsourcing.persistence import Tracking
 
-from domain.application import PlansApplication
 from domain.plan import Plan
 from projections.base import (
     AggregateCache,
     Fence,
     GenerationProcessor,
+    LogReader,
     PlanRows,
     PostgresReadModelView,
 )
-
-Decoded = tuple[int, str, Any]  # (notification id, topic, domain event or None if erased)
-
-
-class LogReader:
-    """Reads and decodes the log once, for every read model of this process."""
-
-    def __init__(self, app: PlansApplication) -> None:
-        self.app = app
-        recorder = app.recorder
-        datastore = getattr(recorder, "datastore", None)
-        self._select: sql.Composed | None = None
-        if isinstance(datastore, PostgresDatastore):
-            self._select = sql.SQL(
-                "SELECT notification_id, originator_id, originator_version, topic, state "
-                "FROM {}.{} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
-            ).format(
-                sql.Identifier(datastore.schema or "public"),
-                sql.Identifier(recorder.events_table_name),  # type: ignore[attr-defined]
-            )
-
-    def notes(self, after: int, limit: int) -> Sequence[Notification]:
-        if self._select is None:
-            return self.app.recorder.select_notifications(
-                start=after, limit=limit, inclusive_of_start=False
-            )
-        datastore = self.app.recorder.datastore  # type: ignore[attr-defined]
-        with datastore.get_connection() as conn:
-            # Binary tuples: no dict per row, bytea arrives as bytes, not hex text.
-            with conn.cursor(row_factory=tuple_row, binary=True) as curs:
-                curs.execute(self._select, (after, limit), prepare=True)
-                rows = curs.fetchall()
-        return [
-            Notification(
-                id=nid, originator_id=oid, originator_version=ver, topic=topic, state=bytes(state)
-            )
-            for nid, oid, ver, topic, state in rows
-        ]
-
-    def read(self, after: int, limit: int) -> list[Decoded]:
-        """Up to `limit` notifications after `after`, each decoded once."""
-        notes = self.notes(after, limit)
-        mapper = self.app.mapper
-        is_erased = getattr(mapper, "is_erased", None)
-        decode = mapper.to_domain_event
-        out: list[Decoded] = []
-        for note in notes:
-            # Erased clients' events are skipped by every read model, live or rebuilt.
-            if is_erased is not None and is_erased(note):
-                out.append((note.id, note.topic, None))
-            else:
-                out.append((note.id, note.topic, decode(note)))
-        return out
-
-    def head(self) -> int:
-        return int(self.app.recorder.max_notification_id() or 0)
 
 
 class _Writer:

@@ -48,9 +48,10 @@ from projections.base import (
     AggregateCache,
     GenerationProcessor,
     LockLostError,
+    LogReader,
 )
 from projections.catalog import MODELS, model, open_view
-from projections.fanout import FanOut, LogReader
+from projections.fanout import FanOut
 from projections.store import (
     ADVISORY_NAMESPACE,
     REBUILD_NAMESPACE,

@@ -472,7 +472,7 @@ def test_wait_for_and_status(app, env, rm) -> None:
 
 
 def test_a_failed_batch_leaves_no_aggregate_ahead_of_the_rows(app, env, rm) -> None:
-    from projections.base import GenerationProcessor, NotificationSource
+    from projections.base import GenerationProcessor, LogReader
 
     created = app.create_plan(
         CLINICIAN, CreatePlan(client_id="client-f", start_date=date(2025, 1, 1))
@@ -484,7 +484,7 @@ def test_a_failed_batch_leaves_no_aggregate_ahead_of_the_rows(app, env, rm) -> N
         generation = rm.generation("plans")
         view = open_view(store, "plans", generation)
         projection = MODELS["plans"](view, app)
-        processor = GenerationProcessor(projection, NotificationSource(app), generation, app.name)
+        processor = GenerationProcessor(projection, LogReader(app), generation, app.name)
         assert processor.step(1) == 1  # the plan is created and cached at version 1
         real_write = view.write
 
