@@ -318,20 +318,7 @@ TIMELINE_EXAMPLE: JsonDict = {
 class TimelineItem(View):
     """One recorded event: who, when, why, a sentence, and the event's own fields."""
 
-    model_config = examples_of(
-        {
-            "version": 4,
-            "type": "GoalAdded",
-            "recorded_at": "2025-03-03T14:10:00.000000+00:00",
-            "actor": "dr-okafor",
-            "role": "clinician",
-            "reason": None,
-            "summary": "Goal 'Reduce anxiety symptoms by half' added: GAD-7 16 → 8",
-            "data": {"goal_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"},
-        },
-        extra="allow",
-        use_enum_values=True,
-    )
+    model_config = example(**TIMELINE_EXAMPLE)
     version: int
     type: EventType
     recorded_at: InstantText | None = None
