@@ -112,7 +112,7 @@ class Verifier:
     _jwks: Any = field(default=None, repr=False)
     _refreshed: float = field(default=float("-inf"), repr=False)
     # token → (its caller, until when that answer holds): a token verified
-    # once is not decoded and re-signed on every request of its session.
+    # once is not decoded and its signature checked again on every request.
     _verified: dict[str, tuple[Principal, float]] = field(default_factory=dict, repr=False)
 
     @classmethod
