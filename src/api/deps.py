@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import orjson
+from eventsourcing.persistence import IntegrityError
 from fastapi import Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -155,9 +156,25 @@ class Command:
             request_hash,
         )
 
-    def handle(self, plan_id: UUID, body: BaseModel, command: PlanCommand) -> CommandResult:
-        """Carry out `command` on the plan for the caller, under If-Match and Idempotency-Key."""
-        return self.plans.handle(plan_id, self.by(body), command, self.expected_version)
+    async def handle(self, plan_id: UUID, body: BaseModel, command: PlanCommand) -> CommandResult:
+        """Carry out `command` on the plan for the caller, under If-Match and Idempotency-Key.
+
+        On the event loop when the plan is cached (decide, queue the save, await
+        the group commit: no worker thread), else on a worker thread."""
+        by = self.by(body)
+        pending = self.plans.handle_now(plan_id, by, command, self.expected_version)
+        if pending is not None:
+            try:
+                recordings = await asyncio.wrap_future(pending.future)
+            except IntegrityError:
+                pass  # another process wrote the plan since it was cached: reload it
+            else:
+                if pending.snapshot_due:
+                    return await run_in_threadpool(pending.finish, recordings)
+                return pending.finish(recordings)
+        return await run_in_threadpool(
+            self.plans.handle, plan_id, by, command, self.expected_version
+        )
 
     def answer(
         self, result: CommandResult, status_code: int = 200, *, of_plan: bool = True, **fields: Any
@@ -188,7 +205,6 @@ def make_command(guard: Allow, *, creates: bool = False) -> Callable[..., Awaita
     # (a string under `from __future__ import annotations`, resolved too late).
     async def command(
         request: Request,
-        svc: Svc,
         # Typed `str` with a None default: the schema then says "string" (not
         # "string or null"), so generated clients never send a literal "null".
         if_match: str = Header(  # a default, not an annotation: `creates` is local
@@ -208,8 +224,8 @@ def make_command(guard: Allow, *, creates: bool = False) -> Callable[..., Awaita
                 "records nothing new",
             ),
         ] = None,  # type: ignore[assignment]
-        principal: Principal = Depends(guard),
     ) -> Command:
+        principal = await guard(request)  # the route class has identified the caller
         if creates and if_match is not None:
             raise ProblemError(
                 412,
@@ -217,8 +233,12 @@ def make_command(guard: Allow, *, creates: bool = False) -> Callable[..., Awaita
                 "Precondition failed",
                 "a new plan has no version for If-Match to match: send no If-Match on create",
             )
+        svc: Services = request.app.state.services
         return Command(svc, principal, request, idempotency_key, parse_if_match(if_match))
 
+    # The guard is called, not declared as a sub-dependency (each one costs
+    # every request FastAPI's solving); `api.routing.find_guard` finds it here.
+    command.guard = guard  # type: ignore[attr-defined]
     return command
 
 

@@ -143,8 +143,7 @@ class EdgeMiddleware:
     def _observe(self, scope: Scope, request_id: str, status: int, seconds: float) -> None:
         method = scope.get("method", "")
         route = route_template(scope)
-        self.metrics.requests.labels(method, route, str(status)).inc()
-        self.metrics.latency.labels(method, route).observe(seconds)
+        self.metrics.observe(method, route, status, seconds)
         if request_log.isEnabledFor(logging.INFO):
             request_log.info(
                 "request",

@@ -14,12 +14,13 @@ sizes, connection-pool use and the database breaker's state.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -52,9 +53,26 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        # (method, route template, status) -> (counter child, histogram child);
+        # bounded by the routes' templates times the status codes they answer.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def watch(self, collector: Collector) -> None:
         self.registry.register(collector)
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count and time one request. Each label set's children are looked up
+        once (`labels()` validates and locks on every call) and kept here."""
+        key = (method, route, status)
+        pair = self._children.get(key)
+        if pair is None:
+            pair = (
+                self.requests.labels(method, route, str(status)),
+                self.latency.labels(method, route),
+            )
+            self._children[key] = pair
+        pair[0].inc()
+        pair[1].observe(seconds)
 
 
 def incoming_request_id(scope: Scope) -> str | None:
@@ -156,9 +174,22 @@ class JsonFormatter(logging.Formatter):
         "color_message",  # uvicorn's copy of the message with terminal colours
     }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._second = -1
+        self._time = ""
+
+    def _time_of(self, record: logging.LogRecord) -> str:
+        """The record's local time to the second, formatted once per second."""
+        second = int(record.created)
+        if second != self._second:
+            self._time = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(second))
+            self._second = second
+        return self._time
+
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": self._time_of(record),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -168,4 +199,4 @@ class JsonFormatter(logging.Formatter):
                 line[key] = value
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+        return orjson.dumps(line, default=str).decode()

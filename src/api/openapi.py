@@ -26,6 +26,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from api.auth import bearer_scheme
+
 ETAG = {
     "description": "the plan's (or policy's) version as an entity tag, e.g. \"7\"; "
     "send it back as If-Match",
@@ -129,16 +131,38 @@ def refine(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def secure(schema: dict[str, Any], routes: list[Any]) -> dict[str, Any]:
+    """Every guarded route takes the bearer token (`api.auth.bearer_scheme`)."""
+    from api.routing import find_guard  # routing imports the routers' world
+
+    guarded = [r for r in routes if isinstance(r, APIRoute) and find_guard(r.dependant)]
+    if not guarded:
+        return schema
+    name = type(bearer_scheme).__name__
+    schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes[name] = bearer_scheme.model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for route in guarded:
+        path_item = schema.get("paths", {}).get(route.path_format, {})
+        for method in route.methods or ():
+            operation = path_item.get(method.lower())
+            if isinstance(operation, dict):
+                operation["security"] = [{name: []}]
+    return schema
+
+
 def document(app: FastAPI) -> dict[str, Any]:
     """`app.openapi`: FastAPI's document, refined once and cached."""
     if app.openapi_schema is None:
         app.openapi_schema = refine(
-            get_openapi(
-                title=app.title,
-                version=app.version,
-                openapi_version=app.openapi_version,
-                description=app.description,
-                routes=app.routes,
+            secure(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    openapi_version=app.openapi_version,
+                    description=app.description,
+                    routes=app.routes,
+                ),
+                getattr(app.state, "audited_routes", None) or app.routes,
             )
         )
     return app.openapi_schema

@@ -34,9 +34,14 @@ log = logging.getLogger("plans.api")
 
 
 def find_guard(dependant: Dependant) -> Allow | None:
+    """The route's guard: an `Allow` dependency, or one a dependency calls
+    itself and names as its `guard` (the command dependency, `api.deps`)."""
     for dependency in dependant.dependencies:
         if isinstance(dependency.call, Allow):
             return dependency.call
+        named = getattr(dependency.call, "guard", None)
+        if isinstance(named, Allow):
+            return named
         found = find_guard(dependency)
         if found is not None:
             return found

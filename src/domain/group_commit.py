@@ -29,7 +29,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -51,13 +52,15 @@ A = TypeVar("A", bound=Aggregate)
 
 @dataclass
 class _Ticket:
-    """One save waiting for the committer."""
+    """One save waiting for the committer: a thread waits on `done`, or
+    (`submit_later`) whoever holds `future` is told through it."""
 
     events: list[Any]
     deciding: bool  # its thread was counted as deciding before it queued
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event | None = None
     recordings: list[Any] | None = None
     error: BaseException | None = None
+    future: Future[list[Any]] | None = None
 
 
 class _Deciding:
@@ -122,12 +125,22 @@ class GroupCommitter:
         deciding = getattr(self._local, "depth", 0) > 0
         if deciding:
             self._add_deciding(-1)
-        ticket = _Ticket(events, deciding)
+        ticket = _Ticket(events, deciding, threading.Event())
         self._queue.put(ticket)
+        assert ticket.done is not None
         ticket.done.wait()
         if ticket.error is not None:
             raise ticket.error
         return ticket.recordings or []
+
+    def submit_later(self, events: list[Any]) -> Future[list[Any]]:
+        """Queue one save's events without waiting: the future gets their
+        recordings once committed (or what the commit raised). For a caller
+        that must not block, such as an event loop, which decided the command
+        in one go (so it was never counted as deciding)."""
+        future: Future[list[Any]] = Future()
+        self._queue.put(_Ticket(events, deciding=False, future=future))
+        return future
 
     def stats(self) -> tuple[int, int, int]:
         """(transactions, saves written by them, largest batch) since start."""
@@ -211,7 +224,13 @@ class GroupCommitter:
         ticket.error = error
         if ticket.deciding:
             self._add_deciding(1)
-        ticket.done.set()
+        if ticket.future is not None:
+            if error is not None:
+                ticket.future.set_exception(error)
+            else:
+                ticket.future.set_result(ticket.recordings or [])
+        if ticket.done is not None:
+            ticket.done.set()
 
 
 class PlanCache(Generic[A]):

@@ -25,8 +25,10 @@ ComplianceReader = Annotated[Principal, Depends(COMPLIANCE_READERS)]
     responses=PLAN_COMMAND,
     summary="Transfer the plan to another clinician (supervisors)",
 )
-def assign_clinician(plan_id: PlanId, body: AssignClinicianRequest, cmd: PolicyCmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def assign_clinician(
+    plan_id: PlanId, body: AssignClinicianRequest, cmd: PolicyCmd
+) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
@@ -36,8 +38,8 @@ def assign_clinician(plan_id: PlanId, body: AssignClinicianRequest, cmd: PolicyC
     responses=PLAN_COMMAND,
     summary="Activate a draft whose signatures meet the clinic's current policy",
 )
-def activate_plan(plan_id: PlanId, body: ActivatePlanRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def activate_plan(plan_id: PlanId, body: ActivatePlanRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 

@@ -30,8 +30,8 @@ GoalId = Annotated[str, Path(max_length=MAX_ID)]
     responses=PLAN_COMMAND,
     summary="Add a goal",
 )
-def add_goal(plan_id: PlanId, body: AddGoalRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def add_goal(plan_id: PlanId, body: AddGoalRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -41,8 +41,10 @@ def add_goal(plan_id: PlanId, body: AddGoalRequest, cmd: Cmd) -> Response:
     responses=PLAN_COMMAND,
     summary="Revise a goal (statement, measure, target date)",
 )
-def revise_goal(plan_id: PlanId, goal_id: GoalId, body: ReviseGoalRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command(goal_id))
+async def revise_goal(
+    plan_id: PlanId, goal_id: GoalId, body: ReviseGoalRequest, cmd: Cmd
+) -> Response:
+    result = await cmd.handle(plan_id, body, body.command(goal_id))
     return cmd.answer(result)
 
 
@@ -52,10 +54,10 @@ def revise_goal(plan_id: PlanId, goal_id: GoalId, body: ReviseGoalRequest, cmd: 
     responses=PLAN_COMMAND,
     summary="Change a goal's status",
 )
-def change_goal_status(
+async def change_goal_status(
     plan_id: PlanId, goal_id: GoalId, body: ChangeGoalStatusRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.handle(plan_id, body, body.command(goal_id))
+    result = await cmd.handle(plan_id, body, body.command(goal_id))
     return cmd.answer(result)
 
 
@@ -66,8 +68,8 @@ def change_goal_status(
     responses=PLAN_COMMAND,
     summary="Add an objective to a goal",
 )
-def add_objective(
+async def add_objective(
     plan_id: PlanId, goal_id: GoalId, body: AddObjectiveRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.handle(plan_id, body, body.command(goal_id))
+    result = await cmd.handle(plan_id, body, body.command(goal_id))
     return cmd.answer(result, 201)

@@ -21,7 +21,7 @@ NOT_READY: tuple[type[BaseException], ...] = (*DATABASE_ERRORS, ProblemError)
 
 
 @router.get("/health", response_model=Health, summary="Liveness")
-def get_health() -> Health:
+async def get_health() -> Health:
     return Health(status="ok")
 
 

@@ -28,8 +28,8 @@ InterventionId = Annotated[str, Path(max_length=MAX_ID)]
     responses=PLAN_COMMAND,
     summary="Add an intervention serving one or more goals",
 )
-def add_intervention(plan_id: PlanId, body: AddInterventionRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def add_intervention(plan_id: PlanId, body: AddInterventionRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -39,13 +39,13 @@ def add_intervention(plan_id: PlanId, body: AddInterventionRequest, cmd: Cmd) ->
     responses=PLAN_COMMAND,
     summary="Discontinue an intervention",
 )
-def discontinue_intervention(
+async def discontinue_intervention(
     plan_id: PlanId,
     intervention_id: InterventionId,
     body: DiscontinueInterventionRequest,
     cmd: Cmd,
 ) -> Response:
-    result = cmd.handle(plan_id, body, body.command(intervention_id))
+    result = await cmd.handle(plan_id, body, body.command(intervention_id))
     return cmd.answer(result)
 
 
@@ -55,6 +55,6 @@ def discontinue_intervention(
     responses=PLAN_COMMAND,
     summary="Set how often sessions take place and how long they last",
 )
-def change_frequency(plan_id: PlanId, body: ChangeFrequencyRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def change_frequency(plan_id: PlanId, body: ChangeFrequencyRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

@@ -93,6 +93,6 @@ def get_plan(
     responses=PLAN_COMMAND,
     summary="Close a plan",
 )
-def close_plan(plan_id: PlanId, body: ClosePlanRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def close_plan(plan_id: PlanId, body: ClosePlanRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

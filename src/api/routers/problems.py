@@ -31,8 +31,8 @@ DiagnosisCode = Annotated[str, Path(max_length=MAX_CODE, examples=["F41.1"])]
     responses=PLAN_COMMAND,
     summary="Add a problem",
 )
-def add_problem(plan_id: PlanId, body: AddProblemRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def add_problem(plan_id: PlanId, body: AddProblemRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -42,14 +42,14 @@ def add_problem(plan_id: PlanId, body: AddProblemRequest, cmd: Cmd) -> Response:
     responses=PLAN_COMMAND,
     summary="Resolve a problem",
 )
-def resolve_problem(
+async def resolve_problem(
     plan_id: PlanId,
     problem_id: ProblemId,
     cmd: Cmd,
     body: Annotated[ResolveProblemRequest | None, Body()] = None,
 ) -> Response:
     body = body or ResolveProblemRequest()
-    result = cmd.handle(plan_id, body, body.command(problem_id))
+    result = await cmd.handle(plan_id, body, body.command(problem_id))
     return cmd.answer(result)
 
 
@@ -60,8 +60,8 @@ def resolve_problem(
     responses=PLAN_COMMAND,
     summary="Add a diagnosis (ICD-10-CM)",
 )
-def add_diagnosis(plan_id: PlanId, body: AddDiagnosisRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def add_diagnosis(plan_id: PlanId, body: AddDiagnosisRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201, code=body.code)
 
 
@@ -71,8 +71,8 @@ def add_diagnosis(plan_id: PlanId, body: AddDiagnosisRequest, cmd: Cmd) -> Respo
     responses=PLAN_COMMAND,
     summary="Remove a diagnosis (the reason is required)",
 )
-def remove_diagnosis(
+async def remove_diagnosis(
     plan_id: PlanId, code: DiagnosisCode, body: RemoveDiagnosisRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.handle(plan_id, body, body.command(code))
+    result = await cmd.handle(plan_id, body, body.command(code))
     return cmd.answer(result)

@@ -20,8 +20,8 @@ router = APIRouter(route_class=AuditedRoute, tags=["reviews"])
     responses=PLAN_COMMAND,
     summary="Record a plan review",
 )
-def review_plan(plan_id: PlanId, body: ReviewPlanRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def review_plan(plan_id: PlanId, body: ReviewPlanRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -31,8 +31,8 @@ def review_plan(plan_id: PlanId, body: ReviewPlanRequest, cmd: Cmd) -> Response:
     responses=PLAN_COMMAND,
     summary="Give the plan its own review interval",
 )
-def change_review_interval(
+async def change_review_interval(
     plan_id: PlanId, body: ChangeReviewIntervalRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

@@ -38,10 +38,10 @@ ItemId = Annotated[str, Path(max_length=MAX_ID)]
     responses=PLAN_COMMAND,
     summary="Acknowledge a safety flag with the follow-up done",
 )
-def acknowledge_safety_flag(
+async def acknowledge_safety_flag(
     plan_id: PlanId, flag_id: ItemId, body: AcknowledgeSafetyFlagRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.handle(plan_id, body, body.command(flag_id))
+    result = await cmd.handle(plan_id, body, body.command(flag_id))
     return cmd.answer(result, flag_id=flag_id)
 
 
@@ -74,8 +74,8 @@ def list_safety_flags(
     responses=PLAN_COMMAND,
     summary="Set the Stanley–Brown safety plan (replaces the previous one)",
 )
-def update_safety_plan(plan_id: PlanId, body: UpdateSafetyPlanRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def update_safety_plan(plan_id: PlanId, body: UpdateSafetyPlanRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
@@ -85,10 +85,10 @@ def update_safety_plan(plan_id: PlanId, body: UpdateSafetyPlanRequest, cmd: Cmd)
     responses=PLAN_COMMAND,
     summary="Mark a score entered in error (it stops counting; the timeline keeps it)",
 )
-def enter_score_in_error(
+async def enter_score_in_error(
     plan_id: PlanId, score_id: ItemId, body: EnterScoreInErrorRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.handle(plan_id, body, body.command(score_id))
+    result = await cmd.handle(plan_id, body, body.command(score_id))
     return cmd.answer(result, score_id=score_id)
 
 
@@ -99,8 +99,8 @@ def enter_score_in_error(
     responses=PLAN_COMMAND,
     summary="Record a strength of the client",
 )
-def record_strength(plan_id: PlanId, body: RecordStrengthRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def record_strength(plan_id: PlanId, body: RecordStrengthRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -111,8 +111,8 @@ def record_strength(plan_id: PlanId, body: RecordStrengthRequest, cmd: Cmd) -> R
     responses=PLAN_COMMAND,
     summary="Record a barrier to treatment",
 )
-def record_barrier(plan_id: PlanId, body: RecordBarrierRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def record_barrier(plan_id: PlanId, body: RecordBarrierRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
 
 
@@ -122,8 +122,8 @@ def record_barrier(plan_id: PlanId, body: RecordBarrierRequest, cmd: Cmd) -> Res
     responses=PLAN_COMMAND,
     summary="Set the discharge criteria (replaces the previous ones)",
 )
-def set_discharge_criteria(
+async def set_discharge_criteria(
     plan_id: PlanId, body: SetDischargeCriteriaRequest, cmd: Cmd
 ) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)

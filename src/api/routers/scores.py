@@ -27,8 +27,10 @@ router = APIRouter(route_class=AuditedRoute, tags=["scores"])
     responses=PLAN_COMMAND,
     summary="Schedule a standardized measure",
 )
-def schedule_assessment(plan_id: PlanId, body: ScheduleAssessmentRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def schedule_assessment(
+    plan_id: PlanId, body: ScheduleAssessmentRequest, cmd: Cmd
+) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result)
 
 
@@ -39,8 +41,8 @@ def schedule_assessment(plan_id: PlanId, body: ScheduleAssessmentRequest, cmd: C
     responses=PLAN_COMMAND,
     summary="Record a score",
 )
-def record_score(plan_id: PlanId, body: RecordScoreRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def record_score(plan_id: PlanId, body: RecordScoreRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     # Derived from the (validated, recorded) body, so a replay answers the same.
     instrument = INSTRUMENTS[body.instrument]
     screen = safety_screen(instrument.code, body.item_scores)

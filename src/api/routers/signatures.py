@@ -20,6 +20,6 @@ router = APIRouter(route_class=AuditedRoute, tags=["signatures"])
     responses=PLAN_COMMAND,
     summary="Sign the plan's current version",
 )
-def sign_plan(plan_id: PlanId, body: SignPlanRequest, cmd: Cmd) -> Response:
-    result = cmd.handle(plan_id, body, body.command())
+async def sign_plan(plan_id: PlanId, body: SignPlanRequest, cmd: Cmd) -> Response:
+    result = await cmd.handle(plan_id, body, body.command())
     return cmd.answer(result, 201)
