@@ -100,7 +100,10 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
             services.access_log.close()  # what is queued is written before anything stops
             if workers is not None:
                 workers.stop()
-            services.close()
+            try:
+                await services.plans.store.aclose()
+            finally:
+                services.close()
 
     app = FastAPI(
         title="Treatment plans",

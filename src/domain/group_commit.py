@@ -41,6 +41,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.errors import PlanErasedError
 
 PLAN_CACHE_SIZE = 10_000
+READ_CACHE_SIZE = 2_000
 # A batch is at most this many saves; the committer waits at most MAX_WAIT
 # seconds for commands that are deciding right now to join it.
 MAX_BATCH = 256
@@ -259,6 +260,37 @@ class PlanCache(Generic[A]):
             self._items.move_to_end(aggregate.id)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+class ReadCache(Generic[A]):
+    """Aggregates as last read, shared by readers and never mutated (a reader
+    that finds newer events loads a new object and replaces the old one)."""
+
+    def __init__(self, size: int = READ_CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[UUID, A] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, aggregate_id: UUID) -> A | None:
+        with self._lock:
+            found = self._items.get(aggregate_id)
+            if found is not None:
+                self._items.move_to_end(aggregate_id)
+            return found
+
+    def put(self, aggregate: A) -> None:
+        with self._lock:
+            current = self._items.get(aggregate.id)
+            if current is not None and current.version > aggregate.version:
+                return
+            self._items[aggregate.id] = aggregate
+            self._items.move_to_end(aggregate.id)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def drop(self, aggregate_id: UUID) -> None:
+        with self._lock:
+            self._items.pop(aggregate_id, None)
 
 
 def snapshot_saved_aggregates(

@@ -33,6 +33,15 @@ class PlanEventStore(ApplicationRecorder, ABC):
         """A block whose reads may share one connection (a hint; by default none)."""
         return nullcontext()
 
+    async def has_events_after(self, originator_id: UUID, version: int) -> bool | None:
+        """Whether the aggregate has events after `version`, asked on the event
+        loop without blocking it; None when this store cannot (then ask
+        `select_events`)."""
+        return None
+
+    async def aclose(self) -> None:
+        """Close what `has_events_after` opened (on the loop that used it)."""
+
     @abstractmethod
     def head_hash(self, originator_id: UUID) -> str | None:
         """The hex hash of the aggregate's newest chain link (None: no events)."""

@@ -140,6 +140,18 @@ class EnvelopeMapper(Mapper[UUID]):
         key_id = key_id_of(bytes(stored_event.state))
         return key_id is not None and self.keys.erased_clinic(key_id) is not None
 
+    def erased_clinic_of(self, plan_id: UUID) -> str | None:
+        """The clinic whose erasure destroyed this plan's data key, or None."""
+        key_id = self.keys.plan_key(plan_id)
+        return self.keys.erased_clinic(key_id) if key_id is not None else None
+
+    def known_erased_clinic_of(self, plan_id: UUID) -> tuple[bool, str | None]:
+        """`erased_clinic_of` from memory only: (False, None) when that needs the database."""
+        known, key_id = self.keys.known_plan_key(plan_id)
+        if not known:
+            return False, None
+        return self.keys.known_erased_clinic(key_id) if key_id is not None else (True, None)
+
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         key_id = key_id_of(bytes(stored_event.state))
         if key_id is not None:

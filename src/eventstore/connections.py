@@ -7,8 +7,9 @@ in one transaction on the library's pooled datastore (either backend); and
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -116,3 +117,59 @@ class SharedReads:
             local.sharing = False
             if local.held is not None:
                 self._release()
+
+
+class LoopReads:
+    """One connection for reads made on the event loop itself (psycopg's
+    async API): a query that answers in one round trip need not borrow a
+    worker thread. One query at a time. A query that fails on a connection
+    already open is tried once more on a new one, so a connection an outage
+    left broken fails nobody once the database is back; a second failure is
+    raised (the API answers 503). Used from one event loop at a time: another
+    loop gets a connection of its own."""
+
+    def __init__(self, kwargs: Mapping[str, Any], connect_timeout: float) -> None:
+        self._kwargs = {k: v for k, v in kwargs.items() if k != "row_factory"}
+        self._connect_timeout = max(1, round(connect_timeout))
+        self._conn: psycopg.AsyncConnection[Any] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock: asyncio.Lock | None = None
+
+    async def fetch_one(self, query: Any, params: Sequence[Any]) -> tuple[Any, ...] | None:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop or self._lock is None:
+            self._drop()
+            self._loop, self._lock = loop, asyncio.Lock()
+        async with self._lock:
+            reused = self._conn is not None
+            try:
+                return await self._fetch_one(query, params)
+            except psycopg.OperationalError:
+                self._drop()
+                if not reused:
+                    raise
+            return await self._fetch_one(query, params)
+
+    async def _fetch_one(self, query: Any, params: Sequence[Any]) -> tuple[Any, ...] | None:
+        if self._conn is None:
+            self._conn = await psycopg.AsyncConnection.connect(
+                autocommit=True, connect_timeout=self._connect_timeout, **self._kwargs
+            )
+        try:
+            cursor = await self._conn.execute(query, params)
+            return await cursor.fetchone()
+        except psycopg.OperationalError:
+            raise
+        except psycopg.Error:
+            self._drop()
+            raise
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None and not conn.closed:
+            conn.pgconn.finish()  # no round trip: the loop it belongs to may be gone
+
+    async def aclose(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await conn.close()

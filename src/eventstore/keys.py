@@ -174,6 +174,14 @@ class KeyStore:
             raise DataKeyErasedError(key_id, cached.clinic)
         return cached.aead
 
+    def known_erased_clinic(self, key_id: UUID) -> tuple[bool, str | None]:
+        """`erased_clinic` from memory only: (False, None) when that would mean
+        reading the key's row (not cached, or checked too long ago)."""
+        cached = self._keys.get(key_id)
+        if cached is None or time.monotonic() - cached.checked > RECHECK_SECONDS:
+            return False, None
+        return True, (cached.clinic if cached.aead is None else None)
+
     def erased_clinic(self, key_id: UUID) -> str | None:
         """The clinic of an erased key, or None while the key lives (or is unknown)."""
         try:
@@ -255,6 +263,12 @@ class KeyStore:
         )
         rows = self._fetch("SELECT key_id FROM {plans} WHERE plan_id = %s", [plan_id.hex])
         self._plans[plan_id] = UUID(rows[0]["key_id"])
+
+    def known_plan_key(self, plan_id: UUID) -> tuple[bool, UUID | None]:
+        """`plan_key` from memory only: (False, None) when it was never read."""
+        if plan_id in self._plans:
+            return True, self._plans[plan_id]
+        return False, None
 
     def plan_key(self, plan_id: UUID) -> UUID | None:
         """The data key of a plan, or None for any other stream (they use the system key)."""

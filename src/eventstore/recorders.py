@@ -29,7 +29,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
 from domain.store import PlanEventStore
-from eventstore.connections import SharedReads
+from eventstore.connections import LoopReads, SharedReads
 from eventstore.utc import utc_now, utc_text
 
 
@@ -154,6 +154,15 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
             "SELECT DISTINCT originator_id, topic FROM {schema}.{events} "
             "UNION SELECT DISTINCT originator_id, NULL FROM {schema}.{table}"
         ).format(schema=schema, events=Identifier(self.events_table_name), table=table)
+        self.select_newer_statement = (
+            SQL(
+                "SELECT 1 FROM {schema}.{table} "
+                "WHERE originator_id = %s AND originator_version > %s LIMIT 1"
+            )
+            .format(schema=schema, table=Identifier(self.events_table_name))
+            .as_string(None)
+        )
+        self._loop_reads = LoopReads(datastore.pool.kwargs, datastore.pool.timeout)
         self.select_position_statement = SQL(
             "SELECT notification_id FROM {schema}.{table} "
             "WHERE originator_id = %s AND originator_version = %s"
@@ -162,6 +171,15 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
     def reads(self) -> AbstractContextManager[None]:
         """One pooled connection (one checkout, one ping) for a block of reads."""
         return self._shared_reads.reads()
+
+    async def has_events_after(self, originator_id: UUID, version: int) -> bool | None:
+        row = await self._loop_reads.fetch_one(
+            self.select_newer_statement, (originator_id, version)
+        )
+        return row is not None
+
+    async def aclose(self) -> None:
+        await self._loop_reads.aclose()
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         """One autocommit statement per save (see the append function above).

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import PlanReader
 from api.deps import (
@@ -15,7 +18,6 @@ from api.deps import (
     PlanId,
     Svc,
     etag,
-    json_response,
     parse_instant,
     refuse_both,
     wait_for_position,
@@ -28,6 +30,7 @@ from api.schemas.common import CommandAck, Ident
 from api.schemas.enums import PlanStatus
 from api.schemas.views import PlanPage, PlanView
 from domain.documents import plan_document
+from domain.plan import Plan
 
 router = APIRouter(route_class=AuditedRoute, tags=["plans"])
 
@@ -73,7 +76,7 @@ def list_plans(
     responses={200: headers("ETag"), **PLAN_QUERY},
     summary="Read a plan (current, or as of a version or an instant)",
 )
-def get_plan(
+async def get_plan(
     plan_id: PlanId,
     svc: Svc,
     principal: PlanReader,
@@ -82,9 +85,35 @@ def get_plan(
 ) -> Response:
     refuse_both(version=version, as_of=as_of)
     instant = parse_instant(as_of, "as_of") if as_of is not None else None
-    plan = svc.plans.read_plan(plan_id, principal.clinic, version, instant)
-    view = PlanView.model_validate(plan_document(plan))
-    return json_response(view, headers={"ETag": etag(plan.version)})
+    plan = None
+    if version is None and instant is None:  # as last read, if nothing changed since
+        plan = await svc.plans.read_current_now(plan_id, principal.clinic)
+    if plan is None:
+        plan = await run_in_threadpool(
+            svc.plans.read_plan, plan_id, principal.clinic, version, instant
+        )
+    return Response(rendered(plan), headers={"ETag": etag(plan.version)}, media_type=JSON)
+
+
+# A plan's document at a version never changes: rendered once, kept for the
+# most recently read plans (the event loop's alone: not locked).
+_RENDERED: OrderedDict[tuple[UUID, int], bytes] = OrderedDict()
+RENDERED_PLANS = 2_000
+JSON = "application/json"
+
+
+def rendered(plan: Plan) -> bytes:
+    """The plan's document (PlanView) as JSON."""
+    key = (plan.id, plan.version)
+    found = _RENDERED.get(key)
+    if found is None:
+        found = PlanView.model_validate(plan_document(plan)).model_dump_json().encode()
+        _RENDERED[key] = found
+        if len(_RENDERED) > RENDERED_PLANS:
+            _RENDERED.popitem(last=False)
+    else:
+        _RENDERED.move_to_end(key)
+    return found
 
 
 @router.post(
