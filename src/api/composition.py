@@ -52,6 +52,7 @@ def build_services(settings: Settings) -> Services:
         breaker = DatabaseBreaker.for_settings(settings)
         breaker.guard(datastore)
         read_models = ReadModels(settings.library_env(create_table=False), plans)
+        breaker.renew_pool_of(read_models.store.datastore)
         return Services(
             settings=settings,
             plans=plans,
@@ -72,4 +73,6 @@ def start_projection_workers(services: Services) -> ProjectionWorkers:
     """The projection workers in this process, started (stop them before closing)."""
     workers = ProjectionWorkers(services.settings.library_env(create_table=False), services.plans)
     workers.start()
+    if workers.store is not None:
+        services.breaker.renew_pool_of(workers.store.datastore)
     return workers
