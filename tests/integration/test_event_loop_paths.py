@@ -1,0 +1,185 @@
+"""The paths that answer on the event loop, on a real PostgreSQL.
+
+A command on a cached plan is decided without I/O and its save handed to the
+group committer (`PlansApplication.handle_now`); a read of the current plan
+is answered from the plan as last read after one async query for newer
+events (`read_current_now`). Both must give way to the blocking path
+whenever memory may be wrong: another process wrote the plan, a key was
+erased, a command needs the database. Two applications on one database
+stand for two processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from collections.abc import Iterator
+from datetime import date
+
+import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError
+from pydantic import SecretStr
+
+from api.erasure import erase_client
+from api.runtime import init_schema, open_application
+from api.settings import Settings
+from domain import errors
+from domain.application import PlansApplication
+from domain.commands import AddProblem, ChangeReviewInterval, CreatePlan, RecordScore
+from domain.plan import Actor
+from eventstore.keys import RECHECK_SECONDS
+
+CLINIC = "clinic-loop"
+CLINICIAN = Actor("dr-loop", "clinician", CLINIC)
+START = date(2025, 3, 3)
+KEY = base64.b64encode(bytes(range(32))).decode()
+
+
+@pytest.fixture
+def two_apps(
+    database_url: str, tmp_path
+) -> Iterator[tuple[PlansApplication, PlansApplication, dict[str, str]]]:
+    """Two applications (two processes, as far as their memory goes) on one
+    encrypted PostgreSQL store, and its settings as the library's environment."""
+    if not database_url.startswith("postgres"):
+        pytest.skip("the event-loop paths are PostgreSQL's (SQLite always blocks)")
+    settings = Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        jwt_secret="x" * 48,
+        cipher_key=SecretStr(KEY),
+    )
+    init_schema(settings)
+    first, second = open_application(settings), open_application(settings)
+    try:
+        yield first, second, settings.library_env()
+    finally:
+        second.close()
+        first.close()
+
+
+pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+
+
+def new_plan(app: PlansApplication, client_id: str = "MRN-loop-1"):
+    return app.create_plan(CLINICIAN, CreatePlan(client_id=client_id, start_date=START)).plan_id
+
+
+def score(n: int) -> RecordScore:
+    return RecordScore(instrument="PHQ-9", score=n, administered_on=START)
+
+
+def test_a_command_decided_on_the_loop_is_saved_like_any_other(two_apps):
+    app, other, _ = two_apps
+    plan_id = new_plan(app)
+    pending = app.handle_now(plan_id, CLINICIAN, AddProblem(description="Low mood"))
+    assert pending is not None  # the plan it just created is cached
+    result = pending.finish(pending.future.result(timeout=10))
+    assert result.version == 2
+    assert result.position == app.store.position_of(plan_id, 2)
+    problem_id = result.result["problem_id"]
+    # another process reads exactly what was acknowledged
+    assert problem_id in other.get_plan(plan_id, CLINIC).problems
+    # and the plan is cached again for the next command
+    assert app.handle_now(plan_id, CLINICIAN, score(9)) is not None
+
+
+def test_a_plan_another_process_changed_is_reloaded_not_overwritten(two_apps):
+    app, other, _ = two_apps
+    plan_id = new_plan(app)
+    other.handle(plan_id, CLINICIAN, AddProblem(description="Written elsewhere"))
+    # the first process still holds version 1: its save clashes on version 2
+    pending = app.handle_now(plan_id, CLINICIAN, AddProblem(description="Written here"))
+    assert pending is not None
+    with pytest.raises(IntegrityError):
+        pending.future.result(timeout=10)
+    # the blocking path reloads the plan and records the command on top
+    result = app.handle(plan_id, CLINICIAN, AddProblem(description="Written here"))
+    assert result.version == 3
+    plan = other.get_plan(plan_id, CLINIC)
+    assert sorted(p["description"] for p in plan.problems.values()) == [
+        "Written elsewhere",
+        "Written here",
+    ]
+
+
+def test_what_needs_the_database_is_left_to_the_blocking_path(two_apps):
+    app, _, _ = two_apps
+    plan_id = new_plan(app)
+    # a command that reads the clinic's policy: declined, and the plan dropped
+    change = ChangeReviewInterval(days=30, reason="monthly")
+    assert app.handle_now(plan_id, CLINICIAN, change) is None
+    assert app.handle_now(plan_id, CLINICIAN, score(5)) is None  # no longer cached
+    assert app.handle(plan_id, CLINICIAN, change).version == 2  # reloads it
+    # a stale If-Match is re-checked on the database
+    assert app.handle_now(plan_id, CLINICIAN, score(5), expected_version=1) is None
+    with pytest.raises(errors.StaleVersionError):
+        app.handle(plan_id, CLINICIAN, score(5), expected_version=1)
+    # a replayed idempotency key is answered by the blocking path (its position is read)
+    keyed = Actor(CLINICIAN.user, CLINICIAN.role, CLINIC, "POST /x|key-1", "hash-1")
+    first = app.handle(plan_id, keyed, score(7))
+    assert app.handle_now(plan_id, keyed, score(7)) is None
+    replay = app.handle(plan_id, keyed, score(7))
+    assert replay.replayed and replay.version == first.version
+    # another clinic's plan is never decided on
+    stranger = Actor("dr-x", "clinician", "another-clinic")
+    assert app.handle_now(plan_id, stranger, score(1)) is None
+
+
+def test_a_read_is_answered_from_memory_only_while_nothing_changed(two_apps):
+    app, other, _ = two_apps
+    plan_id = new_plan(app)
+    assert asyncio.run(app.read_current_now(plan_id, CLINIC)) is None  # never read yet
+    read = app.read_plan(plan_id, CLINIC)
+    again = asyncio.run(app.read_current_now(plan_id, CLINIC))
+    assert again is read  # no event since: the same plan, no replay
+    assert asyncio.run(app.read_current_now(plan_id, "another-clinic")) is None
+    # another process writes: memory is no longer the answer
+    other.handle(plan_id, CLINICIAN, AddProblem(description="Newer"))
+    assert asyncio.run(app.read_current_now(plan_id, CLINIC)) is None
+    fresh = app.read_plan(plan_id, CLINIC)
+    assert fresh.version == 2 and len(fresh.problems) == 1
+    assert asyncio.run(app.read_current_now(plan_id, CLINIC)) is fresh
+
+
+def test_an_erasure_by_another_process_ends_reads_from_memory(two_apps):
+    app, other, env = two_apps
+    plan_id = new_plan(app, client_id="MRN-erased")
+    app.read_plan(plan_id, CLINIC)
+    assert asyncio.run(app.read_current_now(plan_id, CLINIC)) is not None
+    erase_client(
+        other,
+        env,
+        clinic=CLINIC,
+        client_id="MRN-erased",
+        reason="request",
+        actor="dpo",
+    )
+    # within the key re-check interval the first process learns of it
+    time.sleep(RECHECK_SECONDS + 0.1)
+    assert asyncio.run(app.read_current_now(plan_id, CLINIC)) is None
+    with pytest.raises(errors.PlanErasedError):
+        app.read_plan(plan_id, CLINIC)
+
+
+def test_the_loop_connection_is_replaced_when_it_breaks(two_apps, database_url):
+    app, _, _ = two_apps
+    plan_id = new_plan(app)
+
+    async def newer_twice_with_a_kill_between() -> tuple[bool | None, bool | None]:
+        before = await app.store.has_events_after(plan_id, 0)
+        # the server drops the loop's connection (a restart, a proxy's cut)
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            killed = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND query LIKE 'SELECT 1 FROM%originator_version >%'"
+            ).fetchall()
+        assert killed, "the loop's connection was not found"
+        after = await app.store.has_events_after(plan_id, 1)
+        await app.store.aclose()
+        return before, after
+
+    assert asyncio.run(newer_twice_with_a_kill_between()) == (True, False)
