@@ -150,14 +150,23 @@ class AccessLog:
         columns = "at, actor, role, clinic, plan_id, action, outcome, hash"
         if backend == "postgres":
             names = _pg_names(datastore.schema)
-            self._lock: Any = sql.SQL("SELECT pg_advisory_xact_lock(%s)")
-            self._head: Any = sql.SQL(
-                "SELECT hash FROM {schema}.{table} ORDER BY id DESC LIMIT 1"
-            ).format(**names)
-            self._insert: Any = sql.SQL(
-                "INSERT INTO {schema}.{table} (" + columns + ") "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-            ).format(**names)
+            self._lock: Any = "SELECT pg_advisory_xact_lock(%s)"
+            self._head: Any = (
+                sql.SQL("SELECT hash FROM {schema}.{table} ORDER BY id DESC LIMIT 1")
+                .format(**names)
+                .as_string(None)
+            )
+            # One statement for a whole batch, ids issued in the chain's order.
+            self._insert: Any = (
+                sql.SQL(
+                    "INSERT INTO {schema}.{table} (" + columns + ") "
+                    "SELECT " + columns + " FROM unnest(%s::timestamptz[], %s::text[], "
+                    "%s::text[], %s::text[], %s::text[], %s::text[], %s::integer[], %s::text[]) "
+                    "WITH ORDINALITY AS r(" + columns + ", n) ORDER BY n"
+                )
+                .format(**names)
+                .as_string(None)
+            )
             self._select: Any = sql.SQL(
                 "SELECT id, at, actor, role, clinic, plan_id, action, outcome "
                 "FROM {schema}.{table} WHERE clinic = %s AND id > %s "
@@ -277,7 +286,8 @@ class AccessLog:
                 curs.execute(self._head)
                 head = curs.fetchall()
                 prev = (head[0]["hash"] if head else None) or GENESIS
-                curs.executemany(self._insert, self._rows(entries, prev))
+                columns = zip(*self._rows(entries, prev), strict=True)
+                curs.execute(self._insert, [list(column) for column in columns])
             return
         db = self._sqlite()
         db.execute("BEGIN IMMEDIATE")
