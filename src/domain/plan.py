@@ -223,12 +223,16 @@ class Plan(Aggregate):
         # after activation they make the signatures not current. New content
         # events declare it too.
         changes_content: ClassVar[bool] = False
+        # False on events that leave the plan's content as it was signed (signing,
+        # activation, assignment): `content_version` stays. A class attribute, not an
+        # isinstance test: apply runs for every event of every replay.
+        moves_content_version: ClassVar[bool] = True
 
         def apply(self, plan: Plan) -> None:
             self.change(plan)
             if self.changes_content:
                 plan.note_content_change(self.timestamp.date())
-            if not isinstance(self, Plan.PlanSigned | Plan.PlanActivated | Plan.ClinicianAssigned):
+            if self.moves_content_version:
                 plan.content_version = self.originator_version
             self.remember(plan.commands)
 
@@ -1015,6 +1019,8 @@ class Plan(Aggregate):
 
     # ------------------------------------------------------- signing, closing
     class PlanSigned(Event):
+        moves_content_version = False
+
         signer_role: str
         signer_name: str | None
         signed_on: date
@@ -1103,6 +1109,8 @@ class Plan(Aggregate):
     class PlanActivated(Event):
         """A draft whose recorded signatures meet the clinic's current (relaxed) policy."""
 
+        moves_content_version = False
+
         required_signers: list[str]
         activated_on: date
 
@@ -1138,6 +1146,8 @@ class Plan(Aggregate):
 
     # ---------------------------------------------------------------- caseload
     class ClinicianAssigned(Event):
+        moves_content_version = False
+
         clinician: str
         previous_clinician: str
 
