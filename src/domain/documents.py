@@ -34,7 +34,13 @@ META_FIELDS = frozenset(
 )
 
 
+# Values that are JSON as they are: returned at once (most values are).
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, dict):

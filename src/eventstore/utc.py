@@ -28,6 +28,8 @@ def as_utc(instant: datetime) -> datetime:
 
 def utc_text(instant: datetime) -> str:
     """Fixed-width ISO text in UTC, to the microsecond."""
+    if instant.tzinfo is UTC:  # most instants (events' timestamps): no conversion
+        return instant.isoformat(timespec="microseconds")
     return as_utc(instant).isoformat(timespec="microseconds")
 
 
