@@ -168,4 +168,8 @@ def event_type(event: Plan.Event | Plan.PlanCreated) -> str:
 
 def event_data(event: Any) -> dict[str, Any]:
     """The business content of an event, without bookkeeping fields."""
-    return {k: jsonable(v) for k, v in vars(event).items() if k not in META_FIELDS}
+    return {
+        k: v if type(v) in _PLAIN else jsonable(v)
+        for k, v in vars(event).items()
+        if k not in META_FIELDS
+    }
