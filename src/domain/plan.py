@@ -190,6 +190,10 @@ class Plan(Aggregate):
     # v2: safety flags, safety plan, strengths, barriers, discharge criteria,
     # coded close reason, scores entered in error.
     class_version = 2
+    # Whether applying an event records its command's outcome (`commands`, which
+    # answers retried commands). Read models keep plans only to read them: their
+    # replays turn it off on the instance and skip that work.
+    remembers_commands = True
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -234,7 +238,8 @@ class Plan(Aggregate):
                 plan.note_content_change(self.timestamp.date())
             if self.moves_content_version:
                 plan.content_version = self.originator_version
-            self.remember(plan.commands)
+            if plan.remembers_commands:
+                self.remember(plan.commands)
 
         def change(self, plan: Plan) -> None:  # pragma: no cover - overridden
             raise NotImplementedError

@@ -404,13 +404,12 @@ class AggregateCache:
         self.touched.add(key)
         if version == 1:
             plan = event.mutate(None)
+            assert plan is not None
+            plan.remembers_commands = False  # read, never asked to answer a command
         else:
             plan = self._items.get(key)
             if plan is None or plan.version != version - 1:
-                if self.app is None:
-                    raise LookupError(f"plan {plan_id} version {version - 1} is not cached")
-                self.loads += 1
-                plan = self.app.repository.get(plan_id, version=version - 1)
+                plan = self._load(event)
             plan = event.mutate(plan)
         assert plan is not None
         self._items[key] = plan
@@ -428,11 +427,17 @@ class AggregateCache:
         self.touched.add(key)
         plan = self._items.get(key)
         if plan is None or plan.version != version - 1:
-            if self.app is None:
-                raise LookupError(f"plan {event.originator_id} version {version - 1} is not cached")
-            self.loads += 1
-            plan = self.app.repository.get(event.originator_id, version=version - 1)
-            self._items[key] = plan
+            plan = self._items[key] = self._load(event)
+        return plan
+
+    def _load(self, event: Plan.Event) -> Plan:
+        """The plan just before `event`, from the event store."""
+        version = event.originator_version - 1
+        if self.app is None:
+            raise LookupError(f"plan {event.originator_id} version {version} is not cached")
+        self.loads += 1
+        plan: Plan = self.app.repository.get(event.originator_id, version=version)
+        plan.remembers_commands = False  # read, never asked to answer a command
         return plan
 
     def begin(self) -> None:
