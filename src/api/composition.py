@@ -11,11 +11,11 @@ the domain only knows the `PlanEventStore` interface they implement.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from eventsourcing.utils import get_topic
 
 from api.access_log import AccessLog
-from api.deps import Services
-from api.outage import DatabaseBreaker
 from api.runtime import init_schema, open_application
 from api.settings import Settings
 from domain.application import PlansApplication
@@ -23,6 +23,9 @@ from domain.store import PlanEventStore, StoreMisconfiguredError
 from eventstore.recorders import ChainedPostgresRecorder, ChainedSQLiteRecorder, datastore_of
 from projections.readmodels import ReadModels
 from projections.runner import ProjectionWorkers
+
+if TYPE_CHECKING:
+    from api.deps import Services
 
 RECORDERS: dict[str, type[PlanEventStore]] = {
     "sqlite": ChainedSQLiteRecorder,
@@ -43,6 +46,11 @@ def build_application(settings: Settings, *, check_readable: bool = True) -> Pla
 
 def build_services(settings: Settings) -> Services:
     """Schema, application, read models, access log and breaker for `settings`."""
+    # Imported here: operator commands reach `recorder_topic` (through the settings)
+    # and must not load the HTTP stack (FastAPI) they never use.
+    from api.deps import Services
+    from api.outage import DatabaseBreaker
+
     plans = build_application(settings)
     read_models: ReadModels | None = None
     try:

@@ -179,6 +179,8 @@ class Settings(BaseSettings):
             "SNAPSHOT_INTERVAL": str(self.snapshot_interval),
             "GROUP_COMMIT": "y" if self.group_commit else "n",
             "IS_SNAPSHOTTING_ENABLED": "y",
+            # The library's JSON format, read with orjson (same objects, faster).
+            "TRANSCODER_TOPIC": "eventstore.transcoding:OrjsonTranscoder",
         }
         if params["backend"] == "sqlite":
             self.secure_files()

@@ -34,7 +34,13 @@ META_FIELDS = frozenset(
 )
 
 
+# Values that are JSON as they are: returned at once (most values are).
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, dict):
@@ -162,4 +168,8 @@ def event_type(event: Plan.Event | Plan.PlanCreated) -> str:
 
 def event_data(event: Any) -> dict[str, Any]:
     """The business content of an event, without bookkeeping fields."""
-    return {k: jsonable(v) for k, v in vars(event).items() if k not in META_FIELDS}
+    return {
+        k: v if type(v) in _PLAIN else jsonable(v)
+        for k, v in vars(event).items()
+        if k not in META_FIELDS
+    }

@@ -190,6 +190,10 @@ class Plan(Aggregate):
     # v2: safety flags, safety plan, strengths, barriers, discharge criteria,
     # coded close reason, scores entered in error.
     class_version = 2
+    # Whether applying an event records its command's outcome (`commands`, which
+    # answers retried commands). Read models keep plans only to read them: their
+    # replays turn it off on the instance and skip that work.
+    remembers_commands = True
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -223,14 +227,19 @@ class Plan(Aggregate):
         # after activation they make the signatures not current. New content
         # events declare it too.
         changes_content: ClassVar[bool] = False
+        # False on events that leave the plan's content as it was signed (signing,
+        # activation, assignment): `content_version` stays. A class attribute, not an
+        # isinstance test: apply runs for every event of every replay.
+        moves_content_version: ClassVar[bool] = True
 
         def apply(self, plan: Plan) -> None:
             self.change(plan)
             if self.changes_content:
                 plan.note_content_change(self.timestamp.date())
-            if not isinstance(self, Plan.PlanSigned | Plan.PlanActivated | Plan.ClinicianAssigned):
+            if self.moves_content_version:
                 plan.content_version = self.originator_version
-            self.remember(plan.commands)
+            if plan.remembers_commands:
+                self.remember(plan.commands)
 
         def change(self, plan: Plan) -> None:  # pragma: no cover - overridden
             raise NotImplementedError
@@ -1015,6 +1024,8 @@ class Plan(Aggregate):
 
     # ------------------------------------------------------- signing, closing
     class PlanSigned(Event):
+        moves_content_version = False
+
         signer_role: str
         signer_name: str | None
         signed_on: date
@@ -1103,6 +1114,8 @@ class Plan(Aggregate):
     class PlanActivated(Event):
         """A draft whose recorded signatures meet the clinic's current (relaxed) policy."""
 
+        moves_content_version = False
+
         required_signers: list[str]
         activated_on: date
 
@@ -1138,6 +1151,8 @@ class Plan(Aggregate):
 
     # ---------------------------------------------------------------- caseload
     class ClinicianAssigned(Event):
+        moves_content_version = False
+
         clinician: str
         previous_clinician: str
 

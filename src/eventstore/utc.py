@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import orjson
+
 
 def utc_now() -> datetime:
     """Now, timezone-aware, in UTC."""
@@ -28,6 +30,10 @@ def as_utc(instant: datetime) -> datetime:
 
 def utc_text(instant: datetime) -> str:
     """Fixed-width ISO text in UTC, to the microsecond."""
+    if instant.tzinfo is UTC and instant.microsecond and instant.year >= 1000:
+        # Most instants (events' timestamps): orjson writes the very same text
+        # (it leaves out only a zero fraction), 3-4 times faster than isoformat.
+        return orjson.dumps(instant)[1:-1].decode()
     return as_utc(instant).isoformat(timespec="microseconds")
 
 
