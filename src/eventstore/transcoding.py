@@ -24,33 +24,35 @@ class _FloatFoundError(Exception):
     """A float in orjson's result: the library's decoder reads this document."""
 
 
+# The members `_revive` has work for; every other value stays as orjson made it.
+_CONTAINERS_OR_FLOAT = frozenset({dict, list, float})
+
+
 class OrjsonTranscoder(JSONTranscoder):
     """`JSONTranscoder` whose `decode` parses with orjson."""
 
     def decode(self, data: bytes) -> Any:
         try:
-            value = orjson.loads(data)
-            kind = type(value)
-            if kind is dict:
-                return self._revive_object(value)
-            if kind is list:
-                return self._revive_array(value)
-            if kind is not float:
-                return value
+            return self._revive(orjson.loads(data))
         except (orjson.JSONDecodeError, _FloatFoundError):
-            pass
-        return super().decode(data)
+            return super().decode(data)
+
+    def _revive(self, value: Any) -> Any:
+        """A decoded value with its typed objects revived; _FloatFoundError for a float."""
+        kind = type(value)
+        if kind is dict:
+            return self._revive_object(value)
+        if kind is list:
+            return self._revive_array(value)
+        if kind is float:
+            raise _FloatFoundError
+        return value
 
     def _revive_object(self, value: dict[str, Any]) -> Any:
         """The object with its typed members revived, then itself if it is typed."""
         for key, item in value.items():
-            kind = type(item)
-            if kind is dict:
-                value[key] = self._revive_object(item)
-            elif kind is list:
-                value[key] = self._revive_array(item)
-            elif kind is float:
-                raise _FloatFoundError
+            if type(item) in _CONTAINERS_OR_FLOAT:
+                value[key] = self._revive(item)
         if len(value) == 2 and "_type_" in value and "_data_" in value:
             name = value["_type_"]
             try:
@@ -66,11 +68,6 @@ class OrjsonTranscoder(JSONTranscoder):
 
     def _revive_array(self, value: list[Any]) -> list[Any]:
         for i, item in enumerate(value):
-            kind = type(item)
-            if kind is dict:
-                value[i] = self._revive_object(item)
-            elif kind is list:
-                value[i] = self._revive_array(item)
-            elif kind is float:
-                raise _FloatFoundError
+            if type(item) in _CONTAINERS_OR_FLOAT:
+                value[i] = self._revive(item)
         return value
