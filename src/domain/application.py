@@ -31,7 +31,12 @@ from eventsourcing.utils import Environment
 
 from domain import errors
 from domain.commands import CreatePlan, PlanCommand, SetReviewPolicy
-from domain.group_commit import GroupCommitter, PlanCache, ReadCache, snapshot_saved_aggregates
+from domain.group_commit import (
+    READ_CACHE_SIZE,
+    GroupCommitter,
+    PlanCache,
+    snapshot_saved_aggregates,
+)
 from domain.keys import CreateKey, create_key_id
 from domain.plan import Actor, Plan
 from domain.policy import DEFAULT_POLICY, PolicyTerms, ReviewPolicy, policy_id
@@ -103,7 +108,7 @@ class PlansApplication(Application[UUID]):
         self._listeners: list[Callable[[int], None]] = []
         self._cache: PlanCache[Plan] = PlanCache()
         # Plans as last read for a GET of the current version (`read_plan`).
-        self._reads: ReadCache[Plan] = ReadCache()
+        self._reads: PlanCache[Plan] = PlanCache(READ_CACHE_SIZE)
         enabled = (self.env.get(self.GROUP_COMMIT) or "y").strip().lower()
         self.group_commit = (
             enabled in ("y", "yes", "t", "true", "on", "1") and not self.store.serialises_writers
@@ -175,7 +180,7 @@ class PlansApplication(Application[UUID]):
         """Drop these plans from the in-memory cache (after their client's erasure)."""
         for plan_id in plan_ids:
             self._cache.take(plan_id)
-            self._reads.drop(plan_id)
+            self._reads.take(plan_id)
 
     def _checkin(self, plan: Plan) -> None:
         if self.group_commit:
@@ -250,7 +255,7 @@ class PlansApplication(Application[UUID]):
         """`read_plan(plan_id, clinic)` without blocking the event loop, when it
         can be answered so: the plan as last read, no event since, its key not
         erased (as far as known without a read). None: call `read_plan`."""
-        cached = self._reads.get(plan_id)
+        cached = self._reads.peek(plan_id)
         if cached is None or cached.clinic != clinic:
             return None
         known_erased = getattr(self.mapper, "known_erased_clinic_of", None)
@@ -265,18 +270,18 @@ class PlansApplication(Application[UUID]):
         """The plan now: as last read when no event came since (one indexed
         query, no snapshot, no decoding, no replay), else read afresh. The plan
         is shared with other readers: a read must not change it."""
-        cached = self._reads.get(plan_id)
+        cached = self._reads.peek(plan_id)
         if cached is not None and cached.clinic == clinic:
             erased_clinic = getattr(self.mapper, "erased_clinic_of", None)
             gone = erased_clinic(plan_id) if erased_clinic is not None else None
             if gone is not None:
-                self._reads.drop(plan_id)
+                self._reads.take(plan_id)
                 raise errors.PlanErasedError(plan_id, gone)
             if not self.recorder.select_events(plan_id, gt=cached.version, limit=1):
                 return cached
         with self.store.reads():
             plan = self.get_plan(plan_id, clinic)
-        self._reads.put(plan)
+        self._reads.keep(plan)
         return plan
 
     def policy_for(self, clinic: str) -> PolicyTerms:

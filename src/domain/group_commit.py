@@ -236,7 +236,10 @@ class GroupCommitter:
 
 class PlanCache(Generic[A]):
     """Aggregates whose every event is committed, owned by one command at a time
-    (`take` removes, `keep` puts back); least recently kept dropped first."""
+    (`take` removes, `keep` puts back); least recently kept dropped first.
+
+    Readers use one too (`PlansApplication.read_plan`): they `peek` at an
+    aggregate they share and never mutate, and `keep` a newer one they read."""
 
     def __init__(self, size: int = PLAN_CACHE_SIZE) -> None:
         self.size = size
@@ -250,6 +253,14 @@ class PlanCache(Generic[A]):
         with self._lock:
             return self._items.pop(aggregate_id, None)
 
+    def peek(self, aggregate_id: UUID) -> A | None:
+        """The aggregate, left in the cache (for readers, who share it)."""
+        with self._lock:
+            found = self._items.get(aggregate_id)
+            if found is not None:
+                self._items.move_to_end(aggregate_id)
+            return found
+
     def keep(self, aggregate: A) -> None:
         """Keep a committed aggregate (never a newer one's elder)."""
         with self._lock:
@@ -260,37 +271,6 @@ class PlanCache(Generic[A]):
             self._items.move_to_end(aggregate.id)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-
-
-class ReadCache(Generic[A]):
-    """Aggregates as last read, shared by readers and never mutated (a reader
-    that finds newer events loads a new object and replaces the old one)."""
-
-    def __init__(self, size: int = READ_CACHE_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict[UUID, A] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, aggregate_id: UUID) -> A | None:
-        with self._lock:
-            found = self._items.get(aggregate_id)
-            if found is not None:
-                self._items.move_to_end(aggregate_id)
-            return found
-
-    def put(self, aggregate: A) -> None:
-        with self._lock:
-            current = self._items.get(aggregate.id)
-            if current is not None and current.version > aggregate.version:
-                return
-            self._items[aggregate.id] = aggregate
-            self._items.move_to_end(aggregate.id)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def drop(self, aggregate_id: UUID) -> None:
-        with self._lock:
-            self._items.pop(aggregate_id, None)
 
 
 def snapshot_saved_aggregates(
