@@ -329,12 +329,13 @@ def status(
 @cli.command()
 def rebuild(
     names: list[str] = typer.Argument(None, help="Read models to rebuild (default: all)."),
-    jobs: int = typer.Option(
-        1,
+    jobs: int | None = typer.Option(
+        None,
         min=1,
         max=16,
         help="Builder processes (PostgreSQL): the read models split over them, "
-        "each process reading the log once for its share.",
+        "each process reading the log once for its share. Default: one per CPU "
+        "this process may use (SQLite: 1).",
     ),
 ) -> None:
     """Rebuild read models from the event store beside the live ones, then switch.
@@ -343,6 +344,8 @@ def rebuild(
     """
     started = time.perf_counter()
     settings = settings_or_exit()
+    if jobs is None:
+        jobs = len(os.sched_getaffinity(0)) if settings.backend == "postgres" else 1
     prepare(settings)
     from projections.catalog import MODELS
     from projections.runner import RebuildBusyError

@@ -17,6 +17,7 @@ import threading
 from abc import abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ClassVar, NamedTuple
 
 import orjson
@@ -278,6 +279,19 @@ class PostgresReadModelView(_GenerationTables, PostgresTrackingRecorder):
             compiled = self._compiled[key] = multi_row(self.compile(text), count)
         return compiled
 
+    def settle_tracking(self, app_name: str, position: int) -> None:
+        """This generation's tracking is `app_name` at `position`, and nothing else
+        (the rows that builder processes kept for their shares are removed)."""
+        table = Identifier(self.datastore.schema or "public", self.tracking_table_name)
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("DELETE FROM {}").format(table))
+            curs.execute(
+                SQL("INSERT INTO {} (application_name, notification_id) VALUES (%s, %s)").format(
+                    table
+                ),
+                (app_name, position),
+            )
+
     def write(self, ops: Iterable[Op], tracking: Tracking, order: Sequence[str] = ()) -> None:
         with self.datastore.get_connection() as conn:
             with conn.transaction():
@@ -468,22 +482,56 @@ class _Note(NamedTuple):
     state: bytes
 
 
-class LogReader:
-    """Reads and decodes the log once, for every read model of this process."""
+class Share(NamedTuple):
+    """Plans `part` of `parts` (from 0): those whose id hashes to `part` (PostgreSQL's
+    `hashtext`), with the log read only up to position `upto`. A plan's events
+    all fall in one share, so each share replays its plans whole and in order."""
 
-    def __init__(self, app: PlansApplication) -> None:
+    part: int
+    parts: int
+    upto: int
+
+
+class LogReader:
+    """Reads and decodes the log once, for every read model of this process.
+
+    With `read_ahead` (a catch-up on PostgreSQL), a full batch starts the next
+    batch's query on a thread of its own: PostgreSQL and the network work while
+    Python decodes and builds rows (libpq waits without the GIL). What is read
+    ahead is exactly what a `read` after that batch would read, and is only used
+    for that read. With a `share` (PostgreSQL), only that share's events are read.
+    """
+
+    def __init__(
+        self, app: PlansApplication, *, read_ahead: bool = False, share: Share | None = None
+    ) -> None:
         self.app = app
+        self.share = share
+        self._ahead: ThreadPoolExecutor | None = None
+        self._next: tuple[int, int, Future[Sequence[Notification | _Note]]] | None = None
+        self._params: tuple[Any, ...] = ()
         recorder = app.recorder
         datastore = getattr(recorder, "datastore", None)
         self._select: Composed | None = None
         if isinstance(datastore, PostgresDatastore):
+            where = "notification_id > %s"
+            if share is not None:
+                where += (
+                    " AND notification_id <= %s"
+                    " AND mod(hashtext(originator_id::text)::bigint + 2147483648, %s) = %s"
+                )
+                self._params = (share.upto, share.parts, share.part)
             self._select = SQL(
                 "SELECT notification_id, originator_id, originator_version, topic, state "
-                "FROM {}.{} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+                f"FROM {{}}.{{}} WHERE {where} ORDER BY notification_id LIMIT %s"
             ).format(
                 Identifier(datastore.schema or "public"),
                 Identifier(recorder.events_table_name),  # type: ignore[attr-defined]
             )
+            if read_ahead:
+                self._ahead = ThreadPoolExecutor(1, thread_name_prefix="log-read-ahead")
+        elif share is not None:
+            raise ValueError("reading the log in shares needs PostgreSQL")
 
     def notes(self, after: int, limit: int) -> Sequence[Notification | _Note]:
         """Up to `limit` notifications after `after`, not decoded: the library's
@@ -496,14 +544,23 @@ class LogReader:
         with datastore.get_connection() as conn:
             # Binary tuples: no dict per row, bytea arrives as bytes, not hex text.
             with conn.cursor(row_factory=tuple_row, binary=True) as curs:
-                curs.execute(self._select, (after, limit), prepare=True)
+                curs.execute(self._select, (after, *self._params, limit), prepare=True)
                 rows = curs.fetchall()
         note = _Note._make
         return [note(row) for row in rows]
 
     def read(self, after: int, limit: int) -> list[Decoded]:
         """Up to `limit` notifications after `after`, each decoded once."""
-        notes = self.notes(after, limit)
+        ahead, self._next = self._next, None
+        if ahead is not None and ahead[:2] == (after, limit):
+            notes = ahead[2].result()
+        else:
+            if ahead is not None:
+                ahead[2].cancel()
+            notes = self.notes(after, limit)
+        if self._ahead is not None and len(notes) == limit:
+            following = notes[-1].id
+            self._next = (following, limit, self._ahead.submit(self.notes, following, limit))
         mapper = self.app.mapper
         is_erased = getattr(mapper, "is_erased", None)
         decode = mapper.to_domain_event
@@ -517,7 +574,15 @@ class LogReader:
         return out
 
     def head(self) -> int:
+        if self.share is not None:
+            return self.share.upto
         return int(self.app.recorder.max_notification_id() or 0)
+
+    def close(self) -> None:
+        """Stop reading ahead (waits for a query in flight)."""
+        self._next = None
+        if self._ahead is not None:
+            self._ahead.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------- aggregate batches

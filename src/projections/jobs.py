@@ -1,139 +1,129 @@
-"""`plans rebuild --jobs N`: the read models split over N builder processes.
+"""`plans rebuild --jobs N`: N builder processes, each with a share of the plans.
 
-Each process is an ordinary `runner.rebuild` of its share of the read models,
-with its own application, connections, log reader and plan cache: nothing
-but the names and the settings crosses the process boundary, so each read
-model is built exactly as a one-process rebuild would build it. Read models
-that replay plans share a process (one replay for all of them); the others
-(which only read events) go to the other processes.
+The rebuilding process forks its builders first, before it opens a connection
+of its own for the rebuild; a builder never touches a connection it inherited:
+it opens its own application and leaves through `os._exit` (multiprocessing's
+fork start), so no inherited socket is ever written to or closed by a child.
 
-Processes are forked before this process opens any connection of its own for
-the rebuild, and a child never touches a connection it inherited: it opens
-its own application and leaves through `os._exit` (multiprocessing's fork
-start), so no inherited socket is ever written to or closed by a child.
+The rebuilding process then creates and holds the new generations (locks,
+tables), notes the head of the log, and hands each builder the generations,
+that head and its share: the plans whose id hashes to it. A plan's events all
+fall in one share, so every builder replays its plans whole and in order and
+builds every read model's rows for them, exactly as one process would; the
+shares split the reading, the decoding and the rows between the processes
+(unlike a split by read model, where each process read and decoded the whole
+log). Once all of them reached the head, the rebuilding process records that
+position in each generation's tracking and reads what was written since.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import queue
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from projections.catalog import MODELS, model
+from projections.base import Share
 
-# Rough cost of building each read model, per event (the timeline and the
-# revisions turn every event's data into JSON; the plan replay is counted once
-# per process that holds any aggregate read model).
-_COST = {"plan_timeline": 3, "revisions": 3, "scores": 1}
-_REPLAY_COST = 4
-_AGGREGATE_COST = 1
+Progress = Any  # runner.Progress (not imported here: runner imports this module lazily)
 
 
-def partition(names: Iterable[str], jobs: int) -> list[list[str]]:
-    """The read models in at most `jobs` groups of about equal cost."""
-    chosen = list(names)
-    aggregates = [n for n in chosen if model(n).uses_aggregates]
-    others = sorted(
-        (n for n in chosen if not model(n).uses_aggregates), key=lambda n: -_COST.get(n, 1)
-    )
-    groups: list[list[str]] = [[] for _ in range(max(1, min(jobs, len(chosen))))]
-    costs = [0] * len(groups)
-    if aggregates:
-        groups[0].extend(aggregates)
-        costs[0] = _REPLAY_COST + _AGGREGATE_COST * len(aggregates)
-    for name in others:
-        i = min(range(len(groups)), key=lambda k: costs[k])
-        groups[i].append(name)
-        costs[i] += _COST.get(name, 1)
-    return [g for g in groups if g]
-
-
-def _child(
+def _builder(
     env: dict[str, str],
-    names: list[str],
+    index: int,
+    count: int,
     batch_size: int,
-    grace_seconds: float,
+    inbox: Any,
     out: Any,
 ) -> None:
+    work = inbox.get()
+    if work is None:  # the rebuild stopped before handing out any work
+        return
+    generations, upto = work
     from domain.application import PlansApplication
     from eventstore.utc import utc_today
-    from projections.runner import RebuildBusyError, rebuild
+    from projections.runner import fill_share
+
+    share = Share(index, count, upto)
 
     def progress(name: str, position: int, head: int, rate: float) -> None:
-        out.put(("progress", (name, position, head, rate)))
+        out.put(("progress", (index, name, position)))
 
     try:
         app = PlansApplication(env=env, today=utc_today)
         try:
-            results = rebuild(
-                env,
-                app,
-                names,
-                progress,
-                batch_size=batch_size,
-                grace_seconds=grace_seconds,
-            )
+            events = fill_share(env, app, generations, share, progress, batch_size=batch_size)
         finally:
             app.close()
-        out.put(("done", {n: vars(r) for n, r in results.items()}))
-    except RebuildBusyError as e:
-        out.put(("busy", str(e)))
+        out.put(("done", events))
     except BaseException as e:  # noqa: BLE001 - reported to the parent, by type only
         out.put(("error", type(e).__name__))
 
 
-def rebuild_in_processes(
-    env: Mapping[str, str],
-    names: Iterable[str] | None,
-    jobs: int,
-    progress_callback: Any = None,
-    *,
-    batch_size: int,
-    grace_seconds: float,
-) -> dict[str, Any]:
-    from projections.runner import RebuildBusyError, RebuildResult
+class Builders:
+    """Builder processes, forked at once and idle until `fill` hands them work."""
 
-    chosen = list(names) if names else list(MODELS)
-    groups = partition(chosen, jobs)
-    context = multiprocessing.get_context("fork")
-    out = context.Queue()
-    processes = [
-        context.Process(
-            target=_child,
-            args=(dict(env), group, batch_size, grace_seconds, out),
-            name=f"rebuild-{'-'.join(group)}",
-            daemon=True,
-        )
-        for group in groups
-    ]
-    for p in processes:
-        p.start()
-    results: dict[str, RebuildResult] = {}
-    problems: list[tuple[str, str]] = []
-    finished = 0
-    while finished < len(processes):
-        try:
-            kind, payload = out.get(timeout=1.0)
-        except queue.Empty:
-            if all(not p.is_alive() for p in processes):
-                problems.append(("error", "a builder process died"))
-                break
-            continue
-        if kind == "progress":
-            if progress_callback is not None:
-                progress_callback(*payload)
-            continue
-        finished += 1
-        if kind == "done":
-            results.update({n: RebuildResult(**r) for n, r in payload.items()})
-        else:
-            problems.append((kind, payload))
-    for p in processes:
-        p.join(10)
-    for kind, message in problems:
-        if kind == "busy":
-            raise RebuildBusyError(message)
-    if problems:
-        raise RuntimeError(f"rebuild failed in a builder process: {problems[0][1]}")
-    return {n: results[n] for n in chosen if n in results}
+    def __init__(self, env: Mapping[str, str], names: Iterable[str], jobs: int, batch_size: int):
+        self.names = list(names)
+        context = multiprocessing.get_context("fork")
+        self.out = context.Queue()
+        self.inboxes = [context.Queue() for _ in range(jobs)]
+        self.processes = [
+            context.Process(
+                target=_builder,
+                args=(dict(env), index, jobs, batch_size, inbox, self.out),
+                name=f"rebuild-share-{index + 1}-of-{jobs}",
+                daemon=True,
+            )
+            for index, inbox in enumerate(self.inboxes)
+        ]
+        for p in self.processes:
+            p.start()
+        self.handed_out = False
+
+    def fill(self, generations: Mapping[str, int], upto: int, progress: Progress = None) -> int:
+        """Every builder fills its share of `generations` up to position `upto`; the
+        log events they read together (each once). Raises when any of them failed."""
+        self.handed_out = True
+        for inbox in self.inboxes:
+            inbox.put((dict(generations), upto))
+        reached: dict[tuple[int, str], int] = {}
+        started = time.perf_counter()
+        events = 0
+        failures: list[str] = []
+        finished = 0
+        while finished < len(self.processes):
+            try:
+                kind, payload = self.out.get(timeout=1.0)
+            except queue.Empty:
+                if all(not p.is_alive() for p in self.processes):
+                    failures.append("a builder process died")
+                    break
+                continue
+            if kind == "progress":
+                index, name, position = payload
+                reached[(index, name)] = position
+                if progress is not None:
+                    behind = min(reached.get((i, name), 0) for i in range(len(self.processes)))
+                    rate = behind / max(time.perf_counter() - started, 1e-9)
+                    progress(name, behind, upto, rate)
+                continue
+            finished += 1
+            if kind == "done":
+                events += int(payload)
+            else:
+                failures.append(str(payload))
+        if failures:
+            raise RuntimeError(f"rebuild failed in a builder process: {failures[0]}")
+        return events
+
+    def close(self) -> None:
+        if not self.handed_out:
+            for inbox in self.inboxes:
+                inbox.put(None)
+        for p in self.processes:
+            p.join(10)
+            if p.is_alive():
+                p.terminate()
+                p.join(5)

@@ -50,6 +50,7 @@ from projections.base import (
     GenerationProcessor,
     LockLostError,
     LogReader,
+    Share,
 )
 from projections.catalog import MODELS, model, open_view
 from projections.fanout import FanOut
@@ -534,6 +535,12 @@ class _Build:
         except Exception as e:  # noqa: BLE001 - best effort; the next rebuild cleans up
             log.warning("read model %s: could not drop generation: %s", self.name, _describe(e))
 
+    def filled_to(self, position: int) -> None:
+        """Builder processes fed the new generation every event up to `position`:
+        its tracking says so (the shares' own tracking rows are removed)."""
+        self.processor.view.settle_tracking(self.app.name, position)
+        self.processor.position = position
+
     def release(self) -> None:
         close_quietly(self.conn)
         self.conn = None
@@ -557,14 +564,18 @@ def young_collections_only() -> Iterator[None]:
 
 
 class _CatchUp:
-    """Every build fed from ONE reading of the log, until it reaches the head."""
+    """Every read model generation fed from ONE reading of the log (or of one share
+    of it), until it reaches the head."""
 
-    def __init__(self, app: PlansApplication, builds: list[_Build]) -> None:
-        self.builds = builds
-        self.reader = LogReader(app)
-        self.fan = FanOut(
-            self.reader, [b.processor for b in builds], AggregateCache(app, DEFAULT_CACHE_SIZE)
-        )
+    def __init__(
+        self,
+        app: PlansApplication,
+        processors: list[GenerationProcessor],
+        share: Share | None = None,
+    ) -> None:
+        self.processors = processors
+        self.reader = LogReader(app, read_ahead=True, share=share)
+        self.fan = FanOut(self.reader, processors, AggregateCache(app, DEFAULT_CACHE_SIZE))
         self.events = 0
         self.seconds = 0.0
 
@@ -577,21 +588,22 @@ class _CatchUp:
                 self.events += count
                 if count < batch:
                     self.fan.flush()
-                    if self.fan.position >= self.reader.head():
+                    # A share ends at its bound: a short read found nothing more in it.
+                    if self.reader.share is not None or self.fan.position >= self.reader.head():
                         break
                 now = time.perf_counter()
                 if progress is not None and now - last_report >= 0.25:
                     last_report = now
                     head = self.reader.head()
                     rate = self.events / max(now - started + self.seconds, 1e-9)
-                    for b in self.builds:
-                        progress(b.name, b.processor.position, head, rate)
+                    for p in self.processors:
+                        progress(p.name, p.position, head, rate)
             self.fan.flush()
         finally:
             self.seconds += time.perf_counter() - started
         if progress is not None:
-            for b in self.builds:
-                progress(b.name, b.processor.position, b.processor.position, self.rate)
+            for p in self.processors:
+                progress(p.name, p.position, p.position, self.rate)
 
     @property
     def rate(self) -> float:
@@ -599,6 +611,7 @@ class _CatchUp:
 
     def close(self) -> None:
         self.fan.close()
+        self.reader.close()
 
 
 def _followed(store: Store, names: Iterable[str]) -> bool:
@@ -637,23 +650,19 @@ def rebuild(
     one of these read models (queries that race the drop retry on the new
     generation by themselves). `progress_callback(name, position, head,
     events_per_second)` is called a few times a second. With `jobs` above 1
-    (PostgreSQL), the read models are split over that many builder processes
-    (`projections.jobs`).
+    (PostgreSQL), that many builder processes fill the new generations up to
+    the head as it was when they started, each with its share of the plans
+    (`projections.jobs`); this process then reads what came after.
     """
     chosen = list(names) if names else list(MODELS)
     for name in chosen:
         model(name)
-    if jobs > 1 and len(chosen) > 1 and "postgres" in env.get("PERSISTENCE_MODULE", ""):
-        from projections.jobs import rebuild_in_processes
+    builders = None
+    if jobs > 1 and "postgres" in env.get("PERSISTENCE_MODULE", ""):
+        from projections.jobs import Builders
 
-        return rebuild_in_processes(
-            env,
-            chosen,
-            jobs,
-            progress_callback,
-            batch_size=batch_size,
-            grace_seconds=grace_seconds,
-        )
+        # Forked now, before this call opens a connection of its own.
+        builders = Builders(env, chosen, jobs, batch_size)
     store = Store(
         construct_factory(
             env,
@@ -672,7 +681,16 @@ def rebuild(
         try:
             for name in chosen:
                 builds.append(_Build(store, app, name))
-            catch_up = _CatchUp(app, builds)
+            filled, started = 0, time.perf_counter()
+            if builders is not None:
+                upto = int(app.recorder.max_notification_id() or 0)
+                filled = builders.fill(
+                    {b.name: b.generation for b in builds}, upto, progress_callback
+                )
+                for b in builds:
+                    b.filled_to(upto)
+            catch_up = _CatchUp(app, [b.processor for b in builds])
+            catch_up.events, catch_up.seconds = filled, time.perf_counter() - started
             with young_collections_only():
                 catch_up.run(batch_size, progress_callback)
                 # A last short catch-up, so followers resume close to the head.
@@ -706,9 +724,59 @@ def rebuild(
             )
         return results
     finally:
+        if builders is not None:
+            builders.close()
         for b in builds:
             b.release()
         store.close()
+
+
+def fill_share(
+    env: Mapping[str, str],
+    app: PlansApplication,
+    generations: Mapping[str, int],
+    share: Share,
+    progress_callback: Progress | None = None,
+    *,
+    batch_size: int = REBUILD_BATCH,
+) -> int:
+    """Feed one share of the log (`share`) to new generations that another process
+    created and holds (`plans rebuild --jobs N`); the log events read.
+
+    Each share's tracking is kept under a name of its own (a generation's
+    tracking only ever moves forward, and the shares interleave); the process
+    that holds the generations records where they all reached
+    (`_Build.filled_to`).
+    """
+    store = Store(
+        construct_factory(
+            env,
+            POSTGRES_POOL_SIZE="2",
+            POSTGRES_MAX_OVERFLOW=str(len(generations) + 4),
+            POSTGRES_PRE_PING="n",
+        )
+    )
+    try:
+        processors = []
+        for name, generation in generations.items():
+            projection = model(name)(open_view(store, name, generation), app, cache_size=0)
+            processors.append(
+                GenerationProcessor(projection, None, generation, share_name(app.name, share))
+            )
+        catch_up = _CatchUp(app, processors, share)
+        try:
+            with young_collections_only():
+                catch_up.run(batch_size, progress_callback)
+        finally:
+            catch_up.close()
+        return catch_up.events
+    finally:
+        store.close()
+
+
+def share_name(app_name: str, share: Share) -> str:
+    """The tracking name of one share's rows in a generation being built."""
+    return f"{app_name} share {share.part + 1}/{share.parts}"
 
 
 def _drop_generation(store: Store, name: str, generation: int) -> None:

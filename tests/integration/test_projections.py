@@ -531,4 +531,30 @@ def test_rebuild_in_builder_processes_equals_one_process(app, env, rm) -> None:
     for jobs in (2, 3, 2):
         results = rebuild(env, app, grace_seconds=0, jobs=jobs)
         assert set(results) == set(MODELS)
+        assert {r.events for r in results.values()} == {head(app)}
         assert dump_all(rm) == one, jobs
+
+
+def test_events_written_while_builder_processes_fill_are_not_lost(app, env, rm) -> None:
+    """Builder processes stop at the head as it was when they started; what is
+    written meanwhile (here: while the first progress report arrives) is read by
+    the rebuilding process before the switch, and the followers resume after it."""
+    if "postgres" not in env.get("PERSISTENCE_MODULE", ""):
+        pytest.skip("builder processes need PostgreSQL")
+    populate(app, plans=8, rounds=6, chunk=4)
+    before = head(app)
+    written: list[int] = []
+
+    def write_meanwhile(name: str, position: int, head_now: int, rate: float) -> None:
+        if not written:
+            written.append(head_now)
+            populate(app, plans=3, rounds=4, chunk=3)
+
+    names = ["plans", "scores", "plan_timeline"]
+    rebuild(env, app, names, write_meanwhile, grace_seconds=0, jobs=2)
+    assert written == [before] and head(app) > before
+    assert rm.positions(names) == dict.fromkeys(names, head(app))
+    sharded = {name: rows for name, rows in dump_all(rm).items() if name in names}
+    rebuild(env, app, names, grace_seconds=0)
+    assert {name: rows for name, rows in dump_all(rm).items() if name in names} == sharded
+    assert all(sharded[name]["t"] for name in names)
