@@ -377,7 +377,9 @@ def rebuild(
     unknown = [n for n in names or () if n not in MODELS]
     if unknown:
         fail(f"unknown read model {unknown[0]!r}; known: {', '.join(MODELS)}", EXIT_BAD_SETTING)
-    app = open_app(settings)
+    # A rebuild reads the log on one or two connections at a time (the builder
+    # processes open their own): no pool of `pool_size` backends to start.
+    app = open_app(settings.model_copy(update={"pool_size": 2}))
     try:
         with progress_bar() as bar, database_errors(settings):
             tasks: dict[str, Any] = {}

@@ -63,7 +63,11 @@ def init_schema(settings: Settings) -> None:
     with schema_lock(settings):
 
         def create(store: Store) -> None:
-            app = PlansApplication(env=settings.library_env(create_table=True))
+            # One connection at a time creates the schema: no pool of `pool_size`
+            # connections (each a PostgreSQL backend to start) for it.
+            env = settings.library_env(create_table=True)
+            env.update(POSTGRES_POOL_SIZE="1", POSTGRES_MAX_OVERFLOW="2")
+            app = PlansApplication(env=env)
             try:
                 create_read_model_tables(store)
                 for step in SCHEMA_STEPS:

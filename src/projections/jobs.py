@@ -50,6 +50,9 @@ def _builder(
     def progress(name: str, position: int, head: int, rate: float) -> None:
         out.put(("progress", (index, name, position)))
 
+    # The application only reads the log (two connections: the reader and its
+    # read-ahead); the default pool would start `pool_size` backends per builder.
+    env = {**env, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
     try:
         app = PlansApplication(env=env, today=utc_today)
         try:
