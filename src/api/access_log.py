@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from psycopg import sql
 
 from api.settings import Settings
@@ -156,13 +157,16 @@ class AccessLog:
                 .format(**names)
                 .as_string(None)
             )
-            # One statement for a whole batch, ids issued in the chain's order.
+            # One statement for a whole batch, ids issued in the chain's order. The
+            # rows travel as ONE JSON array (one orjson call): eight array parameters
+            # cost psycopg's Python list dumpers ~110-290 us of CPU per batch, the
+            # JSON ~30-50 us (1-10 rows).
             self._insert: Any = (
                 sql.SQL(
                     "INSERT INTO {schema}.{table} (" + columns + ") "
-                    "SELECT " + columns + " FROM unnest(%s::timestamptz[], %s::text[], "
-                    "%s::text[], %s::text[], %s::text[], %s::text[], %s::integer[], %s::text[]) "
-                    "WITH ORDINALITY AS r(" + columns + ", n) ORDER BY n"
+                    "SELECT (r.e->>0)::timestamptz, r.e->>1, r.e->>2, r.e->>3, r.e->>4, "
+                    "r.e->>5, (r.e->>6)::integer, r.e->>7 "
+                    "FROM json_array_elements(%s::json) WITH ORDINALITY AS r(e, n) ORDER BY n"
                 )
                 .format(**names)
                 .as_string(None)
@@ -286,8 +290,7 @@ class AccessLog:
                 curs.execute(self._head)
                 head = curs.fetchall()
                 prev = (head[0]["hash"] if head else None) or GENESIS
-                columns = zip(*self._rows(entries, prev), strict=True)
-                curs.execute(self._insert, [list(column) for column in columns])
+                curs.execute(self._insert, (orjson.dumps(self._rows(entries, prev)).decode(),))
             return
         db = self._sqlite()
         db.execute("BEGIN IMMEDIATE")
