@@ -24,11 +24,12 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
 from psycopg import sql
 
 from api.settings import Settings
@@ -130,6 +131,45 @@ def create_access_log(settings: Settings) -> None:
             conn.execute(sql.SQL(statement).format(**names))  # type: ignore[arg-type]
 
 
+# ------------------------------------------------------------------ waiters
+# Who waits for an entry's commit: a thread (a concurrent Future) or a coroutine
+# (its event loop and an asyncio Future of that loop).
+Waiter = Future[None] | tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]
+
+
+def _settle(waiters: Sequence[Waiter], error: BaseException | None) -> None:
+    """Tell a batch's waiters its outcome (from the writer thread): threads at
+    once, each event loop's coroutines in one callback on that loop. A waiter
+    that went away (cancelled, its loop closed) is skipped: the writer goes on."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for done in waiters:
+        if isinstance(done, tuple):
+            by_loop.setdefault(done[0], []).append(done[1])
+            continue
+        try:
+            if error is not None:
+                done.set_exception(error)
+            else:
+                done.set_result(None)
+        except InvalidStateError:  # cancelled meanwhile
+            pass
+    for loop, futures in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle_on_loop, futures, error)
+        except RuntimeError:  # the loop is closed: nobody is waiting any more
+            pass
+
+
+def _settle_on_loop(futures: list[asyncio.Future[None]], error: BaseException | None) -> None:
+    for future in futures:
+        if future.done():  # cancelled
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(None)
+
+
 # -------------------------------------------------------------------- store
 class AccessLog:
     """Appends and reads entries through the application's own datastore (its pool);
@@ -142,7 +182,7 @@ class AccessLog:
         self.sqlite_path = sqlite_path or getattr(datastore, "db_name", None)
         # SQLite: the writer thread's own connection (appends take BEGIN IMMEDIATE on it).
         self._db: sqlite3.Connection | None = None
-        self._pending: queue.SimpleQueue[tuple[AccessEntry, Sequence[str], Future[None]] | None] = (
+        self._pending: queue.SimpleQueue[tuple[AccessEntry, Sequence[str], Waiter] | None] = (
             queue.SimpleQueue()
         )
         self._writer: threading.Thread | None = None
@@ -156,13 +196,16 @@ class AccessLog:
                 .format(**names)
                 .as_string(None)
             )
-            # One statement for a whole batch, ids issued in the chain's order.
+            # One statement for a whole batch, ids issued in the chain's order. The
+            # rows travel as ONE JSON array (one orjson call): eight array parameters
+            # cost psycopg's Python list dumpers ~110-290 us of CPU per batch, the
+            # JSON ~30-50 us (1-10 rows).
             self._insert: Any = (
                 sql.SQL(
                     "INSERT INTO {schema}.{table} (" + columns + ") "
-                    "SELECT " + columns + " FROM unnest(%s::timestamptz[], %s::text[], "
-                    "%s::text[], %s::text[], %s::text[], %s::text[], %s::integer[], %s::text[]) "
-                    "WITH ORDINALITY AS r(" + columns + ", n) ORDER BY n"
+                    "SELECT (r.e->>0)::timestamptz, r.e->>1, r.e->>2, r.e->>3, r.e->>4, "
+                    "r.e->>5, (r.e->>6)::integer, r.e->>7 "
+                    "FROM json_array_elements(%s::json) WITH ORDINALITY AS r(e, n) ORDER BY n"
                 )
                 .format(**names)
                 .as_string(None)
@@ -231,14 +274,20 @@ class AccessLog:
     def append(self, entry: AccessEntry, disclosed: Sequence[str] = ()) -> None:
         """Write the entry (and one per plan in `disclosed`), chained onto the
         head; return once it is committed (raise what the commit raised)."""
-        self._submit(entry, disclosed).result()
+        done: Future[None] = Future()
+        self._submit(entry, disclosed, done)
+        done.result()
 
     async def append_async(self, entry: AccessEntry, disclosed: Sequence[str] = ()) -> None:
-        """`append` for the event loop: waits for the commit without a worker thread."""
-        await asyncio.wrap_future(self._submit(entry, disclosed))
+        """`append` for the event loop: waits for the commit without a worker thread.
+        The writer settles every loop waiter of a batch in ONE callback on the loop
+        (one wake-up per batch, not one per request)."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._submit(entry, disclosed, (loop, waiter))
+        await waiter
 
-    def _submit(self, entry: AccessEntry, disclosed: Sequence[str]) -> Future[None]:
-        done: Future[None] = Future()
+    def _submit(self, entry: AccessEntry, disclosed: Sequence[str], done: Waiter) -> None:
         with self._writer_lock:
             if self._writer is None:
                 self._writer = threading.Thread(
@@ -246,7 +295,6 @@ class AccessLog:
                 )
                 self._writer.start()
             self._pending.put((entry, tuple(disclosed), done))
-        return done
 
     def _write_loop(self) -> None:
         """Group commit: every entry queued while the last batch was being
@@ -268,14 +316,12 @@ class AccessLog:
                     stop = True
                     break
                 batch.append(item)
+            error: BaseException | None = None
             try:
                 self._write([(entry, disclosed) for entry, disclosed, _ in batch])
             except BaseException as exc:  # noqa: BLE001 - every waiter gets it
-                for _, _, done in batch:
-                    done.set_exception(exc)
-            else:
-                for _, _, done in batch:
-                    done.set_result(None)
+                error = exc
+            _settle([done for _, _, done in batch], error)
             if stop:
                 return
 
@@ -286,8 +332,7 @@ class AccessLog:
                 curs.execute(self._head)
                 head = curs.fetchall()
                 prev = (head[0]["hash"] if head else None) or GENESIS
-                columns = zip(*self._rows(entries, prev), strict=True)
-                curs.execute(self._insert, [list(column) for column in columns])
+                curs.execute(self._insert, (orjson.dumps(self._rows(entries, prev)).decode(),))
             return
         db = self._sqlite()
         db.execute("BEGIN IMMEDIATE")

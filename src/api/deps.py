@@ -66,16 +66,22 @@ async def services(request: Request) -> Services:
 Svc = Annotated[Services, Depends(services)]
 
 
-async def plan_uuid(
-    plan_id: Annotated[
-        str,
-        Path(description="the plan's id", examples=["5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51"]),
-    ],
-) -> UUID:
+# The plan id as the path carries it (any text: see plan_id_of).
+PlanIdText = Annotated[
+    str,
+    Path(description="the plan's id", examples=["5b0c1f36-2a4f-4c43-9d36-0d1a7e2b9a51"]),
+]
+
+
+def plan_id_of(text: str) -> UUID:
     try:
-        return UUID(plan_id)
+        return UUID(text)
     except ValueError:
         return NO_PLAN
+
+
+async def plan_uuid(plan_id: PlanIdText) -> UUID:
+    return plan_id_of(plan_id)
 
 
 PlanId = Annotated[UUID, Depends(plan_uuid)]

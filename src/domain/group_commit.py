@@ -29,7 +29,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -226,10 +226,16 @@ class GroupCommitter:
         if ticket.deciding:
             self._add_deciding(1)
         if ticket.future is not None:
-            if error is not None:
-                ticket.future.set_exception(error)
-            else:
-                ticket.future.set_result(ticket.recordings or [])
+            # The waiter may have gone (a cancelled request cancels the future it
+            # awaited through asyncio.wrap_future): its save is committed all the
+            # same, and the committer must go on for everyone else.
+            try:
+                if error is not None:
+                    ticket.future.set_exception(error)
+                else:
+                    ticket.future.set_result(ticket.recordings or [])
+            except InvalidStateError:
+                pass
         if ticket.done is not None:
             ticket.done.set()
 

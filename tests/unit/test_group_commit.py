@@ -133,6 +133,19 @@ def test_any_other_failure_reaches_every_save_of_the_batch(committer, store):
     assert committer.submit(["b1"]) == ["recorded b1"]
 
 
+def test_a_save_whose_waiter_went_away_does_not_stop_the_committer(committer, store):
+    store.hold.clear()
+    blocker, _ = submit_in_thread(committer, ["a1"])
+    store.entered.wait(timeout=30)
+    gone = committer.submit_later(["b1"])
+    queued(committer, 1)
+    assert gone.cancel()  # what asyncio.wrap_future does when its request is cancelled
+    store.hold.set()
+    blocker.join(timeout=30)
+    assert committer.submit(["c1"]) == ["recorded c1"]
+    assert any("b1" in t for t in store.transactions)  # committed all the same
+
+
 def test_close_commits_what_is_queued_and_stops(store):
     engine = GroupCommitter(store.put)
     assert engine.submit(["a1"]) == ["recorded a1"]
