@@ -663,14 +663,7 @@ def rebuild(
 
         # Forked now, before this call opens a connection of its own.
         builders = Builders(env, chosen, jobs, batch_size)
-    store = Store(
-        construct_factory(
-            env,
-            POSTGRES_POOL_SIZE="2",
-            POSTGRES_MAX_OVERFLOW=str(len(chosen) + 4),
-            POSTGRES_PRE_PING="n",
-        )
-    )
+    store = _writers_store(env, len(chosen))
     builds: list[_Build] = []
     results: dict[str, RebuildResult] = {}
     catch_up: _CatchUp | None = None
@@ -748,14 +741,7 @@ def fill_share(
     that holds the generations records where they all reached
     (`_Build.filled_to`).
     """
-    store = Store(
-        construct_factory(
-            env,
-            POSTGRES_POOL_SIZE="2",
-            POSTGRES_MAX_OVERFLOW=str(len(generations) + 4),
-            POSTGRES_PRE_PING="n",
-        )
-    )
+    store = _writers_store(env, len(generations))
     try:
         processors = []
         for name, generation in generations.items():
@@ -772,6 +758,19 @@ def fill_share(
         return catch_up.events
     finally:
         store.close()
+
+
+def _writers_store(env: Mapping[str, str], read_models: int) -> Store:
+    """The store a rebuild writes through: a connection per read model's writer
+    thread, and a few for the registry and the claims."""
+    return Store(
+        construct_factory(
+            env,
+            POSTGRES_POOL_SIZE="2",
+            POSTGRES_MAX_OVERFLOW=str(read_models + 4),
+            POSTGRES_PRE_PING="n",
+        )
+    )
 
 
 def share_name(app_name: str, share: Share) -> str:
