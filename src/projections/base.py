@@ -106,12 +106,13 @@ class Payload(NamedTuple):
 class _PayloadMemo:
     """An event's business data, its JSON, its recording time and plan id as text,
     computed once for every read model of this process that stores them
-    (timeline, revisions), bounded."""
+    (timeline, revisions), bounded: emptied when full (a plain dict: no order
+    to keep and no lock to take per event; under the GIL a payload lost to a
+    concurrent emptying is only computed again)."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[int, int], Payload] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: dict[tuple[int, int], Payload] = {}
         # Plan ids as text: a plan has many events, and str(UUID) is Python code.
         self._ids: dict[int, str] = {}
 
@@ -128,10 +129,9 @@ class _PayloadMemo:
             text = self._ids[key[0]] = str(plan_id)
         data = event_data(event)
         found = Payload(data, dumps(data), utc_text(event.timestamp), text)
-        with self._lock:
-            self._items[key] = found
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        if len(self._items) >= self.size:
+            self._items.clear()
+        self._items[key] = found
         return found
 
 
