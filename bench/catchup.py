@@ -23,11 +23,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from api.cli import usable_cpus
 from bench.common import JWT_SECRET, Figure, Spread, bench_settings, connect
 from bench.history import save_histories
 
 # What `plans rebuild` runs without --jobs: one builder process per CPU (PostgreSQL).
-DEFAULT_JOBS = len(os.sched_getaffinity(0))
+DEFAULT_JOBS = usable_cpus()
 
 
 def raw_read(url: str, page: int = 500) -> tuple[int, float]:

@@ -213,6 +213,13 @@ def steady_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def uvicorn_options(settings: Settings, host: str, port: int, log_level: str) -> dict[str, Any]:
     """How `serve` runs uvicorn. X-Forwarded-For/-Proto are believed only from
     PLANS_TRUSTED_PROXIES (default: nobody), so a client cannot forge its address."""
@@ -368,7 +375,7 @@ def rebuild(
     started = time.perf_counter()
     settings = settings_or_exit()
     if jobs is None:
-        jobs = len(os.sched_getaffinity(0)) if settings.backend == "postgres" else 1
+        jobs = usable_cpus() if settings.backend == "postgres" else 1
     prepare(settings)
     from projections.catalog import MODELS
     from projections.runner import RebuildBusyError
