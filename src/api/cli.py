@@ -201,12 +201,13 @@ def steady_gc() -> None:
 
     With CPython's default thresholds (700, 10, 10), a server under load runs a
     young collection every 700 allocations and, every few seconds, a full one
-    that walks every object alive (modules, classes, cached plans): a pause of
-    tens of milliseconds for whichever requests are in flight, which is what
-    the p99 of `bench --only wrk` was made of. What start-up built is frozen out
-    of collections (`gc.freeze`), young collections run every 50,000
-    allocations, and full ones far more rarely. Reference counting still frees
-    at once everything not in a cycle; cycles are still collected.
+    that walks every object alive (modules, classes, cached plans): pauses of
+    90-120 ms under wrk, freeing nothing, for whichever requests are in
+    flight, which is what the p99 of `bench --only wrk` was made of. What
+    start-up built is frozen out of collections (`gc.freeze`), young
+    collections run every 50,000 allocations, and full ones far more rarely.
+    Reference counting still frees at once everything not in a cycle; cycles
+    are still collected.
     """
     gc.collect()
     gc.freeze()
