@@ -364,9 +364,9 @@ def rebuild(
         None,
         min=1,
         max=16,
-        help="Builder processes (PostgreSQL): the read models split over them, "
-        "each process reading the log once for its share. Default: one per CPU "
-        "this process may use (SQLite: 1).",
+        help="Builder processes (PostgreSQL): the plans split over them, each "
+        "process reading its share of the log once and building every read model "
+        "for it. Default: one per CPU this process may use (SQLite: 1).",
     ),
 ) -> None:
     """Rebuild read models from the event store beside the live ones, then switch.

@@ -21,7 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from projections.base import Share
@@ -67,8 +67,7 @@ def _builder(
 class Builders:
     """Builder processes, forked at once and idle until `fill` hands them work."""
 
-    def __init__(self, env: Mapping[str, str], names: Iterable[str], jobs: int, batch_size: int):
-        self.names = list(names)
+    def __init__(self, env: Mapping[str, str], jobs: int, batch_size: int):
         context = multiprocessing.get_context("fork")
         self.out = context.Queue()
         self.inboxes = [context.Queue() for _ in range(jobs)]

@@ -662,7 +662,7 @@ def rebuild(
         from projections.jobs import Builders
 
         # Forked now, before this call opens a connection of its own.
-        builders = Builders(env, chosen, jobs, batch_size)
+        builders = Builders(env, jobs, batch_size)
     store = _writers_store(env, len(chosen))
     builds: list[_Build] = []
     results: dict[str, RebuildResult] = {}
