@@ -535,12 +535,11 @@ def test_rebuild_in_builder_processes_equals_one_process(app, env, rm) -> None:
         assert dump_all(rm) == one, jobs
 
 
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # builders: PostgreSQL only
 def test_events_written_while_builder_processes_fill_are_not_lost(app, env, rm) -> None:
     """Builder processes stop at the head as it was when they started; what is
     written meanwhile (here: while the first progress report arrives) is read by
     the rebuilding process before the switch, and the followers resume after it."""
-    if "postgres" not in env.get("PERSISTENCE_MODULE", ""):
-        pytest.skip("builder processes need PostgreSQL")
     populate(app, plans=8, rounds=6, chunk=4)
     before = head(app)
     written: list[int] = []
