@@ -42,8 +42,7 @@ def fill_revisions(url: str, settings: Any, rows: int) -> str:
         store.close()
     rng = random.Random(7)
     with connect(url) as conn, conn.cursor() as curs:
-        columns = "position, clinic, plan_id, version, type, recorded_at, role, data, "
-        columns += "data_deidentified"
+        columns = "position, clinic, plan_id, version, type, recorded_at, role, data"
         with curs.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             position = 0
             for _ in range(rows // EVENTS_PER_PLAN):
@@ -84,7 +83,6 @@ def fill_revisions(url: str, settings: Any, rows: int) -> str:
                             at,
                             "clinician",
                             orjson.dumps(data).decode(),
-                            "{}",
                         )  # fmt: skip
                     )
         curs.execute(f"ANALYZE {table}")

@@ -12,11 +12,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import orjson
+
 from domain.instruments import INSTRUMENTS
 from domain.plan import Plan
 from domain.summaries import summarize
 
-__all__ = ["event_data", "event_type", "goal_progress", "jsonable", "plan_document", "summarize"]
+__all__ = [
+    "event_data",
+    "event_json",
+    "event_type",
+    "goal_progress",
+    "jsonable",
+    "plan_document",
+    "summarize",
+]
 
 META_FIELDS = frozenset(
     {
@@ -173,3 +183,13 @@ def event_data(event: Any) -> dict[str, Any]:
         for k, v in vars(event).items()
         if k not in META_FIELDS
     }
+
+
+def event_json(event: Any) -> str:
+    """`event_data(event)` as JSON text. orjson writes dates, instants, UUIDs and
+    tuples exactly as `jsonable` then orjson would, so the event's own values go
+    straight in; only a value orjson refuses (a non-text key) takes that way."""
+    try:
+        return orjson.dumps({k: v for k, v in vars(event).items() if k not in META_FIELDS}).decode()
+    except TypeError:
+        return orjson.dumps(event_data(event)).decode()

@@ -32,7 +32,7 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from domain.application import PlansApplication
-from domain.documents import event_data
+from domain.documents import event_json
 from domain.plan import EVENT_TYPES, Plan
 from eventstore.utc import utc_text
 from projections.store import Dialect
@@ -98,14 +98,13 @@ def loads(text: str | bytes | None) -> Any:
 class Payload(NamedTuple):
     """What the timeline and the revisions both store of an event, computed once."""
 
-    data: dict[str, Any]
-    text: str  # `data` as JSON
+    text: str  # the event's business data as JSON (`domain.documents.event_json`)
     recorded_at: str  # UTC text
     plan_id: str
 
 
 class _PayloadMemo:
-    """An event's business data, its JSON, its recording time and plan id as text,
+    """An event's business data as JSON, its recording time and plan id as text,
     computed once for every read model of this process that stores them
     (timeline, revisions), bounded: emptied when full (a plain dict: no order
     to keep and no lock to take per event; under the GIL a payload lost to a
@@ -128,8 +127,7 @@ class _PayloadMemo:
             if len(self._ids) >= self.size:
                 self._ids.clear()
             text = self._ids[key[0]] = str(plan_id)
-        data = event_data(event)
-        found = Payload(data, dumps(data), utc_text(event.timestamp), text)
+        found = Payload(event_json(event), utc_text(event.timestamp), text)
         if len(self._items) >= self.size:
             self._items.clear()
         self._items[key] = found

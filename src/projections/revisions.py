@@ -28,15 +28,14 @@ from projections.base import (
     Op,
     QueryError,
     ReadModelProjection,
-    dumps,
     event_payload,
     loads,
 )
 from projections.store import Store
 
 INSERT = (
-    "INSERT INTO {t} (position, clinic, plan_id, version, type, recorded_at, role, data, "
-    "data_deidentified) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "INSERT INTO {t} (position, clinic, plan_id, version, type, recorded_at, role, data) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
     "ON CONFLICT (position) DO NOTHING"
 )
 
@@ -59,8 +58,7 @@ class RevisionsProjection(ReadModelProjection):
         "type {key} NOT NULL, "
         "recorded_at {key} NOT NULL, "
         "role {key}, "
-        "data TEXT NOT NULL, "
-        "data_deidentified TEXT NOT NULL)",
+        "data TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS {ix}_clinic ON {t} (clinic, position)",
         # the analysts' view finds each plan's start on its first row
         "CREATE INDEX IF NOT EXISTS {ix}_plan ON {t} (plan_id, version)",
@@ -83,8 +81,6 @@ class RevisionsProjection(ReadModelProjection):
                         payload.recorded_at,
                         e.role,
                         payload.text,
-                        # allowlisted, dates left out (analysts' days are computed on read)
-                        dumps(deidentify_event(kind, payload.data, None)),
                     ),
                 )
             )
