@@ -51,20 +51,32 @@ class OrjsonTranscoder(JSONTranscoder):
     def _revive_object(self, value: dict[str, Any]) -> Any:
         """The object with its typed members revived, then itself if it is typed."""
         for key, item in value.items():
-            if type(item) in _CONTAINERS_OR_FLOAT:
-                value[key] = self._revive(item)
+            kind = type(item)
+            if kind is dict:
+                # Most members are flat typed values (an id, an instant, a date):
+                # revived here, without a call per level.
+                data = item.get("_data_")
+                if len(item) == 2 and type(data) is str and "_type_" in item:
+                    value[key] = self._transcoding(item["_type_"]).decode(data)
+                else:
+                    value[key] = self._revive_object(item)
+            elif kind is list:
+                value[key] = self._revive_array(item)
+            elif kind is float:
+                raise _FloatFoundError
         if len(value) == 2 and "_type_" in value and "_data_" in value:
-            name = value["_type_"]
-            try:
-                transcoding = self.names[name]
-            except KeyError as e:
-                msg = (
-                    f"Data serialized with name '{name}' is not deserializable. "
-                    "Please register a custom transcoding for this type."
-                )
-                raise TranscodingNotRegisteredError(msg) from e
-            return transcoding.decode(value["_data_"])
+            return self._transcoding(value["_type_"]).decode(value["_data_"])
         return value
+
+    def _transcoding(self, name: str) -> Any:
+        try:
+            return self.names[name]
+        except KeyError as e:
+            msg = (
+                f"Data serialized with name '{name}' is not deserializable. "
+                "Please register a custom transcoding for this type."
+            )
+            raise TranscodingNotRegisteredError(msg) from e
 
     def _revive_array(self, value: list[Any]) -> list[Any]:
         for i, item in enumerate(value):
