@@ -663,7 +663,12 @@ def rebuild(
 
         # Forked now, before this call opens a connection of its own.
         builders = Builders(env, jobs, batch_size)
-    store = _writers_store(env, len(chosen))
+    try:
+        store = _writers_store(env, len(chosen))
+    except BaseException:
+        if builders is not None:
+            builders.close()  # the idle builders would otherwise live on
+        raise
     builds: list[_Build] = []
     results: dict[str, RebuildResult] = {}
     catch_up: _CatchUp | None = None
