@@ -69,8 +69,11 @@ POLL_SECONDS = 1.0  # at most this long without looking at the log
 REGISTRY_SECONDS = 0.5  # how stale a follower's idea of the live generations may be
 STANDBY_SECONDS = 1.0  # how often a standby tries to take a read model over
 MAX_BACKOFF = 5.0
-# A rebuild reads the log in larger batches: fewer transactions per read model.
-REBUILD_BATCH = 2000
+# A rebuild reads the log in larger batches: fewer transactions per read model,
+# and fewer hand-overs between the reader and the writer threads. 200k-event
+# log, whole `plans rebuild`, same minutes: 2,000 -> 10.2-11.2 s, 5,000 ->
+# 9.4-10.3 s, 10,000 -> 8.8-9.7 s (peak RSS 170 -> 190 MB).
+REBUILD_BATCH = 10_000
 
 Progress = Callable[[str, int, int, float], None]
 
