@@ -24,7 +24,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future, InvalidStateError
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +33,7 @@ import orjson
 from psycopg import sql
 
 from api.settings import Settings
+from domain.group_commit import settle
 from eventstore.connections import connect
 from eventstore.utc import as_utc, utc_now, utc_text
 
@@ -146,13 +147,7 @@ def _settle(waiters: Sequence[Waiter], error: BaseException | None) -> None:
         if isinstance(done, tuple):
             by_loop.setdefault(done[0], []).append(done[1])
             continue
-        try:
-            if error is not None:
-                done.set_exception(error)
-            else:
-                done.set_result(None)
-        except InvalidStateError:  # cancelled meanwhile
-            pass
+        settle(done, None, error)
     for loop, futures in by_loop.items():
         try:
             loop.call_soon_threadsafe(_settle_on_loop, futures, error)
@@ -162,12 +157,7 @@ def _settle(waiters: Sequence[Waiter], error: BaseException | None) -> None:
 
 def _settle_on_loop(futures: list[asyncio.Future[None]], error: BaseException | None) -> None:
     for future in futures:
-        if future.done():  # cancelled
-            continue
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(None)
+        settle(future, None, error)
 
 
 # -------------------------------------------------------------------- store

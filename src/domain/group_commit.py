@@ -24,6 +24,7 @@ Nothing here knows about plans' rules; `domain.application` wires it in.
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 import time
@@ -49,6 +50,19 @@ MAX_WAIT = 0.002
 
 Put = Callable[[list[Any]], Sequence[Any]]
 A = TypeVar("A", bound=Aggregate)
+T = TypeVar("T")
+
+
+def settle(future: Future[T] | asyncio.Future[T], result: T, error: BaseException | None) -> None:
+    """Give a waiter its outcome: `error` if any, else `result`. A waiter that went
+    away (cancelled meanwhile) is skipped, so whoever settles goes on for the rest."""
+    try:
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+    except (InvalidStateError, asyncio.InvalidStateError):
+        pass
 
 
 @dataclass
@@ -229,13 +243,7 @@ class GroupCommitter:
             # The waiter may have gone (a cancelled request cancels the future it
             # awaited through asyncio.wrap_future): its save is committed all the
             # same, and the committer must go on for everyone else.
-            try:
-                if error is not None:
-                    ticket.future.set_exception(error)
-                else:
-                    ticket.future.set_result(ticket.recordings or [])
-            except InvalidStateError:
-                pass
+            settle(ticket.future, ticket.recordings or [], error)
         if ticket.done is not None:
             ticket.done.set()
 
