@@ -585,7 +585,8 @@ def test_log_shares_partition_the_log_up_to_their_bound_in_order(app) -> None:
         finally:
             reader.close()
         assert mine == sorted(mine) and again == mine[3:6]
-        assert len(mine) >= 6, part  # 30 plans over 3 shares: all empty but one ~1e-5
+        # 30 plans over 3 shares: fewer than 6 events in one is ~1e-5 likely.
+        assert len(mine) >= 6, part
         plans = {plan for _, plan in mine}
         assert [x for x in whole if x[1] in plans] == mine
         seen += mine
