@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain_support import add_problem, new_plan
 from rows_support import history, loads, projection
 
-from projections.revisions import INSERT, RevisionsProjection
+from projections.revisions import INSERT, Pseudonyms, RevisionsProjection, analyst_item
 
 
 def test_each_event_is_kept_in_full_for_auditors():
@@ -24,3 +24,13 @@ def test_each_event_is_kept_in_full_for_auditors():
     full = loads(problem[7])
     assert full["description"] == "Hears voices at night"
     assert loads(created[7])["client_id"] == "client-123"
+
+    # What analysts read of these rows is de-identified from that data.
+    columns = ("position", "clinic", "plan_id", "version", "type", "recorded_at", "role", "data")
+    start = loads(created[7])["start_date"]
+    names = Pseudonyms(b"a test secret")
+    seen = [analyst_item({**dict(zip(columns, r)), "start_date": start}, names)["data"]
+            for r in (created, problem)]  # fmt: skip
+    assert "description" not in seen[1]
+    assert "problem_id" not in seen[1]  # an id is an identifier too (allowlist)
+    assert "client_id" not in seen[0]
