@@ -627,8 +627,7 @@ class _ShareStream:
 
     def _start(self, after: int) -> None:
         self._close()
-        stack = ExitStack()
-        try:
+        with ExitStack() as stack:  # closed again if anything below fails
             conn = stack.enter_context(self.datastore.get_connection())
             stack.enter_context(conn.transaction())
             conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
@@ -639,10 +638,8 @@ class _ShareStream:
             )
             share = self.share
             cursor.execute(self.select, (after, share.upto, share.parts, share.part))
-        except BaseException:
-            stack.close()
-            raise
-        self._open, self._cursor, self._at = stack, cursor, after
+            self._open = stack.pop_all()
+        self._cursor, self._at = cursor, after
 
     def _close(self) -> None:
         opened, self._open, self._cursor = self._open, None, None
