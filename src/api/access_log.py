@@ -18,6 +18,7 @@ cannot UPDATE, DELETE, TRUNCATE, or disable the triggers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import queue
@@ -30,17 +31,20 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+import psycopg
 from psycopg import sql
 
 from api.settings import Settings
 from domain.group_commit import settle
-from eventstore.connections import connect
+from eventstore.connections import LoopConnection, connect
 from eventstore.utc import as_utc, utc_now, utc_text
 
 TABLE = "access_log"
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key serialising appends (so the chain has one head).
 APPEND_LOCK_KEY = 0x706C616E73AC  # "plans" + access
+# The event loop writer's application_name (pg_stat_activity).
+WRITER_NAME = "plans access-log writer"
 # The most entries one group-commit transaction writes.
 MAX_BATCH = 1000
 
@@ -160,6 +164,80 @@ def _settle_on_loop(futures: list[asyncio.Future[None]], error: BaseException | 
         settle(future, None, error)
 
 
+# ------------------------------------------------------------- loop writer
+class LoopGroupCommit:
+    """The writer thread's group commit, done by the event loop itself
+    (PostgreSQL, psycopg's async API, a connection of its own).
+
+    A request queues its entry and waits; one task writes every entry queued
+    meanwhile in ONE transaction, the same one the thread writes (advisory
+    lock, head, insert: so both writers, and other processes, chain onto one
+    head), then settles the batch's waiters directly. Requests on the loop
+    then never hand the GIL to a writer thread and back. A waiter that stops
+    waiting (its request cancelled) still has its entry written. A failure
+    fails its batch; a transaction that failed before its commit on a
+    connection already open (one an outage left broken) is tried once more on
+    a new connection, so it fails nobody once the database is back."""
+
+    def __init__(self, log: AccessLog, connection: LoopConnection) -> None:
+        self._log = log
+        self._connection = connection
+        self._pending: list[tuple[AccessEntry, Sequence[str], asyncio.Future[None]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def append(self, entry: AccessEntry, disclosed: Sequence[str]) -> None:
+        if self._connection.bind():  # another loop: the last one's work went with it
+            self._pending, self._task = [], None
+        waiter = asyncio.get_running_loop().create_future()
+        self._pending.append((entry, disclosed, waiter))
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+        await waiter
+
+    async def _drain(self) -> None:
+        batch: list[tuple[AccessEntry, Sequence[str], asyncio.Future[None]]] = []
+        try:
+            while self._pending:
+                batch = self._pending[:MAX_BATCH]
+                del self._pending[:MAX_BATCH]
+                error: BaseException | None = None
+                try:
+                    await self._write([(entry, disclosed) for entry, disclosed, _ in batch])
+                except Exception as exc:  # noqa: BLE001 - every waiter gets it
+                    error = exc
+                for _, _, waiter in batch:
+                    settle(waiter, None, error)
+                batch = []
+        finally:  # cancelled (the loop is stopping): nobody may wait forever
+            self._task = None
+            gone = RuntimeError("the access log writer stopped")
+            for _, _, waiter in batch:
+                settle(waiter, None, gone)
+
+    async def _write(self, entries: list[tuple[AccessEntry, Sequence[str]]]) -> None:
+        for attempt in (1, 2):
+            reused = self._connection.is_open
+            committing = False
+            try:
+                conn = await self._connection.get()
+                async with conn.transaction():
+                    await self._log.write_async(conn, entries)
+                    committing = True  # what fails from here may have committed
+                return
+            except psycopg.Error as exc:
+                self._connection.drop()
+                broken = isinstance(exc, psycopg.OperationalError) and reused and not committing
+                if attempt == 2 or not broken:
+                    raise
+
+    async def aclose(self) -> None:
+        task = self._task
+        if task is not None:
+            await asyncio.shield(task)
+        with contextlib.suppress(psycopg.Error):  # closing: a broken connection is gone anyway
+            await self._connection.aclose()
+
+
 # -------------------------------------------------------------------- store
 class AccessLog:
     """Appends and reads entries through the application's own datastore (its pool);
@@ -178,7 +256,13 @@ class AccessLog:
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
         columns = "at, actor, role, clinic, plan_id, action, outcome, hash"
+        # PostgreSQL: requests on an event loop append through the loop's own writer.
+        self._loop_writer: LoopGroupCommit | None = None
         if backend == "postgres":
+            self._loop_writer = LoopGroupCommit(
+                self,
+                LoopConnection(datastore.pool.kwargs, datastore.pool.timeout, WRITER_NAME),
+            )
             names = _pg_names(datastore.schema)
             self._lock: Any = "SELECT pg_advisory_xact_lock(%s)"
             self._head: Any = (
@@ -269,9 +353,13 @@ class AccessLog:
         done.result()
 
     async def append_async(self, entry: AccessEntry, disclosed: Sequence[str] = ()) -> None:
-        """`append` for the event loop: waits for the commit without a worker thread.
-        The writer settles every loop waiter of a batch in ONE callback on the loop
-        (one wake-up per batch, not one per request)."""
+        """`append` for the event loop. On PostgreSQL the loop writes its entries
+        itself (`LoopGroupCommit`: no thread, no hand-over of the GIL); on SQLite
+        the writer thread does, and settles every loop waiter of a batch in ONE
+        callback on the loop (one wake-up per batch, not one per request)."""
+        if self._loop_writer is not None:
+            await self._loop_writer.append(entry, tuple(disclosed))
+            return
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
         self._submit(entry, disclosed, (loop, waiter))
@@ -315,6 +403,18 @@ class AccessLog:
             if stop:
                 return
 
+    async def write_async(
+        self, conn: Any, entries: Sequence[tuple[AccessEntry, Sequence[str]]]
+    ) -> None:
+        """`_write`'s statements on an async connection (PostgreSQL), in the
+        caller's transaction: lock, head, the batch chained onto it."""
+        cursor = conn.cursor()
+        await cursor.execute(self._lock, (APPEND_LOCK_KEY,))
+        await cursor.execute(self._head)
+        head = await cursor.fetchone()
+        prev = (head[0] if head else None) or GENESIS
+        await cursor.execute(self._insert, (orjson.dumps(self._rows(entries, prev)).decode(),))
+
     def _write(self, entries: Sequence[tuple[AccessEntry, Sequence[str]]]) -> None:
         if self.backend == "postgres":
             with self.datastore.transaction(commit=True) as curs:
@@ -341,6 +441,11 @@ class AccessLog:
                 self.sqlite_path or "", timeout=30, isolation_level=None, check_same_thread=False
             )
         return self._db
+
+    async def aclose(self) -> None:
+        """Write what the event loop has queued, then close its connection."""
+        if self._loop_writer is not None:
+            await self._loop_writer.aclose()
 
     def close(self) -> None:
         """Write what is queued, stop the writer, close the SQLite connection it

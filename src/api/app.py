@@ -97,7 +97,9 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
             app.state.services = services
             yield
         finally:
-            services.access_log.close()  # what is queued is written before anything stops
+            # What is queued is written before anything stops.
+            await services.access_log.aclose()
+            services.access_log.close()
             if workers is not None:
                 workers.stop()
             try:

@@ -119,52 +119,45 @@ class SharedReads:
                 self._release()
 
 
-class LoopReads:
-    """One connection for reads made on the event loop itself (psycopg's
-    async API): a query that answers in one round trip need not borrow a
-    worker thread. One query at a time. A query that fails on a connection
-    already open is tried once more on a new one, so a connection an outage
-    left broken fails nobody once the database is back; a second failure is
-    raised (the API answers 503). Used from one event loop at a time: another
-    loop gets a connection of its own."""
+class LoopConnection:
+    """One psycopg async connection (autocommit) for the event loop that uses
+    it: work done on the loop itself, without borrowing a worker thread. Used
+    from one event loop at a time: when another loop asks, the old loop's
+    connection is dropped (no round trip: that loop may be gone) and a new one
+    is opened on first use. `drop()` after a failure: the next use reconnects.
+    `name` is its application_name (what pg_stat_activity shows)."""
 
-    def __init__(self, kwargs: Mapping[str, Any], connect_timeout: float) -> None:
+    def __init__(
+        self, kwargs: Mapping[str, Any], connect_timeout: float, name: str | None = None
+    ) -> None:
         self._kwargs = {k: v for k, v in kwargs.items() if k != "row_factory"}
+        if name is not None:
+            self._kwargs["application_name"] = name
         self._connect_timeout = max(1, round(connect_timeout))
         self._conn: psycopg.AsyncConnection[Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock: asyncio.Lock | None = None
 
-    async def fetch_one(self, query: Any, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    def bind(self) -> bool:
+        """Tie the connection to the running loop; True when the loop changed."""
         loop = asyncio.get_running_loop()
-        if self._loop is not loop or self._lock is None:
-            self._drop()
-            self._loop, self._lock = loop, asyncio.Lock()
-        async with self._lock:
-            reused = self._conn is not None
-            try:
-                return await self._fetch_one(query, params)
-            except psycopg.OperationalError:
-                self._drop()
-                if not reused:
-                    raise
-            return await self._fetch_one(query, params)
+        if self._loop is loop:
+            return False
+        self.drop()
+        self._loop = loop
+        return True
 
-    async def _fetch_one(self, query: Any, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    async def get(self) -> psycopg.AsyncConnection[Any]:
         if self._conn is None:
             self._conn = await psycopg.AsyncConnection.connect(
                 autocommit=True, connect_timeout=self._connect_timeout, **self._kwargs
             )
-        try:
-            cursor = await self._conn.execute(query, params)
-            return await cursor.fetchone()
-        except psycopg.OperationalError:
-            raise
-        except psycopg.Error:
-            self._drop()
-            raise
+        return self._conn
 
-    def _drop(self) -> None:
+    def drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None and not conn.closed:
             conn.pgconn.finish()  # no round trip: the loop it belongs to may be gone
@@ -173,3 +166,42 @@ class LoopReads:
         conn, self._conn = self._conn, None
         if conn is not None:
             await conn.close()
+
+
+class LoopReads:
+    """Reads made on the event loop itself, on one `LoopConnection`: a query
+    that answers in one round trip need not borrow a worker thread. One query
+    at a time. A query that fails on a connection already open is tried once
+    more on a new one, so a connection an outage left broken fails nobody once
+    the database is back; a second failure is raised (the API answers 503)."""
+
+    def __init__(self, kwargs: Mapping[str, Any], connect_timeout: float) -> None:
+        self._connection = LoopConnection(kwargs, connect_timeout)
+        self._lock: asyncio.Lock | None = None
+
+    async def fetch_one(self, query: Any, params: Sequence[Any]) -> tuple[Any, ...] | None:
+        if self._connection.bind() or self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            reused = self._connection.is_open
+            try:
+                return await self._fetch_one(query, params)
+            except psycopg.OperationalError:
+                self._connection.drop()
+                if not reused:
+                    raise
+            return await self._fetch_one(query, params)
+
+    async def _fetch_one(self, query: Any, params: Sequence[Any]) -> tuple[Any, ...] | None:
+        conn = await self._connection.get()
+        try:
+            cursor = await conn.execute(query, params)
+            return await cursor.fetchone()
+        except psycopg.OperationalError:
+            raise
+        except psycopg.Error:
+            self._connection.drop()
+            raise
+
+    async def aclose(self) -> None:
+        await self._connection.aclose()

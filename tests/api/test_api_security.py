@@ -163,13 +163,18 @@ def test_a_read_that_cannot_be_logged_is_not_served(api: API, monkeypatch) -> No
     plan_id = api.create_plan()
     access_log = api.client.app.state.services.access_log  # type: ignore[attr-defined]
 
-    def broken(entries: object) -> None:
+    def broken(*args: object) -> None:
         from eventsourcing.persistence import OperationalError
 
         raise OperationalError("connection refused")
 
-    # The one write path of every append (the batch writer's transaction).
+    async def broken_on_the_loop(*args: object) -> None:
+        broken()
+
+    # Both write paths of an append: the writer thread's batch transaction, and
+    # the statements of the event loop's own batches (PostgreSQL).
     monkeypatch.setattr(access_log, "_write", broken)
+    monkeypatch.setattr(access_log, "write_async", broken_on_the_loop)
     response = api.get(f"/plans/{plan_id}")
     assert_problem(response, 503)
     assert response.headers["retry-after"]
