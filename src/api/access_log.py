@@ -35,7 +35,7 @@ import psycopg
 from psycopg import sql
 
 from api.settings import Settings
-from domain.group_commit import settle
+from domain.group_commit import LoopBatcher, settle
 from eventstore.connections import LoopConnection, connect
 from eventstore.utc import as_utc, utc_now, utc_text
 
@@ -164,80 +164,6 @@ def _settle_on_loop(futures: list[asyncio.Future[None]], error: BaseException | 
         settle(future, None, error)
 
 
-# ------------------------------------------------------------- loop writer
-class LoopGroupCommit:
-    """The writer thread's group commit, done by the event loop itself
-    (PostgreSQL, psycopg's async API, a connection of its own).
-
-    A request queues its entry and waits; one task writes every entry queued
-    meanwhile in ONE transaction, the same one the thread writes (advisory
-    lock, head, insert: so both writers, and other processes, chain onto one
-    head), then settles the batch's waiters directly. Requests on the loop
-    then never hand the GIL to a writer thread and back. A waiter that stops
-    waiting (its request cancelled) still has its entry written. A failure
-    fails its batch; a transaction that failed before its commit on a
-    connection already open (one an outage left broken) is tried once more on
-    a new connection, so it fails nobody once the database is back."""
-
-    def __init__(self, log: AccessLog, connection: LoopConnection) -> None:
-        self._log = log
-        self._connection = connection
-        self._pending: list[tuple[AccessEntry, Sequence[str], asyncio.Future[None]]] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def append(self, entry: AccessEntry, disclosed: Sequence[str]) -> None:
-        if self._connection.bind():  # another loop: the last one's work went with it
-            self._pending, self._task = [], None
-        waiter = asyncio.get_running_loop().create_future()
-        self._pending.append((entry, disclosed, waiter))
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._drain())
-        await waiter
-
-    async def _drain(self) -> None:
-        batch: list[tuple[AccessEntry, Sequence[str], asyncio.Future[None]]] = []
-        try:
-            while self._pending:
-                batch = self._pending[:MAX_BATCH]
-                del self._pending[:MAX_BATCH]
-                error: BaseException | None = None
-                try:
-                    await self._write([(entry, disclosed) for entry, disclosed, _ in batch])
-                except Exception as exc:  # noqa: BLE001 - every waiter gets it
-                    error = exc
-                for _, _, waiter in batch:
-                    settle(waiter, None, error)
-                batch = []
-        finally:  # cancelled (the loop is stopping): nobody may wait forever
-            self._task = None
-            gone = RuntimeError("the access log writer stopped")
-            for _, _, waiter in batch:
-                settle(waiter, None, gone)
-
-    async def _write(self, entries: list[tuple[AccessEntry, Sequence[str]]]) -> None:
-        for attempt in (1, 2):
-            reused = self._connection.is_open
-            committing = False
-            try:
-                conn = await self._connection.get()
-                async with conn.transaction():
-                    await self._log.write_async(conn, entries)
-                    committing = True  # what fails from here may have committed
-                return
-            except psycopg.Error as exc:
-                self._connection.drop()
-                broken = isinstance(exc, psycopg.OperationalError) and reused and not committing
-                if attempt == 2 or not broken:
-                    raise
-
-    async def aclose(self) -> None:
-        task = self._task
-        if task is not None:
-            await asyncio.shield(task)
-        with contextlib.suppress(psycopg.Error):  # closing: a broken connection is gone anyway
-            await self._connection.aclose()
-
-
 # -------------------------------------------------------------------- store
 class AccessLog:
     """Appends and reads entries through the application's own datastore (its pool);
@@ -256,13 +182,15 @@ class AccessLog:
         self._writer: threading.Thread | None = None
         self._writer_lock = threading.Lock()
         columns = "at, actor, role, clinic, plan_id, action, outcome, hash"
-        # PostgreSQL: requests on an event loop append through the loop's own writer.
-        self._loop_writer: LoopGroupCommit | None = None
+        # PostgreSQL: requests on an event loop append through the loop's own
+        # group commit, on a connection of its own (`append_async`).
+        self._loop_writer: LoopBatcher[tuple[AccessEntry, Sequence[str]], None] | None = None
+        self.loop_connection: LoopConnection | None = None
         if backend == "postgres":
-            self._loop_writer = LoopGroupCommit(
-                self,
-                LoopConnection(datastore.pool.kwargs, datastore.pool.timeout, WRITER_NAME),
+            self.loop_connection = LoopConnection(
+                datastore.pool.kwargs, datastore.pool.timeout, WRITER_NAME
             )
+            self._loop_writer = LoopBatcher(self._write_on_loop, max_batch=MAX_BATCH)
             names = _pg_names(datastore.schema)
             self._lock: Any = "SELECT pg_advisory_xact_lock(%s)"
             self._head: Any = (
@@ -354,11 +282,11 @@ class AccessLog:
 
     async def append_async(self, entry: AccessEntry, disclosed: Sequence[str] = ()) -> None:
         """`append` for the event loop. On PostgreSQL the loop writes its entries
-        itself (`LoopGroupCommit`: no thread, no hand-over of the GIL); on SQLite
+        itself (`LoopBatcher`: no thread, no hand-over of the GIL); on SQLite
         the writer thread does, and settles every loop waiter of a batch in ONE
         callback on the loop (one wake-up per batch, not one per request)."""
         if self._loop_writer is not None:
-            await self._loop_writer.append(entry, tuple(disclosed))
+            await self._loop_writer.submit((entry, tuple(disclosed)))
             return
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
@@ -403,6 +331,29 @@ class AccessLog:
             if stop:
                 return
 
+    async def _write_on_loop(self, entries: list[tuple[AccessEntry, Sequence[str]]]) -> list[None]:
+        """One batch of the loop's group commit, in one transaction on the loop's
+        connection. A transaction that failed before its commit on a connection
+        already open (one an outage left broken) is tried once more on a new
+        one, so it fails nobody once the database is back."""
+        assert self.loop_connection is not None
+        self.loop_connection.bind()
+        for attempt in (1, 2):
+            reused = self.loop_connection.is_open
+            committing = False
+            try:
+                conn = await self.loop_connection.get()
+                async with conn.transaction():
+                    await self.write_async(conn, entries)
+                    committing = True  # what fails from here may have committed
+                break
+            except psycopg.Error as exc:
+                self.loop_connection.drop()
+                broken = isinstance(exc, psycopg.OperationalError) and reused and not committing
+                if attempt == 2 or not broken:
+                    raise
+        return [None] * len(entries)
+
     async def write_async(
         self, conn: Any, entries: Sequence[tuple[AccessEntry, Sequence[str]]]
     ) -> None:
@@ -444,8 +395,10 @@ class AccessLog:
 
     async def aclose(self) -> None:
         """Write what the event loop has queued, then close its connection."""
-        if self._loop_writer is not None:
-            await self._loop_writer.aclose()
+        if self._loop_writer is not None and self.loop_connection is not None:
+            await self._loop_writer.drain()
+            with contextlib.suppress(psycopg.Error):  # a broken connection is gone anyway
+                await self.loop_connection.aclose()
 
     def close(self) -> None:
         """Write what is queued, stop the writer, close the SQLite connection it

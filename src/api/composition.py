@@ -11,7 +11,7 @@ the domain only knows the `PlanEventStore` interface they implement.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.utils import get_topic
 
@@ -61,13 +61,15 @@ def build_services(settings: Settings) -> Services:
         breaker.guard(datastore)
         read_models = ReadModels(settings.library_env(create_table=False), plans)
         breaker.renew_pool_of(read_models.store.datastore)
+        access_log = AccessLog(datastore, settings.backend, settings.postgres_params().get("path"))
+        # The event loop's own connections are renewed with the pools after an outage.
+        loop_connections: tuple[Any, ...] = getattr(plans.store, "loop_connections", tuple)()
+        breaker.renew_connections(*loop_connections, access_log.loop_connection)
         return Services(
             settings=settings,
             plans=plans,
             read_models=read_models,
-            access_log=AccessLog(
-                datastore, settings.backend, settings.postgres_params().get("path")
-            ),
+            access_log=access_log,
             breaker=breaker,
         )
     except BaseException:

@@ -171,7 +171,7 @@ class Command:
         pending = self.plans.handle_now(plan_id, by, command, self.expected_version)
         if pending is not None:
             try:
-                recordings = await asyncio.wrap_future(pending.future)
+                recordings = await pending.future
             except IntegrityError:
                 pass  # another process wrote the plan since it was cached: reload it
             else:

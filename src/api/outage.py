@@ -124,6 +124,12 @@ class DatabaseBreaker:
         if self.probe is not None and pool is not None and hasattr(pool, "check"):
             self.pools.append(pool)
 
+    def renew_connections(self, *connections: Any) -> None:
+        """Renew these dedicated connections (the event loop's: anything with a
+        `drain()`) whenever the breaker closes, as the pools are."""
+        if self.probe is not None:
+            self.pools.extend(c for c in connections if c is not None)
+
     def renew_pools(self) -> None:
         """Every pool's idle connections closed and replaced by new ones, and those
         lent out closed on their return (psycopg_pool's drain; its check where the

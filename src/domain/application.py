@@ -14,10 +14,10 @@ loading its plan from the database.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,7 +26,13 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Notification,
+    Recording,
+    Transcoding,
+)
 from eventsourcing.utils import Environment
 
 from domain import errors
@@ -34,6 +40,7 @@ from domain.commands import CreatePlan, PlanCommand, SetReviewPolicy
 from domain.group_commit import (
     READ_CACHE_SIZE,
     GroupCommitter,
+    LoopBatcher,
     PlanCache,
     snapshot_saved_aggregates,
 )
@@ -114,10 +121,16 @@ class PlansApplication(Application[UUID]):
             enabled in ("y", "yes", "t", "true", "on", "1") and not self.store.serialises_writers
         )
         self._committer: GroupCommitter | None = None
+        # Saves decided on an event loop, committed by that loop (`handle_now`).
+        self._loop_committer: LoopBatcher[list[Any], list[Recording[UUID]]] | None = None
         if self.group_commit:
             self._committer = GroupCommitter(
                 lambda events: self.events.put(events, recorded_at=[e.timestamp for e in events])
             )
+            if self.store.inserts_on_loop:
+                self._loop_committer = LoopBatcher(
+                    self._put_on_loop, split_on=(IntegrityError, errors.PlanErasedError)
+                )
 
     def close(self) -> None:
         if self._committer is not None:
@@ -155,9 +168,43 @@ class PlansApplication(Application[UUID]):
             return super()._record(processing_event)
         return committer.submit(list(processing_event.events))
 
+    async def _put_on_loop(self, saves: list[list[Any]]) -> list[list[Recording[UUID]]]:
+        """`events.put` of several saves' events in one statement, on the event
+        loop (`LoopBatcher`); their recordings, save by save."""
+        events = [e for save in saves for e in save]
+        stored = [self.mapper.to_stored_event(e) for e in events]
+        positions = await self.store.insert_events_async(
+            stored, recorded_at=[e.timestamp for e in events]
+        )
+        recordings = [
+            Recording(
+                event,
+                Notification(
+                    originator_id=s.originator_id,
+                    originator_version=s.originator_version,
+                    topic=s.topic,
+                    state=s.state,
+                    id=position,
+                ),
+            )
+            for event, s, position in zip(events, stored, positions, strict=True)
+        ]
+        per_save, start = [], 0
+        for save in saves:
+            per_save.append(recordings[start : start + len(save)])
+            start += len(save)
+        return per_save
+
     def group_commit_stats(self) -> tuple[int, int, int]:
         """(transactions, saves written by them, largest batch) since start."""
-        return self._committer.stats() if self._committer is not None else (0, 0, 0)
+        found = [c.stats() for c in (self._committer, self._loop_committer) if c is not None]
+        if not found:
+            return (0, 0, 0)
+        return (
+            sum(t for t, _, _ in found),
+            sum(n for _, n, _ in found),
+            max(m for _, _, m in found),
+        )
 
     def _command(self) -> AbstractContextManager[None]:
         """Around one command: lets the committer wait for it to join a batch."""
@@ -416,8 +463,22 @@ class PlansApplication(Application[UUID]):
         if not processing_event.events:
             self._checkin(plan)
             return None
-        future = committer.submit_later(list(processing_event.events))
+        events = list(processing_event.events)
+        future = (
+            self._loop_committer.submit(events)
+            if self._loop_committer is not None and self._maps_offline(plan_id)
+            else asyncio.wrap_future(committer.submit_later(events))
+        )
         return PendingCommand(self, plan, processing_event, future, command.result())
+
+    def _maps_offline(self, plan_id: UUID) -> bool:
+        """Whether the plan's events can be stored without reading the database
+        first (no data key to look up): then the loop may store them itself."""
+        known_erased = getattr(self.mapper, "known_erased_clinic_of", None)
+        if known_erased is None:
+            return True
+        known, gone = known_erased(plan_id)
+        return known and gone is None
 
     def _finish(self, pending: PendingCommand, recordings: list[Any]) -> CommandResult:
         self._take_snapshots(pending.processing_event)
@@ -545,8 +606,9 @@ class _NeedsDatabase(Exception):
 class PendingCommand:
     """A command decided on a cached plan whose save the group committer holds.
 
-    `future` resolves to the save's recordings; then `finish(recordings)` (on
-    any thread) snapshots, wakes followers and returns the result. Should the
+    `future` (of the event loop that decided it) resolves to the save's
+    recordings; then `finish(recordings)` (on any thread) snapshots, wakes
+    followers and returns the result. Should the
     future raise IntegrityError, another process wrote the plan first: call
     `handle` again (it reloads the plan). `finish` writes to the database only
     when `snapshot_due`."""
@@ -554,7 +616,7 @@ class PendingCommand:
     app: PlansApplication
     plan: Plan
     processing_event: ProcessingEvent[UUID]
-    future: Future[list[Any]]
+    future: asyncio.Future[list[Any]]
     result: dict[str, Any]
 
     @property

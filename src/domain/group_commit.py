@@ -29,10 +29,10 @@ import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import Application, ProcessingEvent
@@ -246,6 +246,93 @@ class GroupCommitter:
             settle(ticket.future, ticket.recordings or [], error)
         if ticket.done is not None:
             ticket.done.set()
+
+
+R = TypeVar("R")
+
+
+class LoopBatcher(Generic[T, R]):
+    """Group commit (or a group read) done by an event loop itself: no thread,
+    so the loop never hands the GIL to one and back for every batch.
+
+    `submit(item)` (on the loop, without blocking) queues one item and returns
+    a future of its result; one task calls `handle(items)` with everything
+    queued meanwhile, gets one result per item, and settles their futures:
+    concurrent requests share one statement (and one commit) instead of one
+    each. A batch that fails with one of `split_on` (a clash of one of its
+    saves) is handled again one item at a time, so only the culprit sees the
+    error; any other failure fails the whole batch. A waiter that stops
+    waiting still has its item handled. Used from one event loop at a time:
+    another loop starts afresh (what the last one queued went with it)."""
+
+    def __init__(
+        self,
+        handle: Callable[[list[T]], Awaitable[Sequence[R]]],
+        *,
+        max_batch: int = MAX_BATCH,
+        split_on: tuple[type[BaseException], ...] = (),
+    ) -> None:
+        self._handle = handle
+        self.max_batch = max_batch
+        self._split_on = split_on
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: list[tuple[T, asyncio.Future[R]]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._batches = self._batched = self._largest = 0
+
+    def submit(self, item: T) -> asyncio.Future[R]:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._pending, self._task = loop, [], None
+        future: asyncio.Future[R] = loop.create_future()
+        self._pending.append((item, future))
+        if self._task is None:
+            self._task = loop.create_task(self._drain())
+        return future
+
+    def stats(self) -> tuple[int, int, int]:
+        """(batches, items handled by them, largest batch) since start."""
+        return self._batches, self._batched, self._largest
+
+    async def drain(self) -> None:
+        """Wait until everything queued on this loop is handled."""
+        task = self._task
+        if task is not None and self._loop is asyncio.get_running_loop():
+            await asyncio.shield(task)
+
+    async def _drain(self) -> None:
+        batch: list[tuple[T, asyncio.Future[R]]] = []
+        try:
+            while self._pending:
+                batch = self._pending[: self.max_batch]
+                del self._pending[: self.max_batch]
+                await self._commit(batch)
+                batch = []
+        finally:  # cancelled (the loop is stopping): nobody may wait forever
+            self._task = None
+            gone = RuntimeError("the writer stopped")
+            for _, future in batch:
+                settle(future, cast(R, None), gone)
+
+    async def _commit(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+        try:
+            results = await self._handle([item for item, _ in batch])
+        except self._split_on as e:
+            if len(batch) == 1:
+                settle(batch[0][1], cast(R, None), e)
+                return
+            for one in batch:
+                await self._commit([one])
+            return
+        except Exception as e:  # noqa: BLE001 - every waiter gets the failure
+            for _, future in batch:
+                settle(future, cast(R, None), e)
+            return
+        self._batches += 1
+        self._batched += len(batch)
+        self._largest = max(self._largest, len(batch))
+        for (_, future), result in zip(batch, results, strict=True):
+            settle(future, result, None)
 
 
 class PlanCache(Generic[A]):

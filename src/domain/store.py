@@ -11,12 +11,13 @@ with nothing.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
 
 class PlanEventStore(ApplicationRecorder, ABC):
@@ -39,8 +40,19 @@ class PlanEventStore(ApplicationRecorder, ABC):
         `select_events`)."""
         return None
 
+    # Whether `insert_events_async` writes on the event loop itself.
+    inserts_on_loop: ClassVar[bool] = False
+
+    async def insert_events_async(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int]:
+        """`insert_events` on the event loop without blocking it (where
+        `inserts_on_loop`): the same statement, the same errors."""
+        raise NotImplementedError
+
     async def aclose(self) -> None:
-        """Close what `has_events_after` opened (on the loop that used it)."""
+        """Close what `has_events_after` and `insert_events_async` opened (on the
+        loop that used them)."""
 
     @abstractmethod
     def head_hash(self, originator_id: UUID) -> str | None:

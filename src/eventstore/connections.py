@@ -124,8 +124,10 @@ class LoopConnection:
     it: work done on the loop itself, without borrowing a worker thread. Used
     from one event loop at a time: when another loop asks, the old loop's
     connection is dropped (no round trip: that loop may be gone) and a new one
-    is opened on first use. `drop()` after a failure: the next use reconnects.
-    `name` is its application_name (what pg_stat_activity shows)."""
+    is opened on first use. `drop()` after a failure: the next use reconnects;
+    `drain()` (from any thread: the outage breaker, once the database is back)
+    has the next use reconnect. `name` is its application_name (what
+    pg_stat_activity shows)."""
 
     def __init__(
         self, kwargs: Mapping[str, Any], connect_timeout: float, name: str | None = None
@@ -136,6 +138,7 @@ class LoopConnection:
         self._connect_timeout = max(1, round(connect_timeout))
         self._conn: psycopg.AsyncConnection[Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._stale = False
 
     def bind(self) -> bool:
         """Tie the connection to the running loop; True when the loop changed."""
@@ -148,14 +151,20 @@ class LoopConnection:
 
     @property
     def is_open(self) -> bool:
-        return self._conn is not None
+        return self._conn is not None and not self._stale
 
     async def get(self) -> psycopg.AsyncConnection[Any]:
+        if self._stale:
+            self._stale = False
+            self.drop()
         if self._conn is None:
             self._conn = await psycopg.AsyncConnection.connect(
                 autocommit=True, connect_timeout=self._connect_timeout, **self._kwargs
             )
         return self._conn
+
+    def drain(self) -> None:
+        self._stale = True
 
     def drop(self) -> None:
         conn, self._conn = self._conn, None
@@ -176,32 +185,32 @@ class LoopReads:
     the database is back; a second failure is raised (the API answers 503)."""
 
     def __init__(self, kwargs: Mapping[str, Any], connect_timeout: float) -> None:
-        self._connection = LoopConnection(kwargs, connect_timeout)
+        self.connection = LoopConnection(kwargs, connect_timeout, "plans loop reads")
         self._lock: asyncio.Lock | None = None
 
-    async def fetch_one(self, query: Any, params: Sequence[Any]) -> tuple[Any, ...] | None:
-        if self._connection.bind() or self._lock is None:
+    async def fetch_all(self, query: Any, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if self.connection.bind() or self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
-            reused = self._connection.is_open
+            reused = self.connection.is_open
             try:
-                return await self._fetch_one(query, params)
+                return await self._fetch_all(query, params)
             except psycopg.OperationalError:
-                self._connection.drop()
+                self.connection.drop()
                 if not reused:
                     raise
-            return await self._fetch_one(query, params)
+            return await self._fetch_all(query, params)
 
-    async def _fetch_one(self, query: Any, params: Sequence[Any]) -> tuple[Any, ...] | None:
-        conn = await self._connection.get()
+    async def _fetch_all(self, query: Any, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        conn = await self.connection.get()
         try:
-            cursor = await conn.execute(query, params)
-            return await cursor.fetchone()
+            cursor = await conn.execute(query, params, prepare=True)
+            return await cursor.fetchall()
         except psycopg.OperationalError:
             raise
         except psycopg.Error:
-            self._connection.drop()
+            self.connection.drop()
             raise
 
     async def aclose(self) -> None:
-        await self._connection.aclose()
+        await self.connection.aclose()

@@ -21,15 +21,22 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+import psycopg
+from eventsourcing.persistence import (
+    IntegrityError,
+    OperationalError,
+    PersistenceError,
+    StoredEvent,
+)
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier, Literal
 
+from domain.group_commit import LoopBatcher
 from domain.store import PlanEventStore
-from eventstore.connections import LoopReads, SharedReads
+from eventstore.connections import LoopConnection, LoopReads, SharedReads
 from eventstore.utc import utc_now, utc_text
 
 
@@ -154,15 +161,22 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
             "SELECT DISTINCT originator_id, topic FROM {schema}.{events} "
             "UNION SELECT DISTINCT originator_id, NULL FROM {schema}.{table}"
         ).format(schema=schema, events=Identifier(self.events_table_name), table=table)
+        # Which of several (plan, version) have events after that version: the
+        # concurrent checks of GET /plans/{id} share one statement (`has_events_after`).
         self.select_newer_statement = (
             SQL(
-                "SELECT 1 FROM {schema}.{table} "
-                "WHERE originator_id = %s AND originator_version > %s LIMIT 1"
+                "SELECT t.n FROM unnest(%s::uuid[], %s::bigint[]) WITH ORDINALITY AS t(id, v, n) "
+                "WHERE EXISTS (SELECT 1 FROM {schema}.{table} e "
+                "WHERE e.originator_id = t.id AND e.originator_version > t.v)"
             )
             .format(schema=schema, table=Identifier(self.events_table_name))
             .as_string(None)
         )
         self._loop_reads = LoopReads(datastore.pool.kwargs, datastore.pool.timeout)
+        self._newer_checks: LoopBatcher[tuple[UUID, int], bool] = LoopBatcher(self._select_newer)
+        self._loop_writes = LoopConnection(
+            datastore.pool.kwargs, datastore.pool.timeout, "plans event writer"
+        )
         self.select_position_statement = SQL(
             "SELECT notification_id FROM {schema}.{table} "
             "WHERE originator_id = %s AND originator_version = %s"
@@ -173,13 +187,22 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
         return self._shared_reads.reads()
 
     async def has_events_after(self, originator_id: UUID, version: int) -> bool | None:
-        row = await self._loop_reads.fetch_one(
-            self.select_newer_statement, (originator_id, version)
+        return await self._newer_checks.submit((originator_id, version))
+
+    async def _select_newer(self, checks: list[tuple[UUID, int]]) -> list[bool]:
+        rows = await self._loop_reads.fetch_all(
+            self.select_newer_statement, ([c[0] for c in checks], [c[1] for c in checks])
         )
-        return row is not None
+        newer = {row[0] for row in rows}
+        return [n in newer for n in range(1, len(checks) + 1)]
+
+    def loop_connections(self) -> tuple[Any, ...]:
+        """The event loop's own connections (for the outage breaker to renew)."""
+        return (self._loop_reads.connection, self._loop_writes)
 
     async def aclose(self) -> None:
         await self._loop_reads.aclose()
+        await self._loop_writes.aclose()
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         """One autocommit statement per save (see the append function above).
@@ -190,8 +213,42 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
         """
         if not stored_events:
             return []
+        with self.datastore.get_connection() as conn:
+            rows = conn.execute(
+                self.append_statement, self._append_params(stored_events, kwargs), prepare=True
+            ).fetchall()
+        return [row["position"] for row in rows]
+
+    inserts_on_loop = True
+
+    async def insert_events_async(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int]:
+        """`insert_events` on the event loop's own connection: the same one
+        statement, its errors as the library's (IntegrityError on a clash). Never
+        tried twice: a save whose connection broke may have committed, so it
+        fails (503) and the outage breaker renews the connection."""
+        if not stored_events:
+            return []
+        params = self._append_params(stored_events, kwargs)
+        self._loop_writes.bind()
+        conn = await self._loop_writes.get()
+        try:
+            cursor = await conn.execute(self.append_statement, params, prepare=True)
+            rows = await cursor.fetchall()
+        except psycopg.IntegrityError as e:
+            raise IntegrityError(str(e)) from e
+        except (psycopg.OperationalError, psycopg.InterfaceError) as e:
+            self._loop_writes.drop()
+            raise OperationalError(str(e)) from e
+        except psycopg.Error as e:
+            self._loop_writes.drop()
+            raise PersistenceError(str(e)) from e
+        return [row[0] for row in rows]
+
+    def _append_params(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Any:
         times = _recorded_at(kwargs, len(stored_events))
-        params = (
+        return (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
             [e.topic for e in stored_events],
@@ -202,9 +259,6 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
                 for e in stored_events
             ],
         )
-        with self.datastore.get_connection() as conn:
-            rows = conn.execute(self.append_statement, params, prepare=True).fetchall()
-        return [row["position"] for row in rows]
 
     def _fetch(self, statement: Any, params: Sequence[Any]) -> list[DictRow]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

@@ -1,7 +1,7 @@
 """The paths that answer on the event loop, on a real PostgreSQL.
 
-A command on a cached plan is decided without I/O and its save handed to the
-group committer (`PlansApplication.handle_now`); a read of the current plan
+A command on a cached plan is decided without I/O and its save committed by
+the event loop with the others queued meanwhile (`PlansApplication.handle_now`); a read of the current plan
 is answered from the plan as last read after one async query for newer
 events (`read_current_now`). Both must give way to the blocking path
 whenever memory may be wrong: another process wrote the plan, a key was
@@ -71,19 +71,28 @@ def score(n: int) -> RecordScore:
     return RecordScore(instrument="PHQ-9", score=n, administered_on=START)
 
 
+async def decide_and_save(app: PlansApplication, plan_id, command) -> tuple[object, list]:
+    """`handle_now` on this loop, then its save's recordings (what a route awaits)."""
+    pending = app.handle_now(plan_id, CLINICIAN, command)
+    assert pending is not None  # the plan is cached
+    return pending, await pending.future
+
+
 def test_a_command_decided_on_the_loop_is_saved_like_any_other(two_apps):
     app, other, _ = two_apps
     plan_id = new_plan(app)
-    pending = app.handle_now(plan_id, CLINICIAN, AddProblem(description="Low mood"))
-    assert pending is not None  # the plan it just created is cached
-    result = pending.finish(pending.future.result(timeout=10))
+    pending, recordings = asyncio.run(
+        decide_and_save(app, plan_id, AddProblem(description="Low mood"))
+    )
+    result = pending.finish(recordings)
     assert result.version == 2
     assert result.position == app.store.position_of(plan_id, 2)
     problem_id = result.result["problem_id"]
     # another process reads exactly what was acknowledged
     assert problem_id in other.get_plan(plan_id, CLINIC).problems
     # and the plan is cached again for the next command
-    assert app.handle_now(plan_id, CLINICIAN, score(9)) is not None
+    pending, recordings = asyncio.run(decide_and_save(app, plan_id, score(9)))
+    assert pending.finish(recordings).version == 3
 
 
 def test_a_plan_another_process_changed_is_reloaded_not_overwritten(two_apps):
@@ -91,10 +100,8 @@ def test_a_plan_another_process_changed_is_reloaded_not_overwritten(two_apps):
     plan_id = new_plan(app)
     other.handle(plan_id, CLINICIAN, AddProblem(description="Written elsewhere"))
     # the first process still holds version 1: its save clashes on version 2
-    pending = app.handle_now(plan_id, CLINICIAN, AddProblem(description="Written here"))
-    assert pending is not None
     with pytest.raises(IntegrityError):
-        pending.future.result(timeout=10)
+        asyncio.run(decide_and_save(app, plan_id, AddProblem(description="Written here")))
     # the blocking path reloads the plan and records the command on top
     result = app.handle(plan_id, CLINICIAN, AddProblem(description="Written here"))
     assert result.version == 3
@@ -103,6 +110,29 @@ def test_a_plan_another_process_changed_is_reloaded_not_overwritten(two_apps):
         "Written elsewhere",
         "Written here",
     ]
+
+
+async def save_together(app: PlansApplication, plan_ids: list) -> list:
+    """One command on each plan, decided at once on one loop (one batch)."""
+    pendings = [app.handle_now(p, CLINICIAN, score(4)) for p in plan_ids]
+    assert all(p is not None for p in pendings)
+    return await asyncio.gather(*(p.future for p in pendings), return_exceptions=True)
+
+
+def test_saves_committed_together_fail_only_the_one_that_clashed(two_apps):
+    app, other, _ = two_apps
+    plan_ids = [new_plan(app, f"MRN-batch-{n}") for n in range(4)]
+    before = app.group_commit_stats()
+    other.handle(plan_ids[1], CLINICIAN, AddProblem(description="Written elsewhere"))
+    outcomes = asyncio.run(save_together(app, plan_ids))
+    assert isinstance(outcomes[1], IntegrityError)  # its plan moved on meanwhile
+    for n in (0, 2, 3):  # the others are committed all the same
+        assert [r.notification.originator_version for r in outcomes[n]] == [2]
+        assert other.get_plan(plan_ids[n], CLINIC).version == 2
+    assert other.get_plan(plan_ids[1], CLINIC).version == 2  # the other process's event only
+    # one batch of four found the clash, then each save was written alone
+    transactions, saves, largest = app.group_commit_stats()
+    assert (transactions - before[0], saves - before[1]) == (3, 3)
 
 
 def test_what_needs_the_database_is_left_to_the_blocking_path(two_apps):
@@ -174,8 +204,7 @@ def test_the_loop_connection_is_replaced_when_it_breaks(two_apps, database_url):
         with psycopg.connect(database_url, autocommit=True) as admin:
             killed = admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                "AND query LIKE 'SELECT 1 FROM%originator_version >%'"
+                "WHERE datname = current_database() AND application_name = 'plans loop reads'"
             ).fetchall()
         assert killed, "the loop's connection was not found"
         after = await app.store.has_events_after(plan_id, 1)
