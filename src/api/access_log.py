@@ -186,6 +186,7 @@ class AccessLog:
         # group commit, on a connection of its own (`append_async`).
         self._loop_writer: LoopBatcher[tuple[AccessEntry, Sequence[str]], None] | None = None
         self.loop_connection: LoopConnection | None = None
+        self._loop_head: str | None = None  # the head the loop writer last left
         if backend == "postgres":
             self.loop_connection = LoopConnection(
                 datastore.pool.kwargs, datastore.pool.timeout, WRITER_NAME
@@ -208,6 +209,23 @@ class AccessLog:
                     "SELECT (r.e->>0)::timestamptz, r.e->>1, r.e->>2, r.e->>3, r.e->>4, "
                     "r.e->>5, (r.e->>6)::integer, r.e->>7 "
                     "FROM json_array_elements(%s::json) WITH ORDINALITY AS r(e, n) ORDER BY n"
+                )
+                .format(**names)
+                .as_string(None)
+            )
+            # The loop writer's one round trip (`_append_onto`): two statements in
+            # one message, one implicit transaction; the insert only if the head
+            # is the one its rows were chained onto.
+            self._append_onto_head: Any = (
+                sql.SQL(
+                    "SELECT pg_advisory_xact_lock(%s); "
+                    "INSERT INTO {schema}.{table} (" + columns + ") "
+                    "SELECT (r.e->>0)::timestamptz, r.e->>1, r.e->>2, r.e->>3, r.e->>4, "
+                    "r.e->>5, (r.e->>6)::integer, r.e->>7 "
+                    "FROM json_array_elements(%s::json) WITH ORDINALITY AS r(e, n) "
+                    "WHERE coalesce((SELECT hash FROM {schema}.{table} ORDER BY id DESC LIMIT 1), "
+                    + f"'{GENESIS}'"
+                    + ") = %s ORDER BY n"
                 )
                 .format(**names)
                 .as_string(None)
@@ -332,39 +350,61 @@ class AccessLog:
                 return
 
     async def _write_on_loop(self, entries: list[tuple[AccessEntry, Sequence[str]]]) -> list[None]:
-        """One batch of the loop's group commit, in one transaction on the loop's
-        connection. A transaction that failed before its commit on a connection
-        already open (one an outage left broken) is tried once more on a new
-        one, so it fails nobody once the database is back."""
+        """One batch of the loop's group commit, on the loop's connection.
+
+        While this writer knows the head (it wrote the last entry), the batch is
+        ONE round trip: lock, then insert chained onto that head only if it is
+        still the head, in one implicit transaction (`_append_onto`). Otherwise
+        (first batch, another writer came between) it is the thread's
+        transaction: lock, read the head, insert. A batch whose connection
+        failed, where an outage may have broken it, is tried once more on a new
+        connection; a batch that may have committed before the failure is found
+        by its head, so it is never written twice."""
         assert self.loop_connection is not None
-        self.loop_connection.bind()
+        connection = self.loop_connection
+        connection.bind()
+        written: str | None = None  # the head a batch that failed would have left
         for attempt in (1, 2):
-            reused = self.loop_connection.is_open
-            committing = False
+            reused = connection.is_open
             try:
-                conn = await self.loop_connection.get()
+                conn = await connection.get()
+                head = self._loop_head
+                if attempt == 1 and head is not None:
+                    rows = self._rows(entries, head)
+                    written = rows[-1][-1]
+                    if await self._append_onto(conn, rows, head):
+                        self._loop_head = written
+                        return [None] * len(entries)
                 async with conn.transaction():
-                    await self.write_async(conn, entries)
-                    committing = True  # what fails from here may have committed
-                break
+                    cursor = conn.cursor()
+                    await cursor.execute(self._lock, (APPEND_LOCK_KEY,))
+                    await cursor.execute(self._head)
+                    found = await cursor.fetchone()
+                    head = (found[0] if found else None) or GENESIS
+                    if head != written:  # else: the failed attempt did commit
+                        rows = self._rows(entries, head)
+                        written = rows[-1][-1]
+                        await cursor.execute(self._insert, (orjson.dumps(rows).decode(),))
+                self._loop_head = written
+                return [None] * len(entries)
             except psycopg.Error as exc:
-                self.loop_connection.drop()
-                broken = isinstance(exc, psycopg.OperationalError) and reused and not committing
+                self._loop_head = None
+                connection.drop()
+                broken = isinstance(exc, psycopg.OperationalError) and reused
                 if attempt == 2 or not broken:
                     raise
-        return [None] * len(entries)
+        raise AssertionError("unreachable")
 
-    async def write_async(
-        self, conn: Any, entries: Sequence[tuple[AccessEntry, Sequence[str]]]
-    ) -> None:
-        """`_write`'s statements on an async connection (PostgreSQL), in the
-        caller's transaction: lock, head, the batch chained onto it."""
-        cursor = conn.cursor()
-        await cursor.execute(self._lock, (APPEND_LOCK_KEY,))
-        await cursor.execute(self._head)
-        head = await cursor.fetchone()
-        prev = (head[0] if head else None) or GENESIS
-        await cursor.execute(self._insert, (orjson.dumps(self._rows(entries, prev)).decode(),))
+    async def _append_onto(self, conn: Any, rows: list[tuple], head: str) -> bool:
+        """Insert `rows`, chained onto `head`, if `head` is still the head: False
+        when another writer appended since (nothing inserted). One simple-query
+        message, so one implicit transaction: its insert takes its snapshot
+        after the lock, and sees every entry committed before."""
+        cursor = psycopg.AsyncClientCursor(conn)
+        params = (APPEND_LOCK_KEY, orjson.dumps(rows).decode(), head)
+        await cursor.execute(self._append_onto_head, params)
+        cursor.nextset()
+        return cursor.rowcount == len(rows)
 
     def _write(self, entries: Sequence[tuple[AccessEntry, Sequence[str]]]) -> None:
         if self.backend == "postgres":

@@ -168,13 +168,9 @@ def test_a_read_that_cannot_be_logged_is_not_served(api: API, monkeypatch) -> No
 
         raise OperationalError("connection refused")
 
-    async def broken_on_the_loop(*args: object) -> None:
-        broken()
-
-    # Both write paths of an append: the writer thread's batch transaction, and
-    # the statements of the event loop's own batches (PostgreSQL).
-    monkeypatch.setattr(access_log, "_write", broken)
-    monkeypatch.setattr(access_log, "write_async", broken_on_the_loop)
+    # What every append does, whichever writer (the thread's, the event loop's)
+    # and however it writes: chain its rows onto the head.
+    monkeypatch.setattr(access_log, "_rows", broken)
     response = api.get(f"/plans/{plan_id}")
     assert_problem(response, 503)
     assert response.headers["retry-after"]

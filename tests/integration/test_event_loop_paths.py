@@ -1,9 +1,9 @@
 """The paths that answer on the event loop, on a real PostgreSQL.
 
 A command on a cached plan is decided without I/O and its save committed by
-the event loop with the others queued meanwhile (`PlansApplication.handle_now`); a read of the current plan
-is answered from the plan as last read after one async query for newer
-events (`read_current_now`). Both must give way to the blocking path
+the event loop with the others queued meanwhile (`PlansApplication.handle_now`);
+a read of the current plan is answered from the plan as last read after one
+async query for newer events (`read_current_now`). Both must give way to the blocking path
 whenever memory may be wrong: another process wrote the plan, a key was
 erased, a command needs the database. Two applications on one database
 stand for two processes.
