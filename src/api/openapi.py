@@ -153,6 +153,9 @@ def secure(schema: dict[str, Any], routes: list[Any]) -> dict[str, Any]:
 def document(app: FastAPI) -> dict[str, Any]:
     """`app.openapi`: FastAPI's document, refined once and cached."""
     if app.openapi_schema is None:
+        # The audited routes in the order they are documented, then the others.
+        documented = list(getattr(app.state, "audited_routes", None) or [])
+        routes = documented + [r for r in app.routes if r not in documented]
         app.openapi_schema = refine(
             secure(
                 get_openapi(
@@ -160,7 +163,7 @@ def document(app: FastAPI) -> dict[str, Any]:
                     version=app.version,
                     openapi_version=app.openapi_version,
                     description=app.description,
-                    routes=app.routes,
+                    routes=routes,
                 ),
                 getattr(app.state, "audited_routes", None) or app.routes,
             )
