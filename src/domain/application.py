@@ -15,6 +15,7 @@ loading its plan from the database.
 from __future__ import annotations
 
 import asyncio
+import pickle
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -300,8 +301,9 @@ class PlansApplication(Application[UUID]):
 
     async def read_current_now(self, plan_id: UUID, clinic: str) -> Plan | None:
         """`read_plan(plan_id, clinic)` without blocking the event loop, when it
-        can be answered so: the plan as last read, no event since, its key not
-        erased (as far as known without a read). None: call `read_plan`."""
+        can be answered so: the plan as last read, brought forward by the few
+        events since (if any), its key not erased (as far as known without a
+        read). None: call `read_plan`."""
         cached = self._reads.peek(plan_id)
         if cached is None or cached.clinic != clinic:
             return None
@@ -311,7 +313,26 @@ class PlansApplication(Application[UUID]):
             if not known or gone is not None:
                 return None  # `read_plan` reads the key (and refuses an erased plan)
         newer = await self.store.has_events_after(plan_id, cached.version)
-        return cached if newer is False else None
+        if newer is False:
+            return cached
+        return await self._brought_forward(cached) if newer else None
+
+    async def _brought_forward(self, cached: Plan) -> Plan | None:
+        """The plan as last read, with the events since applied to a copy (the
+        cached one is shared with other readers and never changes): one query
+        on the loop instead of a snapshot, its events and a replay on a worker
+        thread. None when there are more than a snapshot interval's worth."""
+        limit = self.snapshotting_intervals.get(Plan) or 50
+        stored = await self.store.select_events_after(cached.id, cached.version, limit)
+        if not stored or len(stored) >= limit:
+            return None
+        plan: Plan = pickle.loads(pickle.dumps(cached, pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own object
+        try:
+            plan = replay(plan, map(self.mapper.to_domain_event, stored))
+        except errors.PlanError:  # e.g. its key erased meanwhile: the blocking read says so
+            return None
+        self._reads.keep(plan)
+        return plan
 
     def _read_current(self, plan_id: UUID, clinic: str) -> Plan:
         """The plan now: as last read when no event came since (one indexed

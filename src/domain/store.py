@@ -40,6 +40,13 @@ class PlanEventStore(ApplicationRecorder, ABC):
         `select_events`)."""
         return None
 
+    async def select_events_after(
+        self, originator_id: UUID, version: int, limit: int
+    ) -> Sequence[StoredEvent] | None:
+        """The aggregate's first `limit` events after `version`, oldest first,
+        read on the event loop without blocking it; None when this store cannot."""
+        return None
+
     # Whether `insert_events_async` writes on the event loop itself.
     inserts_on_loop: ClassVar[bool] = False
 

@@ -172,6 +172,15 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
             .format(schema=schema, table=Identifier(self.events_table_name))
             .as_string(None)
         )
+        self.select_after_statement = (
+            SQL(
+                "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
+                "WHERE originator_id = %s AND originator_version > %s "
+                "ORDER BY originator_version LIMIT %s"
+            )
+            .format(schema=schema, table=Identifier(self.events_table_name))
+            .as_string(None)
+        )
         self._loop_reads = LoopReads(datastore.pool.kwargs, datastore.pool.timeout)
         self._newer_checks: LoopBatcher[tuple[UUID, int], bool] = LoopBatcher(self._select_newer)
         self._loop_writes = LoopConnection(
@@ -188,6 +197,14 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
 
     async def has_events_after(self, originator_id: UUID, version: int) -> bool | None:
         return await self._newer_checks.submit((originator_id, version))
+
+    async def select_events_after(
+        self, originator_id: UUID, version: int, limit: int
+    ) -> Sequence[StoredEvent] | None:
+        rows = await self._loop_reads.fetch_all(
+            self.select_after_statement, (originator_id, version, limit)
+        )
+        return [StoredEvent(row[0], row[1], row[2], bytes(row[3])) for row in rows]
 
     async def _select_newer(self, checks: list[tuple[UUID, int]]) -> list[bool]:
         rows = await self._loop_reads.fetch_all(
