@@ -7,10 +7,11 @@ body, a query string or free text.
 
 Tamper evidence: every entry holds `hash` = sha256 of its predecessor's hash
 and its own fields (appends are serialised: an advisory lock on PostgreSQL,
-BEGIN IMMEDIATE on SQLite; one writer thread per process group-commits every
-entry queued meanwhile in one transaction, and a caller returns only once its
-entry is committed), so `plans verify --access-log` finds an entry that
-was edited or deleted. On PostgreSQL the service's role does not own the
+BEGIN IMMEDIATE on SQLite; every entry queued meanwhile is group-committed in
+one transaction, by the event loop itself for requests on PostgreSQL, else by
+one writer thread per process, and a caller returns only once its entry is
+committed), so `plans verify --access-log` finds an entry that was edited or
+deleted. On PostgreSQL the service's role does not own the
 table (`plans init` with PLANS_SERVICE_ROLE): it may INSERT and SELECT, and
 cannot UPDATE, DELETE, TRUNCATE, or disable the triggers.
 """

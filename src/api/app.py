@@ -106,15 +106,16 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
             app.state.services = services
             yield
         finally:
-            # What is queued is written before anything stops.
-            await services.access_log.aclose()
-            services.access_log.close()
-            if workers is not None:
-                workers.stop()
-            try:
-                await services.plans.store.aclose()
+            try:  # what is queued is written before anything stops
+                await services.access_log.aclose()
             finally:
-                services.close()
+                services.access_log.close()
+                if workers is not None:
+                    workers.stop()
+                try:
+                    await services.plans.store.aclose()
+                finally:
+                    services.close()
 
     app = FastAPI(
         title="Treatment plans",

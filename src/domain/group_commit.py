@@ -5,7 +5,13 @@ events table's EXCLUSIVE lock through each transaction's WAL flush, so one
 transaction per command caps writes at 1 / (commit latency) whatever the
 number of writers. Hence, on PostgreSQL:
 
-- `GroupCommitter`: a save queues its events to one committer thread, which
+- `LoopBatcher`: a save decided on the event loop (`handle_now`) is
+  committed by the loop itself with every other save queued meanwhile, in
+  ONE statement on the loop's own connection: no thread to hand the GIL to
+  and back. The same batcher groups the loop's access-log entries and its
+  "any newer events?" checks.
+- `GroupCommitter`: a save made on a thread queues its events to one
+  committer thread, which
   writes everything queued (commands on different plans) in ONE transaction:
   same recorder, same lock, ids issued and committed in order, so readers
   still never pass a gap. Only the commit is shared; a clash inside a batch

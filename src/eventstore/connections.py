@@ -172,6 +172,10 @@ class LoopConnection:
             conn.pgconn.finish()  # no round trip: the loop it belongs to may be gone
 
     async def aclose(self) -> None:
+        """Close the connection: politely on its own loop, else at once."""
+        if self._loop is not asyncio.get_running_loop():
+            self.drop()
+            return
         conn, self._conn = self._conn, None
         if conn is not None:
             await conn.close()
