@@ -307,11 +307,8 @@ class PlansApplication(Application[UUID]):
         cached = self._reads.peek(plan_id)
         if cached is None or cached.clinic != clinic:
             return None
-        known_erased = getattr(self.mapper, "known_erased_clinic_of", None)
-        if known_erased is not None:
-            known, gone = known_erased(plan_id)
-            if not known or gone is not None:
-                return None  # `read_plan` reads the key (and refuses an erased plan)
+        if not self._key_live_in_memory(plan_id):
+            return None  # `read_plan` reads the key (and refuses an erased plan)
         newer = await self.store.has_events_after(plan_id, cached.version)
         if newer is False:
             return cached
@@ -487,14 +484,15 @@ class PlansApplication(Application[UUID]):
         events = list(processing_event.events)
         future = (
             self._loop_committer.submit(events)
-            if self._loop_committer is not None and self._maps_offline(plan_id)
+            if self._loop_committer is not None and self._key_live_in_memory(plan_id)
             else asyncio.wrap_future(committer.submit_later(events))
         )
         return PendingCommand(self, plan, processing_event, future, command.result())
 
-    def _maps_offline(self, plan_id: UUID) -> bool:
-        """Whether the plan's events can be stored without reading the database
-        first (no data key to look up): then the loop may store them itself."""
+    def _key_live_in_memory(self, plan_id: UUID) -> bool:
+        """Whether the plan's data key is known live without reading the database
+        (always, without envelope encryption): then the event loop may decode and
+        encode its events itself."""
         known_erased = getattr(self.mapper, "known_erased_clinic_of", None)
         if known_erased is None:
             return True
