@@ -165,7 +165,7 @@ def document(app: FastAPI) -> dict[str, Any]:
                     description=app.description,
                     routes=routes,
                 ),
-                getattr(app.state, "audited_routes", None) or app.routes,
+                documented or app.routes,
             )
         )
     return app.openapi_schema
