@@ -228,7 +228,7 @@ def uvicorn_options(settings: Settings, host: str, port: int, log_level: str) ->
     return {
         "host": host,
         "port": port,
-        "log_config": log_config(),
+        "log_config": log_config(log_level),
         "log_level": log_level,
         "server_header": False,
         "proxy_headers": bool(trusted),
@@ -245,13 +245,16 @@ def worker_app() -> Any:
     return app
 
 
-def log_config() -> dict[str, Any]:
-    """Structured logs: one JSON object per line on stderr.
+def log_config(level: str = "info") -> dict[str, Any]:
+    """Structured logs at `level` and above: one JSON object per line on stderr.
 
     Each request is one line from `api.requests` (request id, method, route
-    template, status, duration), written by `api.observability`; uvicorn's
-    own access line is off, since it would repeat it with the raw path.
+    template, status, duration) at INFO, written by `api.observability`;
+    uvicorn's own access line is off, since it would repeat it with the raw
+    path. `serve --log-level warning` therefore drops the request lines, as it
+    would drop uvicorn's access lines, and keeps warnings and errors.
     """
+    chosen = level.upper()
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -264,12 +267,12 @@ def log_config() -> dict[str, Any]:
             },
         },
         "loggers": {
-            "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},
-            "uvicorn.error": {"level": "INFO"},
+            "uvicorn": {"handlers": ["default"], "level": chosen, "propagate": False},
+            "uvicorn.error": {"level": chosen},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
-            "api": {"handlers": ["default"], "level": "INFO", "propagate": False},
-            "plans": {"handlers": ["default"], "level": "INFO", "propagate": False},
-            "projections": {"handlers": ["default"], "level": "INFO", "propagate": False},
+            "api": {"handlers": ["default"], "level": chosen, "propagate": False},
+            "plans": {"handlers": ["default"], "level": chosen, "propagate": False},
+            "projections": {"handlers": ["default"], "level": chosen, "propagate": False},
         },
     }
 

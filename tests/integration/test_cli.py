@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
+import logging.config
 import os
 import shutil
 import signal
@@ -27,7 +29,7 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import cli
+from api.cli import cli, uvicorn_options
 from api.demo import CLINICS
 from api.runtime import open_application
 from api.settings import Settings
@@ -330,6 +332,31 @@ def test_serve_answers_health_and_stops_on_sigterm(
     assert any(r["method"] == "GET" and r["route"] == "/health" for r in requests), errors
     assert all(r["request_id"] for r in requests)
     assert "MRN-SECRET-42" not in out + errors  # ... never the query string
+
+
+@pytest.mark.parametrize(("level", "request_lines"), [("info", True), ("warning", False)])
+def test_serve_log_level_governs_the_request_lines(
+    level: str, request_lines: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`serve --log-level warning` drops the per-request lines (INFO), as uvicorn drops
+    its access lines, and keeps warnings; `info` (the default) writes them."""
+    names = ("api", "plans", "projections", "uvicorn")
+    saved = {n: (logging.getLogger(n).level, logging.getLogger(n).handlers[:],
+                 logging.getLogger(n).propagate) for n in names}  # fmt: skip
+    try:
+        options = uvicorn_options(Settings(), "127.0.0.1", 8000, level)
+        logging.config.dictConfig(options["log_config"])
+        logging.getLogger("api.requests").info("request", extra={"route": "/health"})
+        logging.getLogger("api.requests").warning("slow request")
+    finally:
+        for name, (lvl, handlers, propagate) in saved.items():
+            logger = logging.getLogger(name)
+            logger.setLevel(lvl)
+            logger.handlers[:] = handlers
+            logger.propagate = propagate
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    assert any(x["message"] == "slow request" for x in lines)
+    assert any(x["message"] == "request" for x in lines) is request_lines
 
 
 def test_project_runs_until_sigterm(
