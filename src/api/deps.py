@@ -84,6 +84,14 @@ async def plan_uuid(plan_id: PlanIdText) -> UUID:
     return plan_id_of(plan_id)
 
 
+async def _plan_uuid_of(request: Request) -> UUID:
+    return plan_id_of(request.path_params["plan_id"])
+
+
+# The same value without FastAPI's solving (`api.fast_path`).
+plan_uuid.plain = _plan_uuid_of  # type: ignore[attr-defined]
+
+
 PlanId = Annotated[UUID, Depends(plan_uuid)]
 
 
@@ -245,6 +253,12 @@ def make_command(guard: Allow, *, creates: bool = False) -> Callable[..., Awaita
     # The guard is called, not declared as a sub-dependency (each one costs
     # every request FastAPI's solving); `api.routing.find_guard` finds it here.
     command.guard = guard  # type: ignore[attr-defined]
+
+    async def without_headers(request: Request) -> Command:
+        return await command(request, None, None)  # type: ignore[arg-type]
+
+    # The same value for a request without either header (`api.fast_path`).
+    command.plain = without_headers  # type: ignore[attr-defined]
     return command
 
 

@@ -28,6 +28,7 @@ from starlette.types import Scope
 
 from api.access_log import AccessEntry
 from api.auth import Allow, Principal
+from api.fast_path import fast_command
 from api.problem_details import ProblemError, status_for
 
 log = logging.getLogger("plans.api")
@@ -54,6 +55,8 @@ class AuditedRoute(APIRoute):
         guard = find_guard(self.dependant)
         if guard is None:
             return handler
+        # A plain command request skips FastAPI's generic solving (api.fast_path).
+        handler = fast_command(self, handler) or handler
         action = f"{next(iter(sorted(self.methods or {'GET'})))} {self.path}"
         lists_plans = "{plan_id}" not in self.path and self.path not in NOT_DISCLOSING
 

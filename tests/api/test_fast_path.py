@@ -1,0 +1,114 @@
+"""A plain command request skips FastAPI's dependency solving (api.fast_path);
+every other request, and every error, still goes through FastAPI's own handler,
+so what a client sees is the same either way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import fastapi.routing
+import pytest
+from api_support import API, assert_problem
+from fastapi.testclient import TestClient
+
+from api.deps import Cmd
+from api.problem_details import ProblemError
+
+SCORE = {"instrument": "PHQ-9", "score": 9, "administered_on": "2025-03-10"}
+
+
+@pytest.fixture
+def solved(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The paths of the requests FastAPI's `solve_dependencies` ran for."""
+    calls: list[str] = []
+    original = fastapi.routing.solve_dependencies
+
+    async def counting(*, request: Any, **kwargs: Any) -> Any:
+        calls.append(request.url.path)
+        return await original(request=request, **kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "solve_dependencies", counting)
+    yield calls
+
+
+def test_a_plain_command_is_not_solved_by_fastapi_and_answers_the_same(
+    api: API, solved: list[str]
+) -> None:
+    plan_id = api.create_plan()
+    solved.clear()
+    plain = api.post(f"/plans/{plan_id}/scores", SCORE)
+    assert solved == []
+    keyed = api.post(f"/plans/{plan_id}/scores", SCORE, headers={"Idempotency-Key": "k-1"})
+    assert solved == [f"/plans/{plan_id}/scores"]  # a header the dependency validates
+    assert plain.status_code == keyed.status_code == 201
+    first, second = plain.json(), keyed.json()
+    assert set(first) == set(second)
+    assert (first["severity"], first["version"] + 1) == (second["severity"], second["version"])
+    assert plain.headers["etag"] == f'"{first["version"]}"'
+    # A plan-id dependency (PlanId) takes the same path.
+    solved.clear()
+    problem = api.post(f"/plans/{plan_id}/problems", {"description": "Low mood most days"})
+    assert problem.status_code == 201, problem.text
+    assert solved == []
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "field"),
+    [
+        (b'{"instrument": "PHQ-9", "score": "nine", "administered_on": "2025-03-10"}',
+         "application/json", "score"),
+        (b'{"instrument": "PHQ-9", "score": 28, "administered_on": "2025-03-10"}',
+         "application/json", "score"),
+        (b'{"instrument": "PHQ-9", "score": 9', "application/json", None),
+        (b'{"instrument": "PHQ-9", "score": NaN, "administered_on": "2025-03-10"}',
+         "application/json", "score"),
+        (b"[]", "application/json", None),
+        (b"", "application/json", None),
+        (b'{"instrument": "PHQ-9", "score": 9, "administered_on": "2025-03-10"}',
+         "text/plain", None),
+    ],
+)  # fmt: skip
+def test_anything_wrong_answers_as_through_fastapi_and_stores_nothing(
+    api: API, content: bytes, content_type: str, field: str | None
+) -> None:
+    """The same refusal as a request FastAPI resolves itself (one with an
+    Idempotency-Key, which the command dependency validates)."""
+    plan_id = api.create_plan()
+    version = api.version(plan_id)
+    answers = [
+        api.request(
+            "POST",
+            f"/plans/{plan_id}/scores",
+            content=content,
+            headers={"Content-Type": content_type, **extra},
+        )
+        for extra in ({}, {"Idempotency-Key": "k-1"})
+    ]
+    plain, resolved = (assert_problem(a, 422, field) for a in answers)
+    for body in (plain, resolved):
+        body.pop("instance", None)
+        body.pop("request_id", None)
+    assert plain == resolved
+    assert api.version(plan_id) == version
+
+
+def test_unknown_plan_and_wrong_clinic_answer_404(api: API) -> None:
+    assert_problem(api.post("/plans/not-a-uuid/scores", SCORE), 404)
+    plan_id = api.create_plan()
+    assert_problem(api.post(f"/plans/{plan_id}/scores", SCORE, clinic="lakeside"), 404)
+
+
+def test_dependency_overrides_are_honoured(client: TestClient, api: API) -> None:
+    plan_id = api.create_plan()
+    command = Cmd.__metadata__[0].dependency
+
+    async def refuse() -> Any:
+        raise ProblemError(409, "conflict", "Conflict", "overridden in this test")
+
+    client.app.dependency_overrides[command] = refuse  # type: ignore[attr-defined]
+    try:
+        response = api.post(f"/plans/{plan_id}/scores", SCORE)
+    finally:
+        client.app.dependency_overrides.clear()  # type: ignore[attr-defined]
+    assert assert_problem(response, 409)["detail"] == "overridden in this test"
