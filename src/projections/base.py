@@ -262,7 +262,7 @@ class PostgresReadModelView(_GenerationTables, PostgresTrackingRecorder):
         super().__init__(datastore, tracking_table_name=spec.tracking_table_name, **kwargs)
         # The library's tracking upsert is a Composed that psycopg would render to
         # text again on every batch (a tenth of a live follower's CPU): once, here.
-        self.insert_tracking_statement = SQL(self.insert_tracking_statement.as_string())
+        self.insert_tracking_statement = Composed([SQL(self.insert_tracking_statement.as_string())])
         self._use(spec)
         self.append_only = frozenset(spec.append_only)
         for statement in (*spec.ddl, *spec.postgres_ddl):
