@@ -18,6 +18,7 @@ from api.auth import Verifier
 from api.composition import build_services, start_projection_workers
 from api.deps import Services
 from api.edge import EdgeMiddleware
+from api.fast_path import Shortcut
 from api.observability import Metrics, ServiceCollector, pool_stats
 from api.routers import (
     access_log,
@@ -141,7 +142,10 @@ def create_app(settings: Settings, *, projections: bool = True) -> FastAPI:
     install_console(app)
     # One layer for every answer: request id, no-store, body limit, catch-all, metrics.
     app.add_middleware(
-        EdgeMiddleware, metrics=app.state.metrics, max_body_bytes=settings.max_body_bytes
+        EdgeMiddleware,
+        metrics=app.state.metrics,
+        max_body_bytes=settings.max_body_bytes,
+        shortcut=Shortcut(lambda: app.state.audited_routes, problem_details.handle),
     )
     return app
 

@@ -16,7 +16,9 @@ what four separate layers used to, each rewriting the response headers:
 - **last line of defence**: anything unexpected becomes a bare 500 problem
   (its type, route and a reference are logged, never its message);
 - **metrics and one log line** per request, by route template
-  (`api.observability`).
+  (`api.observability`);
+- **the shortcut**: a plain command request (a JSON body its model takes, no
+  If-Match or Idempotency-Key) goes straight to its route (`api.fast_path`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.fast_path import Shortcut
 from api.observability import REQUEST_ID_HEADER, Metrics, incoming_request_id
 from api.observability import log as request_log
 from api.problem_details import (
@@ -52,10 +55,17 @@ def too_large(limit: int) -> ProblemError:
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        metrics: Metrics,
+        max_body_bytes: int,
+        shortcut: Shortcut | None = None,
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.limit = max_body_bytes
+        self.shortcut = shortcut
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,6 +93,12 @@ class EdgeMiddleware:
         try:
             body = await self._read_body(scope, receive)
             if body is None:  # the client went away
+                return
+            # A plain command request goes straight to its route (api.fast_path).
+            shortcut = self.shortcut
+            if shortcut is not None and await shortcut.answer(
+                scope, body, replay(body, receive), send_with_headers
+            ):
                 return
             await self.app(scope, replay(body, receive), send_with_headers)
         except BodyTooLarge:

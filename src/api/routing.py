@@ -28,7 +28,7 @@ from starlette.types import Scope
 
 from api.access_log import AccessEntry
 from api.auth import Allow, Principal
-from api.fast_path import fast_command
+from api.fast_path import FastCommand, Handler, fast_command
 from api.problem_details import ProblemError, status_for
 
 log = logging.getLogger("plans.api")
@@ -50,17 +50,23 @@ def find_guard(dependant: Dependant) -> Allow | None:
 
 
 class AuditedRoute(APIRoute):
+    fast: FastCommand | None = None
+    guarded: Callable[[Request, Handler | None], Coroutine[Any, Any, Response]] | None = None
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         guard = find_guard(self.dependant)
         if guard is None:
             return handler
         # A plain command request skips FastAPI's generic solving (api.fast_path).
-        handler = fast_command(self, handler) or handler
+        self.fast = fast_command(self, handler)
+        routed = self.fast or handler
         action = f"{next(iter(sorted(self.methods or {'GET'})))} {self.path}"
         lists_plans = "{plan_id}" not in self.path and self.path not in NOT_DISCLOSING
 
-        async def guarded(request: Request) -> Response:
+        async def guarded(request: Request, run: Handler | None = None) -> Response:
+            """The route for `request`: FastAPI's handler, or `run` (a plain command
+            request answered by the edge's shortcut, api.fast_path)."""
             principal = guard.identify(request)  # 401: nobody to log
             request.state.principal = principal
             breaker = request.app.state.services.breaker
@@ -68,7 +74,7 @@ class AuditedRoute(APIRoute):
                 guard.authorize(principal)
                 if breaker.is_open:
                     await run_in_threadpool(breaker.check)
-                response = await handler(request)
+                response = await (run or routed)(request)
             except Exception as exc:
                 breaker.failed(exc)
                 if not breaker.is_open:  # with the database away there is nowhere to log
@@ -82,6 +88,7 @@ class AuditedRoute(APIRoute):
                 raise
             return response
 
+        self.guarded = guarded
         return guarded
 
 

@@ -1,6 +1,7 @@
-"""A plain command request skips FastAPI's dependency solving (api.fast_path);
-every other request, and every error, still goes through FastAPI's own handler,
-so what a client sees is the same either way."""
+"""A plain command request goes straight from the edge to its route, without
+FastAPI's routing or dependency solving (api.fast_path); every other request,
+and every error FastAPI would word, still goes through FastAPI, so what a
+client, an auditor and an operator see is the same either way."""
 
 from __future__ import annotations
 
@@ -9,13 +10,27 @@ from typing import Any
 
 import fastapi.routing
 import pytest
-from api_support import API, assert_problem
+from api_support import API, START, assert_problem
 from fastapi.testclient import TestClient
 
 from api.deps import Cmd
 from api.problem_details import ProblemError
 
 SCORE = {"instrument": "PHQ-9", "score": 9, "administered_on": "2025-03-10"}
+
+
+@pytest.fixture
+def routed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The paths of the requests the app's router saw."""
+    calls: list[str] = []
+    original = fastapi.routing.APIRouter.__call__
+
+    async def counting(self: Any, scope: Any, receive: Any, send: Any) -> None:
+        calls.append(scope["path"])
+        await original(self, scope, receive, send)
+
+    monkeypatch.setattr(fastapi.routing.APIRouter, "__call__", counting)
+    yield calls
 
 
 @pytest.fixture
@@ -112,3 +127,33 @@ def test_dependency_overrides_are_honoured(client: TestClient, api: API) -> None
     finally:
         client.app.dependency_overrides.clear()  # type: ignore[attr-defined]
     assert assert_problem(response, 409)["detail"] == "overridden in this test"
+
+
+def test_the_shortcut_skips_the_router_and_keeps_guard_log_and_metrics(
+    api: API, routed: list[str]
+) -> None:
+    plan_id, closed = api.create_plan(), api.create_plan()
+    assert (
+        api.post(f"/plans/{closed}/close", {"reason": "Goals met", "closed_on": START}).status_code
+        == 200
+    )
+    routed.clear()
+    url = f"/plans/{plan_id}/scores"
+    assert api.post(url, SCORE).status_code == 201
+    assert routed == []  # answered at the edge
+    # The guard still comes first: no token, a role that may not write, another clinic.
+    assert_problem(api.client.post(url, json=SCORE), 401)
+    assert_problem(api.post(url, SCORE, role="analyst"), 403)
+    assert_problem(api.post(url, SCORE, clinic="lakeside"), 404)
+    assert_problem(api.post("/plans/not-a-plan/scores", SCORE), 404)
+    # A refusal by the plan's own rules, in the route: the app's problem handler words it.
+    assert_problem(api.post(f"/plans/{closed}/scores", SCORE), 409)
+    assert routed == []
+    log = api.ok("GET", "/access-log", params={"plan_id": plan_id}, role="auditor")["items"]
+    assert [(e["role"], e["action"], e["outcome"]) for e in log][1:] == [
+        ("clinician", "POST /plans/{plan_id}/scores", 201),
+        ("analyst", "POST /plans/{plan_id}/scores", 403),
+    ]
+    metrics = api.get("/metrics", role="analyst").text
+    assert 'route="/plans/{plan_id}/scores",status="201"' in metrics
+    assert 'route="/plans/{plan_id}/scores",status="409"' in metrics
