@@ -1,10 +1,11 @@
-"""A plain command request without FastAPI's dependency solving.
+"""Plain command requests without FastAPI's generic machinery.
 
-FastAPI resolves a route's parameters generically on every request: for a
-command such as POST /plans/{id}/scores that is a quarter of the CPU it
-spends on the request, for a path parameter, one JSON body and the command
-dependency. `FastCommand` does the same for the one request shape that is
-most of the traffic, and only that:
+FastAPI resolves a route's parameters generically on every request, and
+reaches the route through its router, an exception layer and a request
+wrapper: for a command such as POST /plans/{id}/scores that was over a third
+of the CPU of the whole request. This module does the same work for the one
+request shape that is most of the traffic, and only that (a *plain*
+request):
 
 * the body is `application/json` and parses with `json.loads` (what
   FastAPI uses) into an object that the body model validates
@@ -13,12 +14,15 @@ most of the traffic, and only that:
   parameters besides the request);
 * no dependency overrides are installed (tests install them).
 
-Anything else, including every request with an error to report, goes to
-FastAPI's own handler, so a 422 is FastAPI's word for word and the body is
-validated again there (the request keeps the body it read). A route takes
-this path only if its signature is known: plan-id path parameters (plain
-text or `PlanId`), one body model, the command dependency, and an `async`
-endpoint that returns a `Response`.
+`FastCommand` is the route's handler once FastAPI has routed a request;
+`Shortcut`, in the edge middleware, finds the command route itself and
+calls the route's guard, command and access log directly. Anything else,
+including every request with a body or header to refuse, goes to FastAPI,
+so a 422 is FastAPI's word for word (the body is then validated again; the
+request keeps the body it read). A route takes these paths only if its
+signature is known: plan-id path parameters (plain text or `PlanId`), one
+body model, the command dependency, and an `async` endpoint that returns a
+`Response`.
 """
 
 from __future__ import annotations
