@@ -66,6 +66,7 @@ from projections.store import (
 log = logging.getLogger("projections")
 
 POLL_SECONDS = 1.0  # at most this long without looking at the log
+LINGER_SECONDS = 0.02  # after a batch, before the next one (see Follower._follow)
 REGISTRY_SECONDS = 0.5  # how stale a follower's idea of the live generations may be
 STANDBY_SECONDS = 1.0  # how often a standby tries to take a read model over
 MAX_BACKOFF = 5.0
@@ -166,6 +167,9 @@ class Follower(threading.Thread):
         self.registry_read = 0.0
         self.errors = 0
         self.processed = 0
+        # Set by `ProjectionWorkers.stop` when it gave up waiting: whoever logs what
+        # this thread says may be gone (a finished test's captured stream).
+        self.abandoned = False
         self.keys = {name: advisory_key(name, store.dialect.schema) for name in self.names}
 
     # ------------------------------------------------------------------ loop
@@ -176,6 +180,8 @@ class Follower(threading.Thread):
                 self._follow()
                 delay = 0.25
             except Exception as e:  # noqa: BLE001 - a follower must survive anything
+                if self.stop_event.is_set():
+                    break  # stopping (its store may be closed already): nothing to retry
                 self.errors += 1
                 log.warning(
                     "read models %s: %s; retrying in %.1fs",
@@ -225,7 +231,7 @@ class Follower(threading.Thread):
 
     def _reset(self) -> None:
         self._drop_fan()
-        for name in sorted(self.held):
+        for name in sorted(self.held) if not self.abandoned else ():
             log.info("read model %s: released", name)
         self.held = set()
         self.standing_by = set()
@@ -251,6 +257,8 @@ class Follower(threading.Thread):
                 self._wait(STANDBY_SECONDS)
                 continue
             fan = self._fan()
+            if fan is None:
+                return  # asked to stop while opening the read models
             try:
                 count = fan.step(self.batch_size)
                 if count < self.batch_size:
@@ -274,9 +282,15 @@ class Follower(threading.Thread):
                 COMMITTED.notify()
                 if count == self.batch_size:
                     continue
+                # Under a steady stream of commits, let the next batch gather for a
+                # moment: each batch costs a transaction, a fence and a tracking row
+                # per read model whatever its size (an idle follower is still woken
+                # at once by the first commit).
+                self.stop_event.wait(LINGER_SECONDS)
+                continue
             self._wait(POLL_SECONDS)
 
-    def _fan(self) -> FanOut:
+    def _fan(self) -> FanOut | None:
         # The registry (one query for every read model) is read at most every
         # REGISTRY_SECONDS while following: a rebuild's switch is followed within
         # that; a batch that races the old generation's drop fails and re-reads it.
@@ -300,6 +314,11 @@ class Follower(threading.Thread):
             projection = model(name)(view, self.app, cache_size=0)
             processor = GenerationProcessor(projection, None, wanted[name], self.app.name)
             self.processors[name] = processor
+            if self.stop_event.is_set():
+                # Opening a view can wait long on a busy SQLite file: a follower
+                # asked to stop meanwhile stops here, rather than following on
+                # (and logging) after `stop` has given up waiting for it.
+                return None
             log.info(
                 "read model %s: following generation %d from position %d",
                 name,
@@ -435,6 +454,12 @@ class ProjectionWorkers:
             follower.wake.set()
         for follower in self.followers:
             follower.join(timeout)
+            if follower.is_alive():
+                follower.abandoned = True  # from now on it stops without a word
+                log.warning(
+                    "a projection follower did not stop within %.0f s; it stops at its next step",
+                    timeout,
+                )
         self.followers = []
         if self.store is not None:
             self.store.close()

@@ -591,3 +591,38 @@ def test_log_shares_partition_the_log_up_to_their_bound_in_order(app) -> None:
         assert [x for x in whole if x[1] in plans] == mine
         seen += mine
     assert sorted(seen) == whole
+
+
+def test_a_follower_asked_to_stop_while_opening_stops_quietly(
+    env: dict[str, str],
+    app: PlansApplication,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Opening a read model can wait long (a busy SQLite file). If `stop` gives up
+    waiting meanwhile, the follower stops as soon as it gets back, without
+    following, retrying or logging after its owner has moved on."""
+    import projections.runner as runner
+
+    opening, release = threading.Event(), threading.Event()
+    real_open = runner.open_view
+
+    def slow_open(*args: Any, **kwargs: Any) -> Any:
+        opening.set()
+        release.wait(10)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "open_view", slow_open)
+    workers = ProjectionWorkers(env, app)
+    caplog.set_level("INFO", logger="projections")
+    workers.start()
+    assert opening.wait(10)
+    followers = list(workers.followers)
+    workers.stop(timeout=0.2)
+    assert any("did not stop within" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    release.set()
+    for follower in followers:
+        follower.join(10)
+        assert not follower.is_alive()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= 20] == []
