@@ -287,13 +287,15 @@ def project(
     ),
 ) -> None:
     """Run the projection workers alone: catch up, then follow until SIGTERM or Ctrl-C."""
-    logging.config.dictConfig(log_config())
-    settings = settings_or_exit()
     from projections.catalog import MODELS
 
     unknown = [n for n in read_models or () if n not in MODELS]
     if unknown:
         fail(f"unknown read model {unknown[0]!r}; known: {', '.join(MODELS)}", EXIT_BAD_SETTING)
+    # Only once it will run: logging is the process's, configured for good (an
+    # in-process caller, such as a test's CLI runner, keeps its own otherwise).
+    logging.config.dictConfig(log_config())
+    settings = settings_or_exit()
     prepare(settings)
     from projections.runner import run_projectors
 
