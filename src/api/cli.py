@@ -178,6 +178,8 @@ def serve(
     """Serve the HTTP API (and, by default, the projection workers)."""
     import uvicorn
 
+    if log_level.lower() not in LOG_LEVELS:
+        fail(f"unknown log level {log_level!r}; known: {', '.join(LOG_LEVELS)}", EXIT_BAD_SETTING)
     settings = settings_or_exit()
     if workers > 1 and projections:
         fail("--workers above 1 needs --no-projections (run `plans project` once)", 2)
@@ -243,6 +245,9 @@ def worker_app() -> Any:
     app = create_app(load_settings(), projections=False)
     steady_gc()
     return app
+
+
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 def log_config(level: str = "info") -> dict[str, Any]:

@@ -177,6 +177,14 @@ def test_serve_refuses_workers_with_in_process_projections(tmp_path: Path) -> No
     assert "--no-projections" in result.stderr
 
 
+def test_serve_refuses_an_unknown_log_level(tmp_path: Path) -> None:
+    result = run(
+        ["serve", "--log-level", "chatty"], clean_env(PLANS_DATA_DIR=str(tmp_path)), tmp_path
+    )
+    assert result.returncode == 2
+    assert "unknown log level 'chatty'" in result.stderr and "Traceback" not in result.stderr
+
+
 # ------------------------------------------------------ demo, rebuild, verify
 def tamper(settings: Settings, plan_id: UUID, version: int) -> None:
     """Change one stored event's bytes behind the application's back."""
