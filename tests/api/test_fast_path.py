@@ -26,7 +26,8 @@ def routed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     original = fastapi.routing.APIRouter.__call__
 
     async def counting(self: Any, scope: Any, receive: Any, send: Any) -> None:
-        calls.append(scope["path"])
+        if scope["type"] == "http":
+            calls.append(scope["path"])
         await original(self, scope, receive, send)
 
     monkeypatch.setattr(fastapi.routing.APIRouter, "__call__", counting)
@@ -157,3 +158,23 @@ def test_the_shortcut_skips_the_router_and_keeps_guard_log_and_metrics(
     metrics = api.get("/metrics", role="analyst").text
     assert 'route="/plans/{plan_id}/scores",status="201"' in metrics
     assert 'route="/plans/{plan_id}/scores",status="409"' in metrics
+
+
+def test_behind_a_root_path_fastapi_routes_and_the_route_still_skips_solving(
+    settings: Any, solved: list[str], routed: list[str]
+) -> None:
+    """Under a root path the edge leaves routing to FastAPI; the routed command
+    still takes its plain path, and still refuses what FastAPI refuses."""
+    from api.app import create_app
+
+    with TestClient(create_app(settings), root_path="/api") as client:
+        api = API(client, settings.secret())
+        plan_id = api.create_plan()
+        solved.clear()
+        routed.clear()
+        assert api.post(f"/plans/{plan_id}/scores", SCORE).status_code == 201
+        assert routed and solved == []
+        assert_problem(
+            api.post(f"/plans/{plan_id}/scores", {**SCORE, "score": "nine"}), 422, "score"
+        )
+        assert solved  # the refusal was FastAPI's
