@@ -94,13 +94,14 @@ class EdgeMiddleware:
             body = await self._read_body(scope, receive)
             if body is None:  # the client went away
                 return
+            receive_body = replay(body, receive)
             # A plain command request goes straight to its route (api.fast_path).
             shortcut = self.shortcut
             if shortcut is not None and await shortcut.answer(
-                scope, body, replay(body, receive), send_with_headers
+                scope, body, receive_body, send_with_headers
             ):
                 return
-            await self.app(scope, replay(body, receive), send_with_headers)
+            await self.app(scope, receive_body, send_with_headers)
         except BodyTooLarge:
             await self._refuse(scope, receive, send_with_headers)
         except Exception as exc:  # noqa: BLE001 - the last line of defence

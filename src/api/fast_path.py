@@ -169,11 +169,11 @@ class Shortcut:
         self._table: dict[str, list[Any]] | None = None
 
     def table(self) -> dict[str, list[Any]]:
-        """The command routes with a fast path and a guard, by method."""
+        """The command routes with a fast path (only a guarded route has one), by method."""
         if self._table is None:
             table: dict[str, list[Any]] = {}
             for route in self._routes():
-                if getattr(route, "fast", None) is None or getattr(route, "guarded", None) is None:
+                if getattr(route, "fast", None) is None:
                     continue
                 for method in route.methods or ():
                     table.setdefault(method, []).append(route)
