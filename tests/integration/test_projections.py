@@ -626,3 +626,30 @@ def test_a_follower_asked_to_stop_while_opening_stops_quietly(
         follower.join(10)
         assert not follower.is_alive()
     assert [r.getMessage() for r in caplog.records if r.levelno >= 20] == []
+
+
+def test_a_follower_lingers_longer_only_under_a_heavy_stream() -> None:
+    """After a batch, the next one gathers for LINGER_SECONDS; only a stream of at
+    least BUSY_EVENTS_PER_SECOND (a batch that large for the time since the last
+    one) waits BUSY_LINGER_SECONDS, so a clinic's trickle of commits is still
+    projected at once while a flood is written in fewer, larger batches."""
+    from projections.runner import (
+        BUSY_EVENTS_PER_SECOND,
+        BUSY_LINGER_SECONDS,
+        LINGER_SECONDS,
+        linger,
+    )
+
+    assert BUSY_LINGER_SECONDS > LINGER_SECONDS
+    # The lag figure's stream: 200 commands/s, a batch every ~LINGER_SECONDS.
+    assert linger(4, 0.021) == LINGER_SECONDS
+    # A first commit after a quiet minute, and a burst of a few commands.
+    assert linger(1, 60.0) == LINGER_SECONDS
+    assert linger(10, 0.0001) == LINGER_SECONDS
+    # wrk's stream: ~2,000 events/s.
+    assert linger(42, 0.021) == BUSY_LINGER_SECONDS
+    assert linger(200, 0.1) == BUSY_LINGER_SECONDS
+    # Just below and at the rate.
+    rate_batch = round(BUSY_EVENTS_PER_SECOND * 0.05)
+    assert linger(rate_batch - 1, 0.05) == LINGER_SECONDS
+    assert linger(rate_batch, 0.05) == BUSY_LINGER_SECONDS
