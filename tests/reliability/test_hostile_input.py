@@ -5,9 +5,11 @@ mutations of valid bodies (wrong types, missing and extra fields, NaN, huge
 numbers, control characters, lone surrogates), with arbitrary If-Match and
 Idempotency-Key headers: the answer is never a 5xx; a refusal is a problem
 document and leaves the event store exactly as it was; an acceptance records
-exactly one event. Then fixed cases: oversized and chunked bodies (413),
-deeply nested JSON, huge strings, unicode edge cases, and SQL and script
-injection strings, which come back verbatim (and never run).
+exactly one event (two for a clinic's first policy and for a create under an
+Idempotency-Key, which also saves the key's record). Then fixed cases:
+oversized and chunked bodies (413), deeply nested JSON, huge strings, unicode
+edge cases, and SQL and script injection strings, which come back verbatim
+(and never run).
 """
 
 from __future__ import annotations
@@ -185,9 +187,13 @@ def test_no_command_body_causes_a_5xx_or_stores_anything_invalid(inproc: Recorde
             elif call.headers.get("idempotent-replayed") == "true":
                 assert after == before
             else:
-                # One event (a clinic's first policy also registers the policy: two).
-                assert after - before in ((1, 2) if path == "/policy" else (1,)), body
-                assert call.answer["position"] == after
+                # One event. Two: a clinic's first policy also registers the policy,
+                # and a create under an Idempotency-Key saves the key's record
+                # after the plan (the answer's position is the plan's event).
+                keyed_create = path == "/plans" and key is not None
+                moved = (1, 2) if path == "/policy" else (2,) if keyed_create else (1,)
+                assert after - before in moved, (key, body)
+                assert call.answer["position"] == after - (1 if keyed_create else 0)
                 if path.startswith("/plans/"):
                     assert call.answer["version"] == plan_after == plan_before + 1
 
@@ -198,6 +204,25 @@ def test_no_command_body_causes_a_5xx_or_stores_anything_invalid(inproc: Recorde
 
 
 # ------------------------------------------------------------------ fixed cases
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_keyed_create_stores_the_plan_and_its_key_record_once(inproc: Recorder) -> None:
+    """The case the property test draws only now and then: a valid create under an
+    Idempotency-Key stores two events, the plan's and then the key's record, and
+    answers the plan's; the same key again answers the same plan, storing nothing."""
+    rec = inproc
+    body = {"client_id": "client-0042", "start_date": START}
+    before = head(rec)
+    first = rec.request("POST", "/plans", body, key="create-once")
+    assert first.status == 201, first.answer
+    assert head(rec) == before + 2
+    assert first.answer["position"] == before + 1
+    assert plan_version(rec, first.answer["id"]) == 1
+    again = rec.request("POST", "/plans", body, key="create-once")
+    assert again.status == 201 and again.headers.get("idempotent-replayed") == "true"
+    assert again.answer["id"] == first.answer["id"]
+    assert head(rec) == before + 2
+
+
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_oversized_and_deeply_nested_bodies_are_refused_cleanly(inproc: Recorder) -> None:
     rec = inproc
