@@ -11,9 +11,11 @@ BEGIN IMMEDIATE on SQLite; every entry queued meanwhile is group-committed in
 one transaction, by the event loop itself for requests on PostgreSQL, else by
 one writer thread per process, and a caller returns only once its entry is
 committed), so `plans verify --access-log` finds an entry that was edited or
-deleted. On PostgreSQL the service's role does not own the
-table (`plans init` with PLANS_SERVICE_ROLE): it may INSERT and SELECT, and
-cannot UPDATE, DELETE, TRUNCATE, or disable the triggers.
+deleted. On PostgreSQL a command decided on the event loop commits its entry
+with its events instead, in their transaction (`AccessRider`, `AccessLog.ride`).
+On PostgreSQL the service's role does not own the table (`plans init` with
+PLANS_SERVICE_ROLE): it may INSERT and SELECT, and cannot UPDATE, DELETE,
+TRUNCATE, or disable the triggers.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import psycopg
 from psycopg import sql
 
 from api.settings import Settings
-from domain.group_commit import LoopBatcher, settle
+from domain.group_commit import LoopBatcher, RiderWrite, settle
 from eventstore.connections import LoopConnection, connect
 from eventstore.utc import as_utc, utc_now, utc_text
 
@@ -137,6 +139,16 @@ def create_access_log(settings: Settings) -> None:
             conn.execute(sql.SQL(statement).format(**names))  # type: ignore[arg-type]
 
 
+@dataclass
+class AccessRider:
+    """A command's access-log entry, offered to ride with its events (`AccessLog.ride`):
+    `entry` holds the outcome the command answers when its save commits, and
+    `written` tells whether the entry was committed in the events' transaction."""
+
+    entry: AccessEntry
+    written: bool = False
+
+
 # ------------------------------------------------------------------ waiters
 # Who waits for an entry's commit: a thread (a concurrent Future) or a coroutine
 # (its event loop and an asyncio Future of that loop).
@@ -220,6 +232,21 @@ class AccessLog:
             self._append_onto_head: Any = (
                 sql.SQL(
                     "SELECT pg_advisory_xact_lock(%s); "
+                    "INSERT INTO {schema}.{table} (" + columns + ") "
+                    "SELECT (r.e->>0)::timestamptz, r.e->>1, r.e->>2, r.e->>3, r.e->>4, "
+                    "r.e->>5, (r.e->>6)::integer, r.e->>7 "
+                    "FROM json_array_elements(%s::json) WITH ORDINALITY AS r(e, n) "
+                    "WHERE coalesce((SELECT hash FROM {schema}.{table} ORDER BY id DESC LIMIT 1), "
+                    + f"'{GENESIS}'"
+                    + ") = %s ORDER BY n"
+                )
+                .format(**names)
+                .as_string(None)
+            )
+            # A rider's insert (`ride`), after the events' insert and the lock in
+            # their transaction: chained onto the head it expects, or nothing.
+            self._insert_onto_head: Any = (
+                sql.SQL(
                     "INSERT INTO {schema}.{table} (" + columns + ") "
                     "SELECT (r.e->>0)::timestamptz, r.e->>1, r.e->>2, r.e->>3, r.e->>4, "
                     "r.e->>5, (r.e->>6)::integer, r.e->>7 "
@@ -395,6 +422,36 @@ class AccessLog:
                 if attempt == 2 or not broken:
                     raise
         raise AssertionError("unreachable")
+
+    def ride(self, riders: list[AccessRider]) -> RiderWrite | None:
+        """The riders' entries, to commit in the transaction of their commands'
+        events (`domain.group_commit.Companion`): one transaction and no round
+        trip of their own. Chained onto the head the loop writer last left, and
+        inserted only if that is still the head (under the append lock); else
+        nothing is, and each rider's request writes its entry the usual way.
+        None while that head is unknown (nothing written on this loop yet)."""
+        head = self._loop_head
+        if head is None or self._loop_writer is None:
+            return None
+        rows = self._rows([(r.entry, ()) for r in riders], head)
+        written = rows[-1][-1]
+
+        def settle(inserted: int | None) -> None:
+            if inserted == len(rows):
+                for rider in riders:
+                    rider.written = True
+            # Unless the loop writer moved on meanwhile: the head these rows left,
+            # or unknown (another writer came between, or the transaction failed).
+            if self._loop_head == head:
+                self._loop_head = written if inserted == len(rows) else None
+
+        return RiderWrite(
+            [
+                (self._lock, (APPEND_LOCK_KEY,)),
+                (self._insert_onto_head, (orjson.dumps(rows).decode(), head)),
+            ],
+            settle,
+        )
 
     async def _append_onto(self, conn: Any, rows: list[tuple], head: str) -> bool:
         """Insert `rows`, chained onto `head`, if `head` is still the head: False

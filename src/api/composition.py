@@ -65,6 +65,9 @@ def build_services(settings: Settings) -> Services:
         # The event loop's own connections are renewed with the pools after an outage.
         loop_connections: tuple[Any, ...] = getattr(plans.store, "loop_connections", tuple)()
         breaker.renew_connections(*loop_connections, access_log.loop_connection)
+        if access_log.loop_connection is not None:
+            # A command's entry commits with its events (`AccessLog.ride`).
+            plans.companion = access_log
         return Services(
             settings=settings,
             plans=plans,

@@ -176,7 +176,13 @@ class Command:
         On the event loop when the plan is cached (decide, queue the save, await
         the group commit: no worker thread), else on a worker thread."""
         by = self.by(body)
-        pending = self.plans.handle_now(plan_id, by, command, self.expected_version)
+        # The request's access-log entry rides with its save, offered once
+        # (api.routing: the route logs it itself unless it was written).
+        state = self.request.state
+        rider = getattr(state, "access_rider", None)
+        if rider is not None:
+            state.access_rider = None
+        pending = self.plans.handle_now(plan_id, by, command, self.expected_version, rider)
         if pending is not None:
             try:
                 recordings = await pending.future

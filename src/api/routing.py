@@ -5,7 +5,10 @@ guard declared as a dependency alone would let a malformed body answer 422
 to a caller with no token. This route class finds the route's `Allow` guard
 and runs it before anything else (401, then 403), then runs the route, then
 appends the access-log entry with the outcome. A request that cannot be
-logged is not served: the logging failure replaces the answer (503).
+logged is not served: the logging failure replaces the answer (503). A
+command on a plan first offers its entry, with the outcome it answers on
+success, to ride in its events' transaction; when it did, that entry is the
+request's.
 
 A list or queue (a route without a plan in its path) also logs every plan it
 disclosed, one entry per plan, so "who looked at this plan" finds searches.
@@ -26,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 from starlette.types import Scope
 
-from api.access_log import AccessEntry
+from api.access_log import AccessEntry, AccessRider
 from api.auth import Allow, Principal
 from api.fast_path import FastCommand, Handler, fast_command
 from api.problem_details import ProblemError, status_for
@@ -63,6 +66,10 @@ class AuditedRoute(APIRoute):
         routed = self.fast or handler
         action = f"{next(iter(sorted(self.methods or {'GET'})))} {self.path}"
         lists_plans = "{plan_id}" not in self.path and self.path not in NOT_DISCLOSING
+        # A command on a plan offers its entry, with the outcome it answers on
+        # success, to ride in its events' transaction (api.access_log.AccessRider).
+        rides = "{plan_id}" in self.path and bool((self.methods or set()) & COMMAND_METHODS)
+        succeeded = self.status_code or 200
 
         async def guarded(request: Request, run: Handler | None = None) -> Response:
             """The route for `request`: FastAPI's handler, or `run` (a plain command
@@ -70,16 +77,23 @@ class AuditedRoute(APIRoute):
             principal = guard.identify(request)  # 401: nobody to log
             request.state.principal = principal
             breaker = request.app.state.services.breaker
+            rider = None
             try:
                 guard.authorize(principal)
                 if breaker.is_open:
                     await run_in_threadpool(breaker.check)
+                if rides:
+                    rider = request.state.access_rider = AccessRider(
+                        entry(request, principal, action, succeeded)
+                    )
                 response = await (run or routed)(request)
             except Exception as exc:
                 breaker.failed(exc)
                 if not breaker.is_open:  # with the database away there is nowhere to log
                     await record(request, principal, action, status_for(exc))
                 raise
+            if rider is not None and rider.written and response.status_code == succeeded:
+                return response  # its entry committed with its events
             disclosed = disclosed_plans(response, self.path) if lists_plans else []
             try:
                 await record(request, principal, action, response.status_code, disclosed)
@@ -92,6 +106,7 @@ class AuditedRoute(APIRoute):
         return guarded
 
 
+COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The access log lists plan ids, but reading it discloses no plan.
 NOT_DISCLOSING = frozenset({"/access-log"})
 
@@ -139,8 +154,14 @@ async def record(
     outcome: int,
     disclosed: list[str] | None = None,
 ) -> None:
+    await request.app.state.services.access_log.append_async(
+        entry(request, principal, action, outcome), disclosed or ()
+    )
+
+
+def entry(request: Request, principal: Principal, action: str, outcome: int) -> AccessEntry:
     plan_id = getattr(request.state, "plan_id", None) or request.path_params.get("plan_id")
-    entry = AccessEntry(
+    return AccessEntry(
         actor=principal.user,
         role=principal.role,
         clinic=principal.clinic,
@@ -148,7 +169,6 @@ async def record(
         action=action,
         outcome=outcome,
     )
-    await request.app.state.services.access_log.append_async(entry, disclosed or ())
 
 
 async def record_refusal(scope: Scope, outcome: int) -> None:

@@ -40,6 +40,7 @@ from domain import errors
 from domain.commands import CreatePlan, PlanCommand, SetReviewPolicy
 from domain.group_commit import (
     READ_CACHE_SIZE,
+    Companion,
     GroupCommitter,
     LoopBatcher,
     PlanCache,
@@ -122,8 +123,14 @@ class PlansApplication(Application[UUID]):
             enabled in ("y", "yes", "t", "true", "on", "1") and not self.store.serialises_writers
         )
         self._committer: GroupCommitter | None = None
-        # Saves decided on an event loop, committed by that loop (`handle_now`).
-        self._loop_committer: LoopBatcher[list[Any], list[Recording[UUID]]] | None = None
+        # Saves decided on an event loop, committed by that loop (`handle_now`),
+        # each with its rider (or None).
+        self._loop_committer: LoopBatcher[tuple[list[Any], Any], list[Recording[UUID]]] | None = (
+            None
+        )
+        # Writes the riders of the loop's saves in their batch's transaction
+        # (the access log, set by the composition root; None: riders stay unwritten).
+        self.companion: Companion | None = None
         if self.group_commit:
             self._committer = GroupCommitter(
                 lambda events: self.events.put(events, recorded_at=[e.timestamp for e in events])
@@ -169,14 +176,26 @@ class PlansApplication(Application[UUID]):
             return super()._record(processing_event)
         return committer.submit(list(processing_event.events))
 
-    async def _put_on_loop(self, saves: list[list[Any]]) -> list[list[Recording[UUID]]]:
+    async def _put_on_loop(self, saves: list[tuple[list[Any], Any]]) -> list[list[Recording[UUID]]]:
         """`events.put` of several saves' events in one statement, on the event
-        loop (`LoopBatcher`); their recordings, save by save."""
-        events = [e for save in saves for e in save]
+        loop (`LoopBatcher`); their recordings, save by save. The saves' riders
+        (`handle_now`) go into the same transaction when the companion takes them."""
+        events = [e for save, _ in saves for e in save]
         stored = [self.mapper.to_stored_event(e) for e in events]
-        positions = await self.store.insert_events_async(
-            stored, recorded_at=[e.timestamp for e in events]
-        )
+        recorded_at = [e.timestamp for e in events]
+        riders = [rider for _, rider in saves if rider is not None]
+        write = self.companion.ride(riders) if riders and self.companion is not None else None
+        if write is None:
+            positions = await self.store.insert_events_async(stored, recorded_at=recorded_at)
+        else:
+            try:
+                positions, written = await self.store.insert_events_with(
+                    stored, write.statements, recorded_at=recorded_at
+                )
+            except BaseException:
+                write.settle(None)
+                raise
+            write.settle(written)
         recordings = [
             Recording(
                 event,
@@ -191,7 +210,7 @@ class PlansApplication(Application[UUID]):
             for event, s, position in zip(events, stored, positions, strict=True)
         ]
         per_save, start = [], 0
-        for save in saves:
+        for save, _ in saves:
             per_save.append(recordings[start : start + len(save)])
             start += len(save)
         return per_save
@@ -449,13 +468,16 @@ class PlansApplication(Application[UUID]):
         by: Actor,
         command: PlanCommand,
         expected_version: int | None = None,
+        rider: Any = None,
     ) -> PendingCommand | None:
         """`handle`'s fast path for a caller that must not block (an event loop):
         decide on the cached plan and queue its save to the group committer, all
         without I/O. None when that cannot be done without the database (group
         commit off, the plan not cached, an idempotent replay, a stale If-Match or
         a refusal to re-check, a command that reads the policy or the chain): then
-        call `handle`, which does the same the blocking way."""
+        call `handle`, which does the same the blocking way. `rider` (the caller's
+        access-log entry) is offered to the companion with the save's events, to
+        commit in their transaction (`_put_on_loop`)."""
         committer = self._committer if self.group_commit else None
         if committer is None:
             return None
@@ -483,7 +505,7 @@ class PlansApplication(Application[UUID]):
             return None
         events = list(processing_event.events)
         future = (
-            self._loop_committer.submit(events)
+            self._loop_committer.submit((events, rider))
             if self._loop_committer is not None and self._key_live_in_memory(plan_id)
             else asyncio.wrap_future(committer.submit_later(events))
         )

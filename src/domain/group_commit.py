@@ -38,7 +38,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import Application, ProcessingEvent
@@ -255,6 +255,25 @@ class GroupCommitter:
 
 
 R = TypeVar("R")
+
+
+@dataclass
+class RiderWrite:
+    """Rows that ride in the transaction of a batch of saves: `statements` run
+    after the events' insert, in the same transaction, and `settle` is told the
+    row count of the last one (None: the transaction failed, or its outcome is
+    unknown), so the writer learns whether its rows went in."""
+
+    statements: list[tuple[str, Sequence[Any]]]
+    settle: Callable[[int | None], None]
+
+
+class Companion(Protocol):
+    """Who writes riders (the access log's entries of the commands whose events
+    a batch commits): their statements for one batch, or None (not now: the
+    riders are then left unwritten, for their owners to write their own way)."""
+
+    def ride(self, riders: list[Any]) -> RiderWrite | None: ...
 
 
 class LoopBatcher(Generic[T, R]):

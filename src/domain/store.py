@@ -57,6 +57,17 @@ class PlanEventStore(ApplicationRecorder, ABC):
         `inserts_on_loop`): the same statement, the same errors."""
         raise NotImplementedError
 
+    async def insert_events_with(
+        self,
+        stored_events: Sequence[StoredEvent],
+        statements: Sequence[tuple[str, Sequence[Any]]],
+        **kwargs: Any,
+    ) -> tuple[Sequence[int], int]:
+        """`insert_events_async`, then `statements` in the SAME transaction (one
+        round trip): the positions, and the row count of the last statement.
+        Should anything fail, none of it is committed."""
+        raise NotImplementedError
+
     async def aclose(self) -> None:
         """Close what `has_events_after` and `insert_events_async` opened (on the
         loop that used them)."""

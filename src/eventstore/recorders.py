@@ -247,12 +247,32 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
         fails (503) and the outage breaker renews the connection."""
         if not stored_events:
             return []
+        positions, _ = await self.insert_events_with(stored_events, (), **kwargs)
+        return positions
+
+    async def insert_events_with(
+        self,
+        stored_events: Sequence[StoredEvent],
+        statements: Sequence[tuple[str, Sequence[Any]]],
+        **kwargs: Any,
+    ) -> tuple[Sequence[int], int]:
+        """The append, then `statements`, in one pipeline: one round trip and,
+        on this autocommit connection, one implicit transaction (it ends at the
+        pipeline's one Sync), so a failure anywhere commits none of it."""
         params = self._append_params(stored_events, kwargs)
         self._loop_writes.bind()
         conn = await self._loop_writes.get()
         try:
-            cursor = await conn.execute(self.append_statement, params, prepare=True)
+            if not statements:
+                cursor = await conn.execute(self.append_statement, params, prepare=True)
+                return [row[0] for row in await cursor.fetchall()], 0
+            async with conn.pipeline():
+                cursor = await conn.execute(self.append_statement, params, prepare=True)
+                last = cursor
+                for statement, values in statements:
+                    last = await conn.execute(statement, values, prepare=True)
             rows = await cursor.fetchall()
+            return [row[0] for row in rows], last.rowcount
         except psycopg.IntegrityError as e:
             raise IntegrityError(str(e)) from e
         except (psycopg.OperationalError, psycopg.InterfaceError) as e:
@@ -261,7 +281,6 @@ class ChainedPostgresRecorder(PlanEventStore, PostgresApplicationRecorder):
         except psycopg.Error as e:
             self._loop_writes.drop()
             raise PersistenceError(str(e)) from e
-        return [row[0] for row in rows]
 
     def _append_params(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Any:
         times = _recorded_at(kwargs, len(stored_events))

@@ -142,7 +142,9 @@ def test_an_idempotency_key_is_not_bypassed_by_respelling_the_plan_id(api: API) 
     ]
     assert [a.status_code for a in answers] == [201] * len(spellings), [a.text for a in answers]
     assert len({a.json()["problem_id"] for a in answers}) == 1
-    added = [e for e in api.timeline(plan_id) if e["type"] == "ProblemAdded"]
+    # Read once the timeline has the answer's event (read-your-writes), not before.
+    at = max(a.json()["position"] for a in answers)
+    added = [e for e in api.timeline(plan_id, min_position=at) if e["type"] == "ProblemAdded"]
     assert len(added) == 1, "one key, one problem"
 
 
