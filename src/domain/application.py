@@ -44,6 +44,8 @@ from domain.group_commit import (
     GroupCommitter,
     LoopBatcher,
     PlanCache,
+    SnapshotWriter,
+    encoded_snapshots,
     snapshot_saved_aggregates,
 )
 from domain.keys import CreateKey, create_key_id
@@ -139,12 +141,21 @@ class PlansApplication(Application[UUID]):
                 self._loop_committer = LoopBatcher(
                     self._put_on_loop, split_on=(IntegrityError, errors.PlanErasedError)
                 )
+        # Writes the snapshots of the loop's saves after they have answered.
+        snapshots = self.snapshots
+        self._snapshot_writer: SnapshotWriter | None = (
+            SnapshotWriter(lambda stored: snapshots.recorder.insert_events(stored))
+            if snapshots is not None and self._loop_committer is not None
+            else None
+        )
 
     def close(self) -> None:
         if self._committer is not None:
             self.group_commit = False  # saves from now on commit on their own
             self._committer.close(late_error=errors.PlanError("the application is closing"))
             self._committer = None
+        if self._snapshot_writer is not None:
+            self._snapshot_writer.close()
         super().close()
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
@@ -504,12 +515,13 @@ class PlansApplication(Application[UUID]):
             self._checkin(plan)
             return None
         events = list(processing_event.events)
+        on_loop = self._loop_committer is not None and self._key_live_in_memory(plan_id)
         future = (
             self._loop_committer.submit((events, rider))
-            if self._loop_committer is not None and self._key_live_in_memory(plan_id)
+            if on_loop and self._loop_committer is not None
             else asyncio.wrap_future(committer.submit_later(events))
         )
-        return PendingCommand(self, plan, processing_event, future, command.result())
+        return PendingCommand(self, plan, processing_event, future, command.result(), on_loop)
 
     def _key_live_in_memory(self, plan_id: UUID) -> bool:
         """Whether the plan's data key is known live without reading the database
@@ -522,7 +534,15 @@ class PlansApplication(Application[UUID]):
         return known and gone is None
 
     def _finish(self, pending: PendingCommand, recordings: list[Any]) -> CommandResult:
-        self._take_snapshots(pending.processing_event)
+        # A snapshot of a plan whose data key is in memory is encoded here and
+        # written after the answer (`SnapshotWriter`); any other, right now.
+        stored = None
+        if pending.in_memory and self._snapshot_writer is not None:
+            stored = encoded_snapshots(self, pending.processing_event)
+        if stored is None:
+            self._take_snapshots(pending.processing_event)
+        elif stored and self._snapshot_writer is not None:
+            self._snapshot_writer.submit(stored)
         self._notify(recordings)
         self._checkin(pending.plan)
         plan = pending.plan
@@ -659,14 +679,24 @@ class PendingCommand:
     processing_event: ProcessingEvent[UUID]
     future: asyncio.Future[list[Any]]
     result: dict[str, Any]
+    # Its data key is in memory (the loop committed it): `finish` needs no I/O
+    # to encode its events or a snapshot of its plan.
+    in_memory: bool = False
 
     @property
     def snapshot_due(self) -> bool:
+        """Whether `finish` writes a snapshot before it returns (blocking: call it
+        on a thread). In memory, a snapshot at the plan's saved version is only
+        encoded there, and written after the answer."""
         interval = self.app.snapshotting_intervals.get(Plan)
-        return bool(interval) and any(
-            e.originator_version % interval == 0  # type: ignore[operator]
-            for e in self.processing_event.events
-        )
+        if not interval:
+            return False
+        due = [e for e in self.processing_event.events if e.originator_version % interval == 0]
+        if not due:
+            return False
+        writer = self.app._snapshot_writer  # noqa: SLF001
+        later = self.in_memory and writer is not None
+        return not (later and all(e.originator_version == self.plan.version for e in due))
 
     def finish(self, recordings: list[Any]) -> CommandResult:
         return self.app._finish(self, recordings)  # noqa: SLF001

@@ -23,7 +23,8 @@ number of writers. Hence, on PostgreSQL:
   written the plan since; then the save clashes on (id, version) and the
   command retries from the database (see `PlansApplication._execute`).
 - `snapshot_saved_aggregates`: snapshots are taken from the aggregate just
-  saved, not re-read and replayed.
+  saved, not re-read and replayed; a save committed by the event loop has its
+  snapshot encoded at once and written afterwards (`SnapshotWriter`).
 
 Nothing here knows about plans' rules; `domain.application` wires it in.
 """
@@ -31,12 +32,13 @@ Nothing here knows about plans' rules; `domain.application` wires it in.
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import Future, InvalidStateError
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
 from uuid import UUID
@@ -46,6 +48,8 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.errors import PlanErasedError
+
+log = logging.getLogger("plans")
 
 PLAN_CACHE_SIZE = 10_000
 READ_CACHE_SIZE = 2_000
@@ -397,6 +401,63 @@ class PlanCache(Generic[A]):
             self._items.move_to_end(aggregate.id)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+class SnapshotWriter:
+    """Writes snapshots already encoded (from the aggregate just saved, so they
+    hold exactly its state at their version) on a thread of its own, after the
+    command has answered: a snapshot only spares later reads a replay, so no
+    caller waits for it, and one that fails is logged and skipped (the events
+    are all there; the next interval takes another)."""
+
+    def __init__(self, insert: Callable[[list[Any]], Any]) -> None:
+        self._insert = insert
+        self._executor: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self.written = self.failed = 0
+
+    def submit(self, stored: list[Any]) -> Future[None]:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="plans-snapshots")
+            return self._executor.submit(self._write, stored)
+
+    def _write(self, stored: list[Any]) -> None:
+        try:
+            self._insert(stored)
+            self.written += len(stored)
+        except Exception:  # noqa: BLE001 - a snapshot is an optimisation
+            self.failed += len(stored)
+            log.warning("a snapshot was not written (reads replay a little more)", exc_info=True)
+
+    def close(self) -> None:
+        """Write what is queued, then stop."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
+
+
+def encoded_snapshots(
+    app: Application[UUID], processing_event: ProcessingEvent[UUID]
+) -> list[Any] | None:
+    """The snapshots due after this save, taken from the aggregates just saved
+    and encoded now (so the aggregates may change again at once); None when one
+    is due of an aggregate not at its saved version (a caller then snapshots
+    the blocking way, `snapshot_saved_aggregates`)."""
+    if app.snapshots is None:
+        return []
+    stored = []
+    for event in processing_event.events:
+        aggregate = processing_event.aggregates.get(event.originator_id)
+        interval = app.snapshotting_intervals.get(type(aggregate)) if aggregate else None
+        if aggregate is None or interval is None or event.originator_version % interval:
+            continue
+        if not isinstance(aggregate, Aggregate) or aggregate.version != event.originator_version:
+            return None
+        snapshot = type(aggregate).Snapshot.take(aggregate)
+        stored.append(app.snapshots.mapper.to_stored_event(snapshot))
+    return stored
 
 
 def snapshot_saved_aggregates(

@@ -221,3 +221,32 @@ def test_the_loop_connection_is_replaced_when_it_breaks(two_apps, database_url):
         return before, after
 
     assert asyncio.run(newer_twice_with_a_kill_between()) == (True, False)
+
+
+def test_a_snapshot_due_on_the_loop_is_written_after_the_answer_with_that_state(two_apps):
+    """At a snapshot interval, a command the loop committed answers without
+    waiting for its snapshot: the snapshot is encoded from the plan as saved
+    (so the next command may change the plan at once) and written afterwards;
+    another process then reads the same plan from it."""
+    app, other, _ = two_apps
+    interval = app.snapshotting_intervals[Plan]
+    plan_id = new_plan(app)
+    for n in range(interval - 2):  # versions 2 .. interval - 1
+        pending, recordings = asyncio.run(decide_and_save(app, plan_id, score(n % 27)))
+        assert not pending.snapshot_due
+        pending.finish(recordings)
+    pending, recordings = asyncio.run(decide_and_save(app, plan_id, score(12)))
+    assert pending.in_memory and not pending.snapshot_due  # nothing blocking left in finish
+    assert pending.finish(recordings).version == interval
+    # The next command changes the cached plan straight away.
+    pending, recordings = asyncio.run(decide_and_save(app, plan_id, score(13)))
+    pending.finish(recordings)
+    app.close()  # writes what its snapshot writer still holds
+    snapshots = other.snapshots
+    assert snapshots is not None
+    stored = snapshots.recorder.select_events(plan_id, desc=True, limit=1)
+    assert [s.originator_version for s in stored] == [interval]
+    snapshot = snapshots.mapper.to_domain_event(stored[0])
+    at_interval = other.repository.get(plan_id, version=interval)
+    assert document(snapshot.mutate(None)) == document(at_interval)
+    assert len(other.get_plan(plan_id, CLINIC).scores) == interval  # versions 2 .. interval + 1
