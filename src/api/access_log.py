@@ -226,25 +226,9 @@ class AccessLog:
                 .format(**names)
                 .as_string(None)
             )
-            # The loop writer's one round trip (`_append_onto`): two statements in
-            # one message, one implicit transaction; the insert only if the head
-            # is the one its rows were chained onto.
-            self._append_onto_head: Any = (
-                sql.SQL(
-                    "SELECT pg_advisory_xact_lock(%s); "
-                    "INSERT INTO {schema}.{table} (" + columns + ") "
-                    "SELECT (r.e->>0)::timestamptz, r.e->>1, r.e->>2, r.e->>3, r.e->>4, "
-                    "r.e->>5, (r.e->>6)::integer, r.e->>7 "
-                    "FROM json_array_elements(%s::json) WITH ORDINALITY AS r(e, n) "
-                    "WHERE coalesce((SELECT hash FROM {schema}.{table} ORDER BY id DESC LIMIT 1), "
-                    + f"'{GENESIS}'"
-                    + ") = %s ORDER BY n"
-                )
-                .format(**names)
-                .as_string(None)
-            )
-            # A rider's insert (`ride`), after the events' insert and the lock in
-            # their transaction: chained onto the head it expects, or nothing.
+            # Rows chained onto the head they expect, inserted only if it is still
+            # the head: after the lock, in the same transaction. A rider's insert
+            # (`ride`) follows its events' insert and the lock.
             self._insert_onto_head: Any = (
                 sql.SQL(
                     "INSERT INTO {schema}.{table} (" + columns + ") "
@@ -257,6 +241,11 @@ class AccessLog:
                 )
                 .format(**names)
                 .as_string(None)
+            )
+            # The loop writer's one round trip (`_append_onto`): the lock and that
+            # insert, two statements in one message, one implicit transaction.
+            self._append_onto_head: Any = "SELECT pg_advisory_xact_lock(%s); " + (
+                self._insert_onto_head
             )
             self._select: Any = sql.SQL(
                 "SELECT id, at, actor, role, clinic, plan_id, action, outcome "
