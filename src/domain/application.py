@@ -45,6 +45,8 @@ from domain.group_commit import (
     LoopBatcher,
     PlanCache,
     SnapshotWriter,
+    at_saved_version,
+    due_snapshots,
     encoded_snapshots,
     snapshot_saved_aggregates,
 )
@@ -515,13 +517,16 @@ class PlansApplication(Application[UUID]):
             self._checkin(plan)
             return None
         events = list(processing_event.events)
-        on_loop = self._loop_committer is not None and self._key_live_in_memory(plan_id)
+        loop_committer = self._loop_committer
+        if loop_committer is not None and not self._key_live_in_memory(plan_id):
+            loop_committer = None
         future = (
-            self._loop_committer.submit((events, rider))
-            if on_loop and self._loop_committer is not None
+            loop_committer.submit((events, rider))
+            if loop_committer is not None
             else asyncio.wrap_future(committer.submit_later(events))
         )
-        return PendingCommand(self, plan, processing_event, future, command.result(), on_loop)
+        in_memory = loop_committer is not None
+        return PendingCommand(self, plan, processing_event, future, command.result(), in_memory)
 
     def _key_live_in_memory(self, plan_id: UUID) -> bool:
         """Whether the plan's data key is known live without reading the database
@@ -687,16 +692,12 @@ class PendingCommand:
     def snapshot_due(self) -> bool:
         """Whether `finish` writes a snapshot before it returns (blocking: call it
         on a thread). In memory, a snapshot at the plan's saved version is only
-        encoded there, and written after the answer."""
-        interval = self.app.snapshotting_intervals.get(Plan)
-        if not interval:
-            return False
-        due = [e for e in self.processing_event.events if e.originator_version % interval == 0]
+        encoded there, and written after the answer (`encoded_snapshots`)."""
+        due = due_snapshots(self.app, self.processing_event)
         if not due:
             return False
-        writer = self.app._snapshot_writer  # noqa: SLF001
-        later = self.in_memory and writer is not None
-        return not (later and all(e.originator_version == self.plan.version for e in due))
+        later = self.in_memory and self.app._snapshot_writer is not None  # noqa: SLF001
+        return not (later and all(at_saved_version(e, a) for e, a in due))
 
     def finish(self, recordings: list[Any]) -> CommandResult:
         return self.app._finish(self, recordings)  # noqa: SLF001

@@ -412,30 +412,43 @@ class SnapshotWriter:
 
     def __init__(self, insert: Callable[[list[Any]], Any]) -> None:
         self._insert = insert
-        self._executor: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
-        self.written = self.failed = 0
+        # Its one thread starts with the first snapshot.
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="plans-snapshots")
 
-    def submit(self, stored: list[Any]) -> Future[None]:
-        with self._lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(1, thread_name_prefix="plans-snapshots")
-            return self._executor.submit(self._write, stored)
+    def submit(self, stored: list[Any]) -> None:
+        try:
+            self._executor.submit(self._write, stored)
+        except RuntimeError:  # closed: the application is going away
+            log.warning("a snapshot was not written: the application is closing")
 
     def _write(self, stored: list[Any]) -> None:
         try:
             self._insert(stored)
-            self.written += len(stored)
         except Exception:  # noqa: BLE001 - a snapshot is an optimisation
-            self.failed += len(stored)
             log.warning("a snapshot was not written (reads replay a little more)", exc_info=True)
 
     def close(self) -> None:
         """Write what is queued, then stop."""
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True)
+        self._executor.shutdown(wait=True)
+
+
+def due_snapshots(
+    app: Application[UUID], processing_event: ProcessingEvent[UUID]
+) -> list[tuple[Any, Any]]:
+    """The events of this save at a snapshotting interval, each with its aggregate."""
+    due = []
+    for event in processing_event.events:
+        aggregate = processing_event.aggregates.get(event.originator_id)
+        interval = app.snapshotting_intervals.get(type(aggregate)) if aggregate else None
+        if aggregate is not None and interval and not event.originator_version % interval:
+            due.append((event, aggregate))
+    return due
+
+
+def at_saved_version(event: Any, aggregate: Any) -> bool:
+    """Whether `aggregate` in memory is the state `event` left (a snapshot of it
+    then needs no read back)."""
+    return isinstance(aggregate, Aggregate) and aggregate.version == event.originator_version
 
 
 def encoded_snapshots(
@@ -447,17 +460,11 @@ def encoded_snapshots(
     the blocking way, `snapshot_saved_aggregates`)."""
     if app.snapshots is None:
         return []
-    stored = []
-    for event in processing_event.events:
-        aggregate = processing_event.aggregates.get(event.originator_id)
-        interval = app.snapshotting_intervals.get(type(aggregate)) if aggregate else None
-        if aggregate is None or interval is None or event.originator_version % interval:
-            continue
-        if not isinstance(aggregate, Aggregate) or aggregate.version != event.originator_version:
-            return None
-        snapshot = type(aggregate).Snapshot.take(aggregate)
-        stored.append(app.snapshots.mapper.to_stored_event(snapshot))
-    return stored
+    due = due_snapshots(app, processing_event)
+    if not all(at_saved_version(event, aggregate) for event, aggregate in due):
+        return None
+    mapper = app.snapshots.mapper
+    return [mapper.to_stored_event(type(a).Snapshot.take(a)) for _, a in due]
 
 
 def snapshot_saved_aggregates(
@@ -467,12 +474,8 @@ def snapshot_saved_aggregates(
     memory: no need to read back and replay up to the interval's events."""
     if app.snapshots is None:
         return
-    for event in processing_event.events:
-        aggregate = processing_event.aggregates.get(event.originator_id)
-        interval = app.snapshotting_intervals.get(type(aggregate)) if aggregate else None
-        if aggregate is None or interval is None or event.originator_version % interval:
-            continue
-        if isinstance(aggregate, Aggregate) and aggregate.version == event.originator_version:
+    for event, aggregate in due_snapshots(app, processing_event):
+        if at_saved_version(event, aggregate):
             app.snapshots.put([type(aggregate).Snapshot.take(aggregate)])
         else:
             app.take_snapshot(event.originator_id, event.originator_version)
